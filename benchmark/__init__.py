@@ -1,0 +1,56 @@
+"""benchmark: benchmarking and gap analysis between institutions.
+
+Compare an institution with itself (change, trend, target completion), with
+its peers (cohorts, nearest peers, percentile ranks, gaps, value added), with
+cost (cost per outcome, DEA efficiency frontier, Malmquist productivity) and
+in the field (composite indices with uncertainty, ordered tiers).
+
+Every function takes pandas DataFrames and returns tidy DataFrames or a small
+result object; see ``docs/`` for the data model and the user guide.
+
+Only numpy and pandas are imported here; scipy, scikit-learn, matplotlib and
+the optional accelerators are imported by the functions that use them.
+"""
+
+from __future__ import annotations
+
+from benchmark import datasets
+from benchmark._validation import (
+    BenchmarkError,
+    ColumnError,
+    DuplicateRowError,
+    EmptyDataError,
+    MissingValueError,
+    NonPositiveError,
+    UnknownEntityError,
+)
+
+# Each analysis module adds one import line here and its names to __all__.
+# -- longitudinal / targets (self-comparison) --
+# from benchmark.longitudinal import change, growth, self_compare, trend
+# from benchmark.targets import completion, completion_summary, grade
+# -- peers / value added --
+# from benchmark.peers import cohort_stats, nearest_peers, peer_gap, percentile_rank, performance_groups
+# from benchmark.valueadded import value_added
+# -- cost and efficiency --
+# from benchmark.costs import allocate_costs, cost_outcome_quadrant, cost_per_outcome, relative_cost
+# from benchmark.frontier import dea, dea_bootstrap, malmquist, super_efficiency
+# -- composite / tiers --
+# from benchmark.composite import composite, contributions, normalise, rank_uncertainty, topsis, weights
+# from benchmark.tiers import tier_transitions, tiers
+# -- structure --
+# from benchmark.structure import agglomeration, concentration, location_quotient, relatedness, structural_fit
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "__version__",
+    "datasets",
+    "BenchmarkError",
+    "ColumnError",
+    "DuplicateRowError",
+    "EmptyDataError",
+    "MissingValueError",
+    "NonPositiveError",
+    "UnknownEntityError",
+]

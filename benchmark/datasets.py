@@ -1,0 +1,2 @@
+"""Bundled datasets (work in progress: the loader is being written)."""
+__all__: list[str] = []
