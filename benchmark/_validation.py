@@ -90,10 +90,12 @@ def _row_labels(data: pd.DataFrame, mask: np.ndarray, keys: Sequence[str]) -> li
     keys = [k for k in keys if k is not None and k in data.columns]
     rows = data.loc[mask]
     if not keys:
-        return [f"row {i}" for i in rows.index[: _MAX_LISTED + 1]]
-    parts = rows[keys].head(_MAX_LISTED + 1).astype(str)
-    labels = parts.apply(lambda r: "/".join(r.values), axis=1).tolist()
-    return labels
+        return [f"row {i}" for i in rows.index]
+    parts = rows[keys].astype(str)
+    labels = parts[keys[0]]
+    for k in keys[1:]:
+        labels = labels + "/" + parts[k]
+    return labels.tolist()
 
 
 # ---------------------------------------------------------------- basic gates
