@@ -27,19 +27,26 @@ from benchmark._validation import (
 
 # Each analysis module adds one import line here and its names to __all__.
 # -- longitudinal / targets (self-comparison) --
-# from benchmark.longitudinal import change, growth, self_compare, trend
-# from benchmark.targets import completion, completion_summary, grade
+from benchmark.longitudinal import change, growth, self_compare, trend
+from benchmark.targets import completion, completion_summary, grade
 # -- peers / value added --
-# from benchmark.peers import cohort_stats, nearest_peers, peer_gap, percentile_rank, performance_groups
-# from benchmark.valueadded import value_added
+from benchmark.peers import cohort_stats, nearest_peers, peer_gap, percentile_rank, performance_groups
+from benchmark.valueadded import ValueAdded, value_added
 # -- cost and efficiency --
-# from benchmark.costs import allocate_costs, cost_outcome_quadrant, cost_per_outcome, relative_cost
+from benchmark.costs import allocate_costs, cost_outcome_quadrant, cost_per_outcome, relative_cost
 # from benchmark.frontier import dea, dea_bootstrap, malmquist, super_efficiency
 # -- composite / tiers --
-# from benchmark.composite import composite, contributions, normalise, rank_uncertainty, topsis, weights
-# from benchmark.tiers import tier_transitions, tiers
+from benchmark.composite import composite, contributions, normalise, rank_uncertainty, topsis, weights
+from benchmark.tiers import TierComparison, TierResult, TierTransitions, tier_transitions, tiers
 # -- structure --
-# from benchmark.structure import agglomeration, concentration, location_quotient, relatedness, structural_fit
+from benchmark.structure import (
+    agglomeration, concentration, coupling_coordination, location_quotient, relatedness, structural_fit,
+)
+# -- plots (matplotlib is imported inside each plot function) --
+from benchmark.plotting import (
+    plot_completion, plot_cost_outcome, plot_frontier, plot_gaps, plot_profile, plot_rank_intervals,
+    plot_tiers, plot_trajectory, plot_transitions,
+)
 
 __version__ = "0.1.0"
 
@@ -53,4 +60,14 @@ __all__ = [
     "MissingValueError",
     "NonPositiveError",
     "UnknownEntityError",
+    "cohort_stats", "nearest_peers", "peer_gap", "percentile_rank", "performance_groups",
+    "ValueAdded", "value_added",
+    "plot_completion", "plot_cost_outcome", "plot_frontier", "plot_gaps", "plot_profile",
+    "plot_rank_intervals", "plot_tiers", "plot_trajectory", "plot_transitions",
+    "composite", "contributions", "normalise", "rank_uncertainty", "topsis", "weights",
+    "TierComparison", "TierResult", "TierTransitions", "tier_transitions", "tiers",
+    "change", "growth", "self_compare", "trend", "completion", "completion_summary", "grade",
+    "allocate_costs", "cost_outcome_quadrant", "cost_per_outcome", "relative_cost",
+    "agglomeration", "concentration", "coupling_coordination", "location_quotient", "relatedness",
+    "structural_fit",
 ]

@@ -5,6 +5,9 @@
 - ``None``: every entity in the data;
 - a column name (e.g. ``"tier"``): the entities that share the focus's value
   in that column (for all-entity functions: each entity's own group);
+- a mapping ``{column: value}`` (e.g. ``{"tier": "A"}``): the entities with
+  that value in every named column (a fixed reference group such as the
+  leading tier);
 - a list (or other non-string iterable) of entity names;
 - a DataFrame returned by :func:`benchmark.nearest_peers`: its entity column
   lists the peers.
@@ -36,6 +39,8 @@ def describe_cohort(cohort: Any) -> str:
         return "all entities"
     if isinstance(cohort, str):
         return f"same {cohort}"
+    if isinstance(cohort, dict):
+        return ", ".join(f"{k} = {v}" for k, v in cohort.items())
     if isinstance(cohort, pd.DataFrame):
         return "nearest peers"
     return "listed peers"
@@ -53,6 +58,17 @@ def _focus_value(data: pd.DataFrame, focus: Any, column: str, entity: str) -> An
     return values[0]
 
 
+def _mapping_mask(data: pd.DataFrame, cohort: dict[Any, Any]) -> pd.Series:
+    """Rows whose columns hold the values named in a ``{column: value}`` cohort."""
+    if not cohort:
+        raise BenchmarkError("`cohort` is an empty mapping; name at least one {column: value} pair.")
+    check_columns(data, list(cohort), name="data", what="cohort column")
+    mask = pd.Series(True, index=data.index)
+    for column, value in cohort.items():
+        mask &= data[column] == value
+    return mask
+
+
 def cohort_members(
     data: pd.DataFrame, focus: Any, cohort: Any, *, entity: str = "institution", min_size: int = 1
 ) -> list[Any]:
@@ -65,6 +81,8 @@ def cohort_members(
     ['b', 'd']
     >>> cohort_members(df, "a", ["c", "d"])
     ['c', 'd']
+    >>> cohort_members(df, "c", {"tier": "A"})
+    ['a', 'b', 'd']
     """
     present = pd.unique(data[entity])
     if cohort is None:
@@ -73,6 +91,8 @@ def cohort_members(
         check_columns(data, [cohort], name="data", what="cohort column")
         value = _focus_value(data, focus, cohort, entity)
         members = [e for e in pd.unique(data.loc[data[cohort] == value, entity]) if e != focus]
+    elif isinstance(cohort, dict):
+        members = [e for e in pd.unique(data.loc[_mapping_mask(data, cohort), entity]) if e != focus]
     else:
         if isinstance(cohort, pd.DataFrame):
             check_columns(cohort, [entity], name="cohort", what="entity column")
@@ -81,8 +101,8 @@ def cohort_members(
             listed = list(pd.unique(pd.Series(list(cohort), dtype=object)))
         else:
             raise BenchmarkError(
-                "`cohort` must be None, a column name, a list of entities or the result of "
-                f"nearest_peers(); got {type(cohort).__name__}."
+                "`cohort` must be None, a column name, a {column: value} mapping, a list of entities "
+                f"or the result of nearest_peers(); got {type(cohort).__name__}."
             )
         known = set(present.tolist())
         unknown = [e for e in listed if e not in known]
@@ -103,14 +123,17 @@ def cohort_labels(data: pd.DataFrame, cohort: Any, *, entity: str = "institution
     """A cohort label per row of ``data`` for functions that treat every entity.
 
     ``None`` puts every row in one cohort (``"all"``); a column name uses that
-    column; a list or a :func:`nearest_peers` table marks listed entities
-    ``"cohort"`` and the others ``"other"``.
+    column; a ``{column: value}`` mapping, a list or a :func:`nearest_peers`
+    table marks the rows inside ``"cohort"`` and the others ``"other"``.
     """
     if cohort is None:
         return pd.Series("all", index=data.index, name="cohort")
     if isinstance(cohort, str):
         check_columns(data, [cohort], name="data", what="cohort column")
         return data[cohort].rename("cohort")
+    if isinstance(cohort, dict):
+        inside = _mapping_mask(data, cohort).to_numpy()
+        return pd.Series(np.where(inside, "cohort", "other"), index=data.index, name="cohort")
     if isinstance(cohort, pd.DataFrame):
         check_columns(cohort, [entity], name="cohort", what="entity column")
         listed = set(cohort[entity])
