@@ -1,0 +1,1423 @@
+"""Composite indices: normalise, weight, aggregate, decompose, and measure how
+much the ranks depend on those choices.
+
+The pipeline follows the OECD/JRC *Handbook on Constructing Composite
+Indicators* (2008): indicators are made comparable (:func:`normalise`), given
+weights (:func:`weights`), and aggregated into one score per entity
+(:func:`composite`), optionally through pillars. :func:`contributions`
+splits a change in score between two periods into exact per-indicator parts,
+:func:`topsis` ranks by closeness to the ideal (Hwang & Yoon 1981), and
+:func:`rank_uncertainty` runs a Monte Carlo over the analyst's choices with
+variance-based sensitivity indices (Saltelli et al. 2010; Jansen 1999).
+Formulas and citations are in ``docs/composite.md``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from benchmark._results import Result
+from benchmark._validation import (
+    BenchmarkError,
+    ColumnError,
+    NonPositiveError,
+    _listing,
+    _row_labels,
+    as_list,
+    check_choice,
+    check_columns,
+    check_entity,
+    check_frame,
+    check_missing,
+    check_panel,
+    check_periods,
+    check_probability,
+    check_random_state,
+    direction_sign,
+    resolve_direction,
+)
+
+__all__ = [
+    "AGGREGATIONS",
+    "NORMALISATIONS",
+    "WEIGHT_METHODS",
+    "RankUncertainty",
+    "composite",
+    "contributions",
+    "normalise",
+    "rank_uncertainty",
+    "topsis",
+    "weights",
+]
+
+#: Normalisation methods accepted by :func:`normalise` and ``normalisation=``.
+NORMALISATIONS = ("minmax", "zscore", "robust", "rank", "percentile", "goalposts", "target", "reference")
+#: Aggregation rules accepted by ``aggregation=``.
+AGGREGATIONS = ("arithmetic", "geometric", "harmonic")
+#: Weighting methods accepted by :func:`weights`.
+WEIGHT_METHODS = ("equal", "entropy", "critic", "pca", "user")
+
+# Normalisations whose output lies in a known interval; under geometric or
+# harmonic aggregation their worst value (0) is lifted by the floor rule.
+_BOUNDED = {"minmax": (0.0, 1.0), "goalposts": (0.0, 1.0), "percentile": (0.0, 100.0)}
+# Methods that need no extra argument: the ones a Monte Carlo can switch between.
+_FREE_METHODS = ("minmax", "zscore", "robust", "rank", "percentile")
+# 1 / Phi^-1(3/4): scales the median absolute deviation to the normal sd.
+_MAD_SCALE = 1.482602218505602
+
+
+# ====================================================================== gate
+def _gate(
+    data: Any, indicators: Any, *, entity: str | None, period: str | None,
+    need_entity: bool = True, missing: str = "raise",
+) -> tuple[pd.DataFrame, list[str], str | None, str | None]:
+    """Check the input once; return frame, indicators and the entity/period
+    columns actually present (``None`` when absent and optional)."""
+    frame = check_frame(data)
+    inds = as_list(indicators)
+    ent = entity
+    if not need_entity and (entity is None or entity not in frame.columns):
+        ent = None
+    frame, inds = check_panel(frame, inds, entity=ent, period=period, require_period=False,
+                              missing=missing)
+    per = period if period is not None and period in frame.columns else None
+    return frame, inds, ent, per
+
+
+def _keys(ent: str | None, per: str | None) -> list[str]:
+    return [k for k in (ent, per) if k is not None]
+
+
+def _groups(frame: pd.DataFrame, by: Any) -> tuple[list[str], np.ndarray]:
+    """Integer group code per row for ``by=`` (all zeros when ``by`` is None)."""
+    cols = as_list(by, name="by", allow_empty=True)
+    if not cols:
+        return [], np.zeros(len(frame), dtype=np.int64)
+    check_columns(frame, cols, name="data", what="`by` column")
+    check_missing(frame, cols, name="data", hint="give every row a group in the `by` column(s)")
+    return cols, frame.groupby(cols, sort=False).ngroup().to_numpy()
+
+
+def _group_name(frame: pd.DataFrame, cols: list[str], key: np.ndarray, code: int) -> str:
+    if not cols:
+        return ""
+    row = frame.loc[key == code, cols].iloc[0]
+    return " in group " + ", ".join(f"{c}={row[c]!r}" for c in cols)
+
+
+# ============================================================= normalisation
+def _by_group(x: np.ndarray, key: np.ndarray) -> Any:
+    return pd.DataFrame(x).groupby(key)
+
+
+def _check_spread(
+    spread: np.ndarray, x: np.ndarray, key: np.ndarray, *, inds: list[str], frame: pd.DataFrame,
+    cols: list[str], method: str, what: str,
+) -> None:
+    """Raise when an indicator has no spread (constant, or a single row) in a group."""
+    bad = ~(spread > 0) & ~np.isnan(x)
+    if not bad.any():
+        return
+    j = int(np.flatnonzero(bad.any(axis=0))[0])
+    code = int(key[np.flatnonzero(bad[:, j])[0]])
+    raise BenchmarkError(
+        f"indicator {inds[j]!r} has zero {what}{_group_name(frame, cols, key, code)}, so "
+        f"{method!r} normalisation would divide by zero; drop the indicator, use more rows, "
+        "or choose normalisation='rank'."
+    )
+
+
+def _minmax(x, key, **ctx):
+    g = _by_group(x, key)
+    lo, hi = g.transform("min").to_numpy(), g.transform("max").to_numpy()
+    _check_spread(hi - lo, x, key, what="range", **ctx)
+    return (x - lo) / (hi - lo)
+
+
+def _zscore(x, key, **ctx):
+    g = _by_group(x, key)
+    mean, sd = g.transform("mean").to_numpy(), g.transform("std").to_numpy()
+    _check_spread(sd, x, key, what="standard deviation", **ctx)
+    return (x - mean) / sd
+
+
+def _robust(x, key, **ctx):
+    med = _by_group(x, key).transform("median").to_numpy()
+    mad = _by_group(np.abs(x - med), key).transform("median").to_numpy()
+    _check_spread(mad, x, key, what="median absolute deviation", **ctx)
+    return (x - med) / (_MAD_SCALE * mad)
+
+
+def _rank(x, key, **ctx):
+    return _by_group(x, key).rank(method="average").to_numpy()
+
+
+def _percentile(x, key, **ctx):
+    g = _by_group(x, key)
+    r = g.rank(method="average").to_numpy()
+    n = g.transform("count").to_numpy().astype(float)
+    _check_spread(n - 1, x, key, what="spread (a single row)", **ctx)
+    return 100.0 * (r - 1) / (n - 1)
+
+
+def _per_indicator(spec: Any, inds: list[str], *, name: str) -> dict[str, Any]:
+    if not isinstance(spec, Mapping):
+        raise BenchmarkError(f"`{name}` must be a mapping {{indicator: value}}; got {type(spec).__name__}.")
+    unknown = [k for k in spec if k not in inds]
+    if unknown:
+        raise BenchmarkError(f"`{name}` names {_listing(unknown)}, which are not among the indicators "
+                             f"({_listing(inds, 10)}).")
+    absent = [i for i in inds if i not in spec]
+    if absent:
+        raise BenchmarkError(f"`{name}` has no entry for {_listing(absent)}; give one for every indicator.")
+    return dict(spec)
+
+
+def _goalposts_bounds(bounds: Any, inds: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    spec = _per_indicator(bounds, inds, name="bounds")
+    lo, hi = [], []
+    for i in inds:
+        try:
+            a, b = (float(v) for v in spec[i])
+        except (TypeError, ValueError):
+            raise BenchmarkError(f"`bounds` for {i!r} must be a pair (low, high); got {spec[i]!r}.") from None
+        if not (np.isfinite(a) and np.isfinite(b) and a < b):
+            raise BenchmarkError(f"`bounds` for {i!r} must be finite with low < high; got {spec[i]!r}.")
+        lo.append(a)
+        hi.append(b)
+    return np.array(lo), np.array(hi)
+
+
+def _reference_values(
+    frame: pd.DataFrame, x: np.ndarray, key: np.ndarray, cols: list[str], reference: Any, entity: str | None,
+) -> np.ndarray:
+    """Each row's reference value: the reference entity's raw value in the same group."""
+    if entity is None:
+        raise BenchmarkError("normalisation='reference' needs the entity column; pass entity=<column name>.")
+    check_entity(frame, reference, entity=entity)
+    is_ref = (frame[entity] == reference).to_numpy()
+    ref_keys = key[is_ref]
+    if len(np.unique(ref_keys)) < len(ref_keys):
+        raise BenchmarkError(
+            f"reference {entity} {reference!r} has several rows in one group; normalise within "
+            "periods with by=<period column> so that each group holds one reference row."
+        )
+    missing = np.setdiff1d(np.unique(key), ref_keys)
+    if missing.size:
+        raise BenchmarkError(f"reference {entity} {reference!r} has no row{_group_name(frame, cols, key, int(missing[0]))}.")
+    table = np.full((int(key.max()) + 1, x.shape[1]), np.nan)
+    table[ref_keys] = x[is_ref]
+    return table[key]
+
+
+def _distance(x: np.ndarray, ref: np.ndarray, signs: np.ndarray, inds: list[str], what: str) -> np.ndarray:
+    bad = ref == 0
+    if bad.any():
+        j = int(np.flatnonzero(bad.any(axis=0))[0])
+        raise BenchmarkError(f"the {what} for {inds[j]!r} is 0, so the relative distance to it is undefined; "
+                             "choose another normalisation.")
+    return 1.0 + signs * (x - ref) / np.abs(ref)
+
+
+def _normalised(
+    frame: pd.DataFrame, inds: list[str], method: str, signs: np.ndarray, *, by: Any = None,
+    bounds: Any = None, target: Any = None, reference: Any = None, entity: str | None = None,
+) -> np.ndarray:
+    """The normalised indicator matrix (rows of ``frame`` x ``inds``), higher = better."""
+    x = frame[inds].to_numpy(dtype=float, na_value=np.nan)
+    cols, key = _groups(frame, by)
+    ctx = {"inds": inds, "frame": frame, "cols": cols, "method": method}
+    if method in ("minmax", "zscore", "robust"):
+        y = {"minmax": _minmax, "zscore": _zscore, "robust": _robust}[method](x, key, **ctx)
+        return np.where(signs > 0, y, 1.0 - y) if method == "minmax" else y * signs
+    if method in ("rank", "percentile"):
+        return (_rank if method == "rank" else _percentile)(x * signs, key, **ctx)
+    if method == "goalposts":
+        if bounds is None:
+            raise BenchmarkError("normalisation='goalposts' needs bounds={indicator: (low, high)}.")
+        lo, hi = _goalposts_bounds(bounds, inds)
+        y = np.clip((x - lo) / (hi - lo), 0.0, 1.0)
+        return np.where(signs > 0, y, 1.0 - y)
+    if method == "target":
+        if target is None:
+            raise BenchmarkError("normalisation='target' needs target={indicator: value}.")
+        spec = _per_indicator(target, inds, name="target")
+        ref = pd.to_numeric(pd.Series([spec[i] for i in inds]), errors="coerce").to_numpy(dtype=float)
+        if not np.isfinite(ref).all():
+            bad = [i for i, v in zip(inds, ref) if not np.isfinite(v)]
+            raise BenchmarkError(f"`target` for {_listing(bad)} must be a finite number.")
+        return _distance(x, np.broadcast_to(ref, x.shape), signs, inds, "target")
+    if reference is None:
+        raise BenchmarkError("normalisation='reference' needs reference=<entity>, the entity to compare with.")
+    ref = _reference_values(frame, x, key, cols, reference, entity)
+    return _distance(x, ref, signs, inds, f"reference value of {reference!r}")
+
+
+def normalise(
+    data: pd.DataFrame,
+    indicators: str | Sequence[str],
+    *,
+    method: str = "minmax",
+    direction: Mapping[str, str] | pd.DataFrame | str | None = None,
+    by: str | Sequence[str] | None = None,
+    bounds: Mapping[str, tuple[float, float]] | None = None,
+    target: Mapping[str, float] | None = None,
+    reference: Any = None,
+    entity: str = "institution",
+    period: str = "year",
+    missing: str = "raise",
+) -> pd.DataFrame:
+    """Put indicators on a common scale on which higher is always better.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per entity (and period).
+    indicators : str or list of str
+        Numeric columns to normalise.
+    method : str
+        ``"minmax"`` (x - min) / (max - min), in [0, 1];
+        ``"zscore"`` (x - mean) / sd (sample sd, ddof=1);
+        ``"robust"`` (x - median) / (1.4826 MAD);
+        ``"rank"`` average ranks 1..n (the best gets n);
+        ``"percentile"`` 100 (rank - 1) / (n - 1), in [0, 100];
+        ``"goalposts"`` (x - low) / (high - low) clipped to [0, 1], with
+        ``bounds``; ``"target"`` 1 + (x - t) / abs(t) with ``target`` t (1 =
+        on target); ``"reference"`` the same with t the value of the
+        ``reference`` entity in the same group.
+    direction : None, str, mapping or indicator-metadata DataFrame
+        Which way is better; "lower" indicators are mirrored (min-max and
+        goalposts: 1 - y; the others change sign or rank in reverse) so that
+        higher is better after normalising.
+    by : str or list of str, optional
+        Normalise within groups (e.g. ``by="year"``). Default: all rows pooled,
+        which keeps scores comparable across periods.
+    bounds, target, reference
+        Arguments of ``"goalposts"``, ``"target"`` and ``"reference"``.
+    entity, period : str
+        Entity and period columns (used in messages and by ``"reference"``;
+        optional here).
+    missing : {"raise", "allow"}
+        ``"allow"`` lets NaN through: they stay NaN and are ignored by the
+        group statistics.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``data`` with the same rows, index and columns; the
+        indicator columns hold the normalised values, every other column is
+        kept unchanged.
+
+    Raises
+    ------
+    BenchmarkError
+        Constant indicators (zero range, sd or MAD in a group), unknown
+        methods, missing ``bounds``/``target``/``reference``.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"institution": list("abc"), "x": [1.0, 2.0, 4.0], "cost": [3.0, 1.0, 2.0]})
+    >>> normalise(df, ["x", "cost"], direction={"cost": "lower"})
+      institution         x  cost
+    0           a  0.000000   0.0
+    1           b  0.333333   1.0
+    2           c  1.000000   0.5
+    """
+    frame, inds, ent, _ = _gate(data, indicators, entity=entity, period=period, need_entity=False,
+                                missing=missing)
+    check_choice(method, NORMALISATIONS, name="method")
+    signs = direction_sign(resolve_direction(direction, inds), inds)
+    y = _normalised(frame, inds, method, signs, by=by, bounds=bounds, target=target,
+                    reference=reference, entity=ent)
+    out = frame.copy()
+    for j, c in enumerate(inds):
+        out[c] = y[:, j]
+    return out
+
+
+# ================================================================== weights
+def _user_weights(spec: Any, inds: list[str]) -> np.ndarray:
+    """Validate expert weights: known indicators, all present, numeric, >= 0, sum > 0."""
+    if isinstance(spec, pd.DataFrame):
+        check_columns(spec, ["indicator", "weight"], name="weights (indicator metadata)")
+        spec = spec.drop_duplicates("indicator", keep="last").set_index("indicator")["weight"]
+        spec = spec[spec.index.isin(inds)]
+    elif isinstance(spec, pd.Series):
+        spec = spec.to_dict()
+    if not isinstance(spec, Mapping | pd.Series):
+        raise BenchmarkError("`weights` must be None, a method name, a mapping {indicator: weight}, a Series "
+                             f"or an indicator-metadata DataFrame with a 'weight' column; got {type(spec).__name__}.")
+    unknown = [k for k in spec.keys() if k not in inds]
+    if unknown:
+        raise BenchmarkError(f"`weights` names {_listing(unknown)}, which are not among the indicators "
+                             f"({_listing(inds, 10)}); remove them or add them to the indicators.")
+    absent = [i for i in inds if i not in spec.keys()]
+    if absent:
+        raise BenchmarkError(f"`weights` has no weight for {_listing(absent)}; give every indicator a weight "
+                             "(0 leaves it out).")
+    w = pd.to_numeric(pd.Series([spec[i] for i in inds], index=inds), errors="coerce").to_numpy(dtype=float)
+    bad = [i for i, v in zip(inds, w) if not np.isfinite(v) or v < 0]
+    if bad:
+        raise BenchmarkError(f"`weights` for {_listing(bad)} must be finite non-negative numbers; "
+                             f"got {_listing([spec[i] for i in bad])}.")
+    if w.sum() <= 0:
+        raise BenchmarkError("`weights` are all zero; give at least one indicator a positive weight.")
+    return w / w.sum()
+
+
+def _entropy_weights(y: np.ndarray, inds: list[str]) -> np.ndarray:
+    if (y < 0).any():
+        j = int(np.flatnonzero((y < 0).any(axis=0))[0])
+        raise NonPositiveError(f"indicator {inds[j]!r} has negative values; the entropy method needs "
+                               "non-negative ones (use normalisation='minmax').")
+    total = y.sum(axis=0)
+    if (total <= 0).any():
+        j = int(np.flatnonzero(total <= 0)[0])
+        raise BenchmarkError(f"indicator {inds[j]!r} is zero for every row, so its entropy is undefined; drop it.")
+    p = y / total
+    with np.errstate(divide="ignore", invalid="ignore"):
+        plogp = np.where(p > 0, p * np.log(p), 0.0)
+    divergence = 1.0 + plogp.sum(axis=0) / np.log(len(y))
+    if divergence.sum() <= 0:
+        raise BenchmarkError("every indicator has maximal entropy (identical values), so entropy weights "
+                             "are undefined; use method='equal'.")
+    return divergence / divergence.sum()
+
+
+def _critic_weights(y: np.ndarray, inds: list[str]) -> np.ndarray:
+    sd = y.std(axis=0, ddof=1)
+    if (sd <= 0).any():
+        j = int(np.flatnonzero(sd <= 0)[0])
+        raise BenchmarkError(f"indicator {inds[j]!r} is constant, so its correlation with the others is "
+                             "undefined; drop it before computing CRITIC weights.")
+    info = sd * (1.0 - np.corrcoef(y, rowvar=False)).sum(axis=0)
+    return info / info.sum()
+
+
+def _varimax(loadings: np.ndarray, *, tol: float = 1e-10, max_iter: int = 1000) -> np.ndarray:
+    """Kaiser's (1958) varimax rotation of a loadings matrix (indicators x factors)."""
+    p, k = loadings.shape
+    rotation = np.eye(k)
+    criterion = 0.0
+    for _ in range(max_iter):
+        rotated = loadings @ rotation
+        target = rotated**3 - rotated * ((rotated**2).sum(axis=0) / p)
+        u, s, vt = np.linalg.svd(loadings.T @ target)
+        rotation = u @ vt
+        if criterion and s.sum() < criterion * (1 + tol):
+            break
+        criterion = s.sum()
+    return loadings @ rotation
+
+
+def _pca_weights(z: np.ndarray, n_components: int | None, rotate: bool) -> np.ndarray:
+    """OECD/JRC (2008, sec. 6.1) factor-analysis weights on the correlation matrix."""
+    m = z.shape[1]
+    if m == 1:
+        return np.ones(1)
+    eigval, eigvec = np.linalg.eigh(np.corrcoef(z, rowvar=False))
+    order = np.argsort(eigval)[::-1]
+    eigval, eigvec = eigval[order], eigvec[:, order]
+    k = n_components if n_components is not None else max(1, int((eigval > 1).sum()))
+    loadings = eigvec[:, :k] * np.sqrt(np.clip(eigval[:k], 0, None))
+    if rotate and k > 1:
+        loadings = _varimax(loadings)
+    squared = loadings**2
+    explained = squared.sum(axis=0)
+    scaled = squared / explained
+    factor = scaled.argmax(axis=1)
+    w = scaled[np.arange(m), factor] * explained[factor] / explained.sum()
+    return w / w.sum()
+
+
+def _data_weights(
+    frame: pd.DataFrame, inds: list[str], method: str, signs: np.ndarray, *,
+    normalisation: str | None, n_components: int | None, rotate: bool,
+) -> np.ndarray:
+    m = len(inds)
+    if method == "equal" or m == 1:
+        return np.full(m, 1.0 / m)
+    if len(frame) < 3:
+        raise BenchmarkError(f"method={method!r} estimates weights from the data and needs at least 3 rows; "
+                             f"got {len(frame)}.")
+    if method == "pca":
+        if n_components is not None and not (isinstance(n_components, int | np.integer) and 1 <= n_components <= m):
+            raise BenchmarkError(f"`n_components` must be an integer between 1 and {m}; got {n_components!r}.")
+        return _pca_weights(_normalised(frame, inds, "zscore", signs), n_components, rotate)
+    if normalisation is None:
+        if (signs < 0).any():
+            lower = [i for i, s in zip(inds, signs) if s < 0]
+            raise BenchmarkError(f"{_listing(lower)} are 'lower is better', which raw values cannot express; "
+                                 "use normalisation='minmax'.")
+        y = frame[inds].to_numpy(dtype=float)
+    else:
+        y = _normalised(frame, inds, check_choice(normalisation, _FREE_METHODS, name="normalisation"), signs)
+    return _entropy_weights(y, inds) if method == "entropy" else _critic_weights(y, inds)
+
+
+def weights(
+    data: pd.DataFrame,
+    indicators: str | Sequence[str],
+    *,
+    method: str = "equal",
+    direction: Mapping[str, str] | pd.DataFrame | str | None = None,
+    values: Mapping[str, float] | pd.Series | pd.DataFrame | None = None,
+    normalisation: str | None = "minmax",
+    n_components: int | None = None,
+    rotate: bool = True,
+    entity: str = "institution",
+    period: str = "year",
+) -> pd.Series:
+    """Indicator weights that sum to 1.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The rows the data-driven methods learn from (all rows are pooled;
+        pass one period's rows to weigh on that period only).
+    indicators : str or list of str
+    method : {"equal", "entropy", "critic", "pca", "user"}
+        ``"equal"`` 1/m. ``"entropy"`` Shannon-entropy weights (Zeleny 1982):
+        ``p = y / sum(y)``, ``e = -sum(p ln p) / ln n``, ``w ~ 1 - e``.
+        ``"critic"`` (Diakoulaki, Mavrotas & Papayannakis 1995):
+        ``w ~ sd(y) * sum_k (1 - r_jk)``. ``"pca"`` (OECD/JRC 2008, sec.
+        6.1): principal components of the correlation matrix with
+        eigenvalue > 1 (or ``n_components``), varimax-rotated, squared
+        loadings scaled to unit sum per factor, each indicator weighted by
+        its largest scaled squared loading times its factor's share of the
+        explained variance. ``"user"`` validates ``values``.
+    direction : None, str, mapping or indicator-metadata DataFrame
+    values : mapping, Series or DataFrame with ``indicator``/``weight`` columns
+        Expert weights for ``method="user"``: non-negative, one per
+        indicator, rescaled to sum to 1. A mapping may also be passed as
+        ``method`` directly.
+    normalisation : str or None
+        How ``"entropy"`` and ``"critic"`` first make indicators comparable
+        and direction-aware (default min-max); ``None`` uses raw values
+        (all indicators must then be "higher is better").
+    n_components : int, optional
+        Number of factors kept by ``"pca"`` (default: Kaiser's rule).
+    rotate : bool
+        Varimax-rotate the ``"pca"`` factors.
+    entity, period : str
+        Entity and period columns (optional here; used in messages).
+
+    Returns
+    -------
+    Series
+        Weight per indicator (index named ``indicator``), summing to 1.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"x": [1.0, 1.0, 2.0], "y": [1.0, 2.0, 3.0]})
+    >>> weights(df, ["x", "y"], method="entropy", normalisation=None).round(4)
+    indicator
+    x    0.4031
+    y    0.5969
+    Name: weight, dtype: float64
+    """
+    if isinstance(method, Mapping | pd.Series | pd.DataFrame):
+        method, values = "user", method
+    check_choice(method, WEIGHT_METHODS, name="method")
+    frame, inds, _, _ = _gate(data, indicators, entity=entity, period=period, need_entity=False)
+    if method == "user":
+        if values is None:
+            raise BenchmarkError("method='user' needs values={indicator: weight}.")
+        w = _user_weights(values, inds)
+    else:
+        signs = direction_sign(resolve_direction(direction, inds), inds)
+        w = _data_weights(frame, inds, method, signs, normalisation=normalisation,
+                          n_components=n_components, rotate=rotate)
+    return pd.Series(w, index=pd.Index(inds, name="indicator"), name="weight")
+
+
+def _resolve_weights(spec: Any, frame: pd.DataFrame, inds: list[str], signs: np.ndarray) -> np.ndarray:
+    """``weights=`` of composite/topsis: None, a method name, or expert weights."""
+    if spec is None:
+        return np.full(len(inds), 1.0 / len(inds))
+    if isinstance(spec, str):
+        check_choice(spec, tuple(m for m in WEIGHT_METHODS if m != "user"), name="weights")
+        return _data_weights(frame, inds, spec, signs, normalisation="minmax", n_components=None, rotate=True)
+    return _user_weights(spec, inds)
+
+
+# ================================================================== pillars
+def _resolve_pillars(pillars: Any, inds: list[str]) -> list[str] | None:
+    """The pillar of each indicator, from {indicator: pillar}, {pillar: [indicators]}
+    or indicator metadata with a ``pillar`` column."""
+    if pillars is None:
+        return None
+    if isinstance(pillars, pd.DataFrame):
+        check_columns(pillars, ["indicator", "pillar"], name="pillars (indicator metadata)")
+        meta = pillars.drop_duplicates("indicator", keep="last").set_index("indicator")["pillar"]
+        absent = [i for i in inds if i not in meta.index or pd.isna(meta[i])]
+        if absent:
+            raise BenchmarkError(f"indicator metadata gives no pillar for {_listing(absent)}; fill the 'pillar' column.")
+        return [str(meta[i]) for i in inds]
+    if not isinstance(pillars, Mapping):
+        raise BenchmarkError("`pillars` must be a mapping {indicator: pillar}, {pillar: [indicators]} or "
+                             f"indicator metadata with a 'pillar' column; got {type(pillars).__name__}.")
+    values = list(pillars.values())
+    if values and all(isinstance(v, list | tuple | set) for v in values):
+        flat = {}
+        for p, members in pillars.items():
+            for i in members:
+                if i in flat:
+                    raise BenchmarkError(f"indicator {i!r} is in pillars {flat[i]!r} and {p!r}; put it in one.")
+                flat[i] = p
+        pillars = flat
+    unknown = [k for k in pillars if k not in inds]
+    if unknown:
+        raise BenchmarkError(f"`pillars` names {_listing(unknown)}, which are not among the indicators.")
+    absent = [i for i in inds if i not in pillars]
+    if absent:
+        raise BenchmarkError(f"`pillars` gives no pillar for {_listing(absent)}; assign every indicator.")
+    return [str(pillars[i]) for i in inds]
+
+
+def _structure(
+    w: np.ndarray, pillar_of: list[str] | None, pillar_weights: Any,
+) -> tuple[np.ndarray, list[str], np.ndarray, np.ndarray]:
+    """Effective weights, pillar names, within-pillar weights and pillar weights.
+
+    With the same quasi-arithmetic mean at both levels, the two-level index
+    equals a one-level index with weights W_p * w_i|p, which is what makes
+    the contribution columns exact.
+    """
+    if pillar_of is None:
+        return w, [], w, np.ones(0)
+    names = list(dict.fromkeys(pillar_of))
+    member = np.array([[p == q for q in names] for p in pillar_of], dtype=float)  # m x P
+    totals = w @ member
+    if (totals <= 0).any():
+        empty = [n for n, t in zip(names, totals) if t <= 0]
+        raise BenchmarkError(f"pillar(s) {_listing(empty)} have zero total weight; give one of their "
+                             "indicators a positive weight or drop the pillar.")
+    within = w / (member @ totals)
+    if pillar_weights is None:
+        pw = np.full(len(names), 1.0 / len(names))
+    elif isinstance(pillar_weights, str):
+        check_choice(pillar_weights, ("equal", "sum"), name="pillar_weights")
+        pw = np.full(len(names), 1.0 / len(names)) if pillar_weights == "equal" else totals / totals.sum()
+    else:
+        pw = _user_weights(pillar_weights, names)
+    return within * (member @ pw), names, within, pw
+
+
+# ============================================================== aggregation
+def _lift(y: np.ndarray, method: str | None, floor: float | None) -> np.ndarray:
+    """The zero rule: bounded normalisations are mapped from [lo, hi] onto
+    [lo + floor (hi - lo), hi] so that their worst value is positive."""
+    if floor is None or method not in _BOUNDED:
+        return y
+    lo, hi = _BOUNDED[method]
+    return lo + floor * (hi - lo) + (1.0 - floor) * (y - lo)
+
+
+def _check_positive_matrix(
+    y: np.ndarray, frame: pd.DataFrame, inds: list[str], keys: list[str], aggregation: str, method: str | None,
+) -> None:
+    bad = ~(y > 0)
+    if not bad.any():
+        return
+    parts = []
+    for j in np.flatnonzero(bad.any(axis=0)):
+        labels = _row_labels(frame, bad[:, j], keys)
+        parts.append(f"{inds[j]!r} ({_listing(labels)})")
+    how = ("the raw values" if method is None else f"{method!r} normalisation")
+    hint = ("use normalisation='minmax' (whose zeros are lifted by `floor`) or aggregation='arithmetic'"
+            if method in ("zscore", "robust", "target", "reference", None)
+            else "pass floor=0.01 to lift zeros or use aggregation='arithmetic'")
+    raise NonPositiveError(f"{aggregation} aggregation needs strictly positive values, but {how} gives zero or "
+                           f"negative values for {'; '.join(parts)}; {hint}.")
+
+
+def _aggregate(y: np.ndarray, w: np.ndarray, aggregation: str) -> tuple[np.ndarray, np.ndarray]:
+    """Score and additive terms: arithmetic w*y (sum = score), geometric
+    w*ln(y) (sum = ln score), harmonic w/y (sum = 1/score)."""
+    if aggregation == "arithmetic":
+        terms = y * w
+        return terms.sum(axis=1), terms
+    if aggregation == "geometric":
+        terms = np.log(y) * w
+        return np.exp(terms.sum(axis=1)), terms
+    terms = w / y
+    return 1.0 / terms.sum(axis=1), terms
+
+
+def _descending_rank(score: np.ndarray, groups: pd.Series | None) -> np.ndarray:
+    s = pd.Series(score)
+    r = s.rank(ascending=False, method="min") if groups is None else \
+        s.groupby(groups.to_numpy()).rank(ascending=False, method="min")
+    return r.to_numpy().astype(np.int64)
+
+
+@dataclasses.dataclass
+class _Prepared:
+    """Everything a composite needs once the input has been checked."""
+
+    frame: pd.DataFrame
+    inds: list[str]
+    ent: str
+    per: str | None
+    y: np.ndarray          # normalised (and lifted) indicators, rows x m
+    weights: np.ndarray    # effective weights, sum 1
+    pillar_names: list[str]
+    within: np.ndarray
+    pillar_weights: np.ndarray
+    pillar_of: list[str] | None
+
+
+def _prepare(
+    data: Any, indicators: Any, *, weights: Any, normalisation: str | None, aggregation: str, direction: Any,
+    pillars: Any, pillar_weights: Any, by: Any, bounds: Any, target: Any, reference: Any, floor: float | None,
+    entity: str, period: str, rows: Any = None,
+) -> _Prepared:
+    frame, inds, ent, per = _gate(data, indicators, entity=entity, period=period)
+    if rows is not None:
+        frame = frame.loc[rows(frame, per)]
+    check_choice(aggregation, AGGREGATIONS, name="aggregation")
+    if normalisation is not None:
+        check_choice(normalisation, NORMALISATIONS, name="normalisation")
+    if floor is not None:
+        floor = check_probability(floor, name="floor")
+    signs = direction_sign(resolve_direction(direction, inds), inds)
+    w = _resolve_weights(weights, frame, inds, signs)
+    pillar_of = _resolve_pillars(pillars, inds)
+    eff, names, within, pw = _structure(w, pillar_of, pillar_weights)
+    if normalisation is None:
+        if (signs < 0).any():
+            lower = [i for i, s in zip(inds, signs) if s < 0]
+            raise BenchmarkError(f"{_listing(lower)} are 'lower is better' but normalisation=None keeps raw "
+                                 "values; choose a normalisation.")
+        y = frame[inds].to_numpy(dtype=float)
+    else:
+        y = _normalised(frame, inds, normalisation, signs, by=by, bounds=bounds, target=target,
+                        reference=reference, entity=ent)
+    if aggregation != "arithmetic":
+        y = _lift(y, normalisation, floor)
+        _check_positive_matrix(y, frame, inds, _keys(ent, per), aggregation, normalisation)
+    return _Prepared(frame, inds, ent, per, y, eff, names, within, pw, pillar_of)
+
+
+def composite(
+    data: pd.DataFrame,
+    indicators: str | Sequence[str],
+    *,
+    weights: str | Mapping[str, float] | pd.Series | pd.DataFrame | None = None,
+    normalisation: str | None = "minmax",
+    aggregation: str = "arithmetic",
+    direction: Mapping[str, str] | pd.DataFrame | str | None = None,
+    pillars: Mapping[str, Any] | pd.DataFrame | None = None,
+    pillar_weights: str | Mapping[str, float] | None = None,
+    by: str | Sequence[str] | None = None,
+    bounds: Mapping[str, tuple[float, float]] | None = None,
+    target: Mapping[str, float] | None = None,
+    reference: Any = None,
+    floor: float | None = 0.01,
+    entity: str = "institution",
+    period: str = "year",
+) -> pd.DataFrame:
+    """Composite score and rank per entity (and period), with each indicator's contribution.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per entity, or per (entity, period) when the ``period``
+        column is present.
+    indicators : str or list of str
+    weights : None, method name, mapping, Series or indicator metadata
+        ``None`` = equal; ``"entropy"``, ``"critic"``, ``"pca"`` = estimated
+        by :func:`weights` on all rows; a mapping / Series / metadata
+        DataFrame with a ``weight`` column = expert weights (validated,
+        rescaled to sum to 1). With pillars they are rescaled within each
+        pillar.
+    normalisation : str or None
+        A method of :func:`normalise`, or ``None`` for data already on a
+        common, higher-is-better scale. Normalisation pools all rows (all
+        periods) unless ``by`` is given, so scores are comparable over time.
+    aggregation : {"arithmetic", "geometric", "harmonic"}
+        Weighted arithmetic ``sum w y``, geometric ``prod y^w`` or harmonic
+        ``1 / sum(w / y)`` mean, used at both levels when there are pillars.
+    direction : None, str, mapping or indicator-metadata DataFrame
+    pillars : mapping or indicator-metadata DataFrame, optional
+        ``{indicator: pillar}``, ``{pillar: [indicators]}`` or metadata with a
+        ``pillar`` column: indicators are aggregated into pillar scores and
+        pillars into the index.
+    pillar_weights : None, "equal", "sum" or mapping
+        Weights of the pillars: equal (default), the sum of their indicators'
+        weights (``"sum"`` keeps expert weights as global weights), or
+        explicit.
+    by, bounds, target, reference
+        Passed to the normalisation (see :func:`normalise`).
+    floor : float or None
+        The zero rule for geometric and harmonic aggregation, which need
+        positive values: bounded normalisations (min-max, goalposts,
+        percentile) are mapped linearly from [lo, hi] onto
+        [lo + floor (hi - lo), hi], so the worst value becomes ``floor`` on
+        the [0, 1] scale instead of 0. ``None`` disables the rule. Other
+        zero or negative values raise :class:`NonPositiveError`.
+    entity, period : str
+
+    Returns
+    -------
+    DataFrame
+        One row per input row, in input order: the entity (and period)
+        columns, ``score``, ``rank`` (1 = best, within period; ties share
+        the best rank), one score column per pillar, and one contribution
+        column per indicator. Contributions are the additive terms of the
+        aggregation: arithmetic ``w_i y_i`` (they sum to ``score``);
+        geometric ``w_i ln y_i`` (they sum to ``ln score``; the most
+        negative is the biggest drag); harmonic ``w_i / y_i`` (they sum to
+        ``1 / score``; the largest is the biggest drag). ``w_i`` is the
+        effective weight (pillar weight times within-pillar weight).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"institution": list("abc"), "x": [1.0, 2.0, 4.0], "y": [3.0, 1.0, 2.0]})
+    >>> composite(df, ["x", "y"])
+      institution     score  rank         x     y
+    0           a  0.500000     2  0.000000  0.50
+    1           b  0.166667     3  0.166667  0.00
+    2           c  0.750000     1  0.500000  0.25
+    """
+    p = _prepare(data, indicators, weights=weights, normalisation=normalisation, aggregation=aggregation,
+                 direction=direction, pillars=pillars, pillar_weights=pillar_weights, by=by, bounds=bounds,
+                 target=target, reference=reference, floor=floor, entity=entity, period=period)
+    score, terms = _aggregate(p.y, p.weights, aggregation)
+    out = p.frame[_keys(p.ent, p.per)].reset_index(drop=True)
+    out["score"] = score
+    out["rank"] = _descending_rank(score, out[p.per] if p.per else None)
+    reserved = set(out.columns) | set(p.inds)
+    for k, name in enumerate(p.pillar_names):
+        if name in reserved:
+            raise ColumnError(f"pillar {name!r} has the name of an indicator or output column; rename the pillar.")
+        cols = [j for j, q in enumerate(p.pillar_of) if q == name]
+        out[name] = _aggregate(p.y[:, cols], p.within[cols], aggregation)[0]
+    for j, c in enumerate(p.inds):
+        out[c] = terms[:, j]
+    return out
+
+
+# ============================================================ contributions
+def _log_mean(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Logarithmic mean (a - b) / (ln a - ln b), equal to a when a == b."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = (a - b) / (np.log(a) - np.log(b))
+    return np.where(np.isclose(a, b, rtol=1e-12, atol=0), a, out)
+
+
+def _decompose(y0: np.ndarray, y1: np.ndarray, w: np.ndarray, s0: np.ndarray, s1: np.ndarray,
+               aggregation: str) -> np.ndarray:
+    """Per-indicator parts of s1 - s0 that add up to it exactly."""
+    if aggregation == "arithmetic":
+        return (y1 - y0) * w
+    if aggregation == "geometric":
+        # LMDI: ln s1 - ln s0 = sum w ln(y1/y0), scaled to levels by the log mean.
+        return _log_mean(s1, s0)[:, None] * w * np.log(y1 / y0)
+    # 1/s = sum w/y, and s1 - s0 = -s0 s1 (1/s1 - 1/s0).
+    return (s0 * s1)[:, None] * w * (1.0 / y0 - 1.0 / y1)
+
+
+def contributions(
+    data: pd.DataFrame,
+    indicators: str | Sequence[str],
+    *,
+    start: Any = None,
+    end: Any = None,
+    weights: str | Mapping[str, float] | pd.Series | pd.DataFrame | None = None,
+    normalisation: str | None = "minmax",
+    aggregation: str = "arithmetic",
+    direction: Mapping[str, str] | pd.DataFrame | str | None = None,
+    pillars: Mapping[str, Any] | pd.DataFrame | None = None,
+    pillar_weights: str | Mapping[str, float] | None = None,
+    bounds: Mapping[str, tuple[float, float]] | None = None,
+    target: Mapping[str, float] | None = None,
+    floor: float | None = 0.01,
+    entity: str = "institution",
+    period: str = "year",
+) -> pd.DataFrame:
+    """Split each entity's change in composite score between two periods into
+    per-indicator contributions that add up exactly to the change.
+
+    The two periods are normalised together (one set of minima, maxima,
+    means...), so an entity's normalised value moves only when its own raw
+    value moves relative to that common scale, and data-driven weights are
+    estimated on the same pooled rows. Scores therefore equal
+    ``composite(data[data[period].isin([start, end])], ...)``.
+
+    Contributions: arithmetic ``w_i (y_i,end - y_i,start)``; geometric the
+    logarithmic-mean Divisia split (Ang 2004)
+    ``L(S_end, S_start) w_i ln(y_i,end / y_i,start)`` with
+    ``L(a, b) = (a - b) / (ln a - ln b)``; harmonic
+    ``S_start S_end w_i (1 / y_i,start - 1 / y_i,end)``. Each sums to
+    ``S_end - S_start`` exactly.
+
+    Parameters
+    ----------
+    data : DataFrame
+        A panel with entity and period columns.
+    indicators : str or list of str
+    start, end : period values
+        Default: the first and last period in the data.
+    weights, normalisation, aggregation, direction, pillars, pillar_weights, bounds, target, floor
+        As in :func:`composite` (``"reference"`` normalisation is not
+        offered: its scale moves with the reference entity).
+    entity, period : str
+
+    Returns
+    -------
+    DataFrame
+        One row per entity: entity, ``start``, ``end``, ``score_start``,
+        ``score_end``, ``change``, one contribution column per indicator and
+        ``reason`` (why a row is NaN: the entity is absent in one period).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"institution": list("aabb"), "year": [2020, 2021] * 2,
+    ...                    "x": [1.0, 3.0, 2.0, 2.0], "y": [0.0, 1.0, 2.0, 1.0]})
+    >>> contributions(df, ["x", "y"])[["institution", "change", "x", "y"]]
+      institution  change    x     y
+    0           a    0.75  0.5  0.25
+    1           b   -0.25  0.0 -0.25
+    """
+    frame = check_frame(data)
+    if normalisation == "reference":
+        raise BenchmarkError("normalisation='reference' is not available here because the reference entity "
+                             "moves between periods; use 'minmax' or 'target'.")
+    check_columns(frame, [period], name="data", what="period column")
+    periods = sorted(pd.unique(frame[period].dropna()).tolist())
+    start = periods[0] if start is None else start
+    end = periods[-1] if end is None else end
+    check_periods(frame, [start, end], period=period)
+    if start == end:
+        raise BenchmarkError(f"`start` and `end` are both {start!r}; give two different periods.")
+
+    def rows(f: pd.DataFrame, per: str | None) -> np.ndarray:
+        return f[per].isin([start, end]).to_numpy()
+
+    p = _prepare(frame, indicators, weights=weights, normalisation=normalisation, aggregation=aggregation,
+                 direction=direction, pillars=pillars, pillar_weights=pillar_weights, by=None, bounds=bounds,
+                 target=target, reference=None, floor=floor, entity=entity, period=period, rows=rows)
+    score, _ = _aggregate(p.y, p.weights, aggregation)
+    ents = pd.Index(pd.unique(p.frame[p.ent]), name=p.ent)
+    pos = pd.Series(np.arange(len(p.frame)), index=pd.MultiIndex.from_arrays([p.frame[p.ent], p.frame[p.per]]))
+    i0 = pos.reindex(pd.MultiIndex.from_arrays([ents, [start] * len(ents)])).to_numpy()
+    i1 = pos.reindex(pd.MultiIndex.from_arrays([ents, [end] * len(ents)])).to_numpy()
+    ok = ~(np.isnan(i0) | np.isnan(i1))
+    a, b = i0[ok].astype(int), i1[ok].astype(int)
+    parts = np.full((len(ents), len(p.inds)), np.nan)
+    parts[ok] = _decompose(p.y[a], p.y[b], p.weights, score[a], score[b], aggregation)
+    s0, s1 = np.full(len(ents), np.nan), np.full(len(ents), np.nan)
+    s0[~np.isnan(i0)] = score[i0[~np.isnan(i0)].astype(int)]
+    s1[~np.isnan(i1)] = score[i1[~np.isnan(i1)].astype(int)]
+    out = pd.DataFrame({p.ent: ents, "start": start, "end": end, "score_start": s0, "score_end": s1,
+                        "change": s1 - s0})
+    for j, c in enumerate(p.inds):
+        out[c] = parts[:, j]
+    reason = np.where(np.isnan(i0), f"no row in {period} {start}",
+                      np.where(np.isnan(i1), f"no row in {period} {end}", ""))
+    out["reason"] = pd.Series(reason, dtype="str").replace("", None)
+    return out
+
+
+# =================================================================== TOPSIS
+def topsis(
+    data: pd.DataFrame,
+    indicators: str | Sequence[str],
+    *,
+    weights: str | Mapping[str, float] | pd.Series | pd.DataFrame | None = None,
+    direction: Mapping[str, str] | pd.DataFrame | str | None = None,
+    entity: str = "institution",
+    period: str = "year",
+) -> pd.DataFrame:
+    """TOPSIS closeness to the ideal solution (Hwang & Yoon 1981), per period.
+
+    Each indicator is vector-normalised ``r = x / sqrt(sum x^2)`` and
+    weighted, ``v = w r``; the ideal takes each indicator's best ``v`` (max
+    for "higher", min for "lower"), the anti-ideal its worst; with Euclidean
+    distances ``d+`` and ``d-`` to them, the closeness is
+    ``C = d- / (d+ + d-)`` in [0, 1]. Computed within each period when the
+    period column is present.
+
+    Parameters
+    ----------
+    data : DataFrame
+    indicators : str or list of str
+    weights : None, method name, mapping, Series or indicator metadata
+        As in :func:`composite`.
+    direction : None, str, mapping or indicator-metadata DataFrame
+    entity, period : str
+
+    Returns
+    -------
+    DataFrame
+        Entity (and period), ``d_best``, ``d_worst``, ``closeness`` and
+        ``rank`` (1 = closest to the ideal, within period).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"institution": list("ab"), "x": [1.0, 0.0], "y": [0.0, 5.0], "z": [3.0, 6.0]})
+    >>> topsis(df, ["x", "y", "z"])[["institution", "closeness", "rank"]]
+      institution  closeness  rank
+    0           a   0.477226     2
+    1           b   0.522774     1
+    """
+    frame, inds, ent, per = _gate(data, indicators, entity=entity, period=period)
+    signs = direction_sign(resolve_direction(direction, inds), inds)
+    w = _resolve_weights(weights, frame, inds, signs)
+    x = frame[inds].to_numpy(dtype=float)
+    key = frame.groupby(per, sort=False).ngroup().to_numpy() if per else np.zeros(len(frame), dtype=np.int64)
+    norm = np.sqrt(_by_group(x**2, key).transform("sum").to_numpy())
+    if (norm == 0).any():
+        j = int(np.flatnonzero((norm == 0).any(axis=0))[0])
+        raise BenchmarkError(f"indicator {inds[j]!r} is zero for every row{' of a period' if per else ''}, "
+                             "so TOPSIS cannot normalise it; drop it.")
+    v = x / norm * w * signs  # sign flip turns "lower" into "higher", leaving distances unchanged
+    g = _by_group(v, key)
+    d_best = np.sqrt(((g.transform("max").to_numpy() - v) ** 2).sum(axis=1))
+    d_worst = np.sqrt(((v - g.transform("min").to_numpy()) ** 2).sum(axis=1))
+    if ((d_best + d_worst) == 0).any():
+        raise BenchmarkError("every entity has identical values (or a period has a single entity), so the "
+                             "ideal and anti-ideal coincide and TOPSIS is undefined.")
+    closeness = d_worst / (d_best + d_worst)
+    out = frame[_keys(ent, per)].reset_index(drop=True)
+    out["d_best"], out["d_worst"], out["closeness"] = d_best, d_worst, closeness
+    out["rank"] = _descending_rank(closeness, out[per] if per else None)
+    return out
+
+
+# ========================================================= rank uncertainty
+def _sobol_terms(f_a: np.ndarray, f_b: np.ndarray, f_ab: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Numerators of the first-order (Saltelli et al. 2010) and total (Jansen
+    1999) indices for one factor; ``f_ab`` is the output on A with that
+    factor's column taken from B. Averages over axis 0.
+
+    The outputs are centred on their A-and-B mean first: that leaves the
+    expectation of the first-order estimator unchanged (E[f_ab - f_a] = 0)
+    and removes its large variance when the mean is far from zero.
+    """
+    exact = np.int64 if np.issubdtype(np.result_type(f_a, f_b, f_ab), np.integer) else np.float64
+    diff = np.subtract(f_ab, f_a, dtype=exact)  # integer ranks stay exact
+    centre = 0.5 * (f_a.mean(axis=0) + f_b.mean(axis=0))
+    first = np.mean(f_b * diff, axis=0) - centre * np.mean(diff, axis=0)
+    total = 0.5 * np.mean(diff * diff, axis=0)
+    return first, total
+
+
+def _sobol_indices(f_a: np.ndarray, f_b: np.ndarray, f_ab: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """First-order and total Sobol indices of each factor (rows of the result)."""
+    variance = np.var(np.concatenate([f_a, f_b]), axis=0, ddof=1)
+    terms = np.array([_sobol_terms(f_a, f_b, f) for f in f_ab])  # factors x 2 x ...
+    return _share(terms[:, 0], variance), _share(terms[:, 1], variance)
+
+
+def _share(part: np.ndarray, variance: Any) -> np.ndarray:
+    """part / variance, and 0 where the output never varies (nothing to attribute)."""
+    variance = np.broadcast_to(variance, np.shape(part))
+    return np.divide(part, variance, out=np.zeros(np.shape(part)), where=variance > 0)
+
+
+def _row_ranks(scores: np.ndarray) -> np.ndarray:
+    """Rank 1 = highest score along each row (exact ties broken arbitrarily)."""
+    order = np.argsort(scores, axis=1)
+    ranks = np.empty(order.shape, dtype=np.int32)
+    np.put_along_axis(ranks, order, np.arange(scores.shape[1], 0, -1, dtype=np.int32)[None, :], axis=1)
+    return ranks
+
+
+def _mc_matrices(
+    frame: pd.DataFrame, inds: list[str], signs: np.ndarray, methods: Sequence[str],
+    aggregations: Sequence[str], floor: float,
+) -> dict[tuple[int, int], tuple[np.ndarray, float]]:
+    """For each (normalisation, aggregation) pair, a matrix T (returned
+    transposed) and a sign such that sign * (T @ w) orders entities like the
+    composite score."""
+    out = {}
+    for k, method in enumerate(methods):
+        y = _normalised(frame, inds, method, signs)
+        for a, agg in enumerate(aggregations):
+            if agg == "arithmetic":
+                out[k, a] = (y, 1.0)
+                continue
+            if method in _BOUNDED:
+                pos = _lift(y, method, floor)
+            elif method == "rank":
+                pos = y
+            else:  # unbounded scores: their min-max positions, lifted
+                lo, hi = y.min(axis=0), y.max(axis=0)
+                pos = floor + (1.0 - floor) * (y - lo) / (hi - lo)
+            # geometric: exp is monotone; harmonic: 1/x reverses the order
+            out[k, a] = (np.log(pos), 1.0) if agg == "geometric" else (1.0 / pos, -1.0)
+    # transposed float32 copies: the draws' products need no more precision than ranks do
+    return {key: (np.ascontiguousarray(t.T, dtype=np.float32), sign) for key, (t, sign) in out.items()}
+
+
+def _concentration(weight_noise: float, m: int) -> float:
+    """Dirichlet concentration giving coefficient of variation ``weight_noise``
+    to a weight of size 1/m: CV^2 = (m - 1) / (c + 1)."""
+    c = (m - 1) / weight_noise**2 - 1.0
+    if c <= 0:
+        raise BenchmarkError(f"`weight_noise`={weight_noise} is too large for {m} indicators (the largest "
+                             f"possible is {np.sqrt(m - 1):.3g}); use a smaller value or 'uniform'.")
+    return c
+
+
+@dataclasses.dataclass
+class _Design:
+    weights: np.ndarray        # N x m
+    normalisation: np.ndarray  # N
+    aggregation: np.ndarray    # N
+    drop: np.ndarray           # N (0 = none, j + 1 = indicator j dropped)
+
+    def swap(self, other: _Design, factor: str) -> _Design:
+        return dataclasses.replace(self, **{factor: getattr(other, factor)})
+
+
+def _draw(rng: np.random.Generator, size: int, w0: np.ndarray, noise: Any, n_norm: int, n_agg: int,
+          drop_one: bool) -> _Design:
+    m = len(w0)
+    w = np.tile(w0, (size, 1))
+    live = w0 > 0
+    if noise is not None and live.sum() > 1:
+        alpha = np.ones(live.sum()) if noise == "uniform" else _concentration(noise, int(live.sum())) * w0[live]
+        w[:, live] = rng.dirichlet(alpha, size=size)
+    return _Design(
+        weights=w,
+        normalisation=rng.integers(n_norm, size=size),
+        aggregation=rng.integers(n_agg, size=size),
+        drop=rng.integers(m + 1, size=size) if drop_one else np.zeros(size, dtype=np.int64),
+    )
+
+
+def _effective(design: _Design, sl: slice, member: np.ndarray) -> np.ndarray:
+    """Draw weights after dropping an indicator: its weight goes to the other
+    indicators of its pillar (or to all indicators when it was alone). The
+    only indicator with a positive weight is never dropped."""
+    w = design.weights[sl]
+    drop = design.drop[sl]
+    if drop.any():
+        keep = np.ones_like(w)
+        hit = np.flatnonzero(drop > 0)
+        keep[hit, drop[hit] - 1] = 0.0
+        before, after = w @ member, (w * keep) @ member
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = np.where(after > 0, before / after, 1.0)
+        dropped = w * keep * (scale @ member.T)
+        w = np.where(dropped.sum(axis=1, keepdims=True) > 0, dropped, w)
+    return w / w.sum(axis=1, keepdims=True)
+
+
+def _block_ranks(design: _Design, sl: slice, mats: dict, member: np.ndarray) -> np.ndarray:
+    """Ranks (draws x entities) of the draws in ``sl``: one matrix product per
+    (normalisation, aggregation) pair, on the draws sorted by that pair."""
+    w = _effective(design, sl, member).astype(np.float32)
+    combo = design.normalisation[sl] * 64 + design.aggregation[sl]
+    order = np.argsort(combo, kind="stable")
+    combo = combo[order]
+    cuts = np.flatnonzero(np.diff(combo)) + 1
+    n_ent = next(iter(mats.values()))[0].shape[1]
+    scores = np.empty((len(w), n_ent), dtype=np.float32)
+    for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(combo)]):
+        tt, sign = mats[int(combo[a]) // 64, int(combo[a]) % 64]
+        np.matmul(w[order[a:b]], tt, out=scores[a:b])
+        if sign < 0:
+            np.negative(scores[a:b], out=scores[a:b])
+    ranks = np.empty_like(scores, dtype=np.int32)
+    ranks[order] = _row_ranks(scores)
+    return ranks
+
+
+def _all_ranks(design: _Design, mats: dict, member: np.ndarray, block: int, pool: Any, bar: Any) -> np.ndarray:
+    """Ranks of every draw of ``design``; blocks are sorted in parallel threads
+    (numpy releases the GIL while sorting and multiplying)."""
+    size = len(design.drop)
+    slices = [slice(a, min(a + block, size)) for a in range(0, size, block)]
+    parts = []
+    for r in pool.map(lambda sl: _block_ranks(design, sl, mats, member), slices):
+        parts.append(r)
+        bar.update(1)
+    return np.concatenate(parts)
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class RankUncertainty(Result):
+    """Monte Carlo rank distribution and variance-based sensitivity of a composite.
+
+    Attributes
+    ----------
+    ranks : DataFrame
+        Per entity: nominal ``score`` and ``nominal_rank``, ``median_rank``,
+        ``mean_rank``, ``rank_5`` and ``rank_95`` (the 5-95% interval of the
+        simulated ranks), sorted by nominal rank.
+    sensitivity : DataFrame
+        Per uncertain factor and output: ``first_order`` (Saltelli et al.
+        2010) and ``total`` (Jansen 1999) Sobol indices. Output
+        ``"mean_rank_shift"`` is the mean absolute difference between
+        simulated and nominal ranks over entities; output ``"rank"`` pools
+        the entities' rank variances (sum of partial variances over sum of
+        variances). Indices are 0 when the output never varies.
+    factors : DataFrame
+        The uncertain factors and how they were drawn.
+    n : int
+        Number of draws behind the rank distribution (A and B samples).
+    evaluations : int
+        Number of composite evaluations, (factors + 2) n / 2.
+    """
+
+    ranks: pd.DataFrame
+    sensitivity: pd.DataFrame
+    factors: pd.DataFrame
+    n: int
+    evaluations: int
+    entity: str
+
+    def summary(self) -> pd.DataFrame:
+        """The per-entity rank table (nominal, median and 5-95% interval)."""
+        return self.ranks
+
+    def plot(self, **kwargs: Any) -> Any:
+        """Rank intervals per entity (needs matplotlib; see :mod:`benchmark.plotting`)."""
+        from benchmark.plotting import plot_rank_intervals
+
+        return plot_rank_intervals(self, **kwargs)
+
+
+def _mc_factors(
+    weight_noise: Any, methods: Sequence[str], aggregations: Sequence[str], drop_one: bool, inds: list[str],
+) -> pd.DataFrame:
+    rows = []
+    if weight_noise is not None:
+        how = ("Dirichlet(1, ..., 1): uniform on the simplex" if weight_noise == "uniform" else
+               f"Dirichlet around the nominal weights, CV {weight_noise:g} for a weight of 1/m")
+        rows.append(("weights", how))
+    if len(methods) > 1:
+        rows.append(("normalisation", "uniform over " + ", ".join(methods)))
+    if len(aggregations) > 1:
+        rows.append(("aggregation", "uniform over " + ", ".join(aggregations)))
+    if drop_one:
+        rows.append(("dropped indicator", f"uniform over none and each of the {len(inds)} indicators"))
+    return pd.DataFrame(rows, columns=["factor", "distribution"])
+
+
+def _check_mc_args(n: Any, weight_noise: Any, methods: Any, aggregations: Any) -> tuple:
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 20:
+        raise BenchmarkError(f"`n` must be an integer >= 20 (the number of Monte Carlo draws); got {n!r}.")
+    if weight_noise is not None and weight_noise != "uniform":
+        try:
+            weight_noise = float(weight_noise)
+        except (TypeError, ValueError):
+            raise BenchmarkError(f"`weight_noise` must be a positive number, 'uniform' or None; got {weight_noise!r}.") from None
+        if weight_noise < 0 or not np.isfinite(weight_noise):
+            raise BenchmarkError(f"`weight_noise` must be a positive number, 'uniform' or None; got {weight_noise!r}.")
+        weight_noise = weight_noise or None
+    methods = as_list(methods, name="normalisations")
+    for mth in methods:
+        check_choice(mth, _FREE_METHODS, name="normalisations")
+    aggregations = as_list(aggregations, name="aggregations")
+    for agg in aggregations:
+        check_choice(agg, AGGREGATIONS, name="aggregations")
+    return int(n), weight_noise, methods, aggregations
+
+
+def rank_uncertainty(
+    data: pd.DataFrame,
+    indicators: str | Sequence[str],
+    *,
+    n: int = 1000,
+    weights: str | Mapping[str, float] | pd.Series | pd.DataFrame | None = None,
+    normalisation: str = "minmax",
+    aggregation: str = "arithmetic",
+    direction: Mapping[str, str] | pd.DataFrame | str | None = None,
+    pillars: Mapping[str, Any] | pd.DataFrame | None = None,
+    pillar_weights: str | Mapping[str, float] | None = None,
+    weight_noise: float | str | None = 0.25,
+    normalisations: Sequence[str] = ("minmax", "zscore", "rank"),
+    aggregations: Sequence[str] = ("arithmetic", "geometric"),
+    drop_one: bool = False,
+    floor: float = 0.01,
+    entity: str = "institution",
+    period: str = "year",
+    random_state: int | np.random.Generator | None = None,
+    progress: bool = False,
+    n_jobs: int | None = None,
+) -> RankUncertainty:
+    """How much do the ranks depend on the weights, normalisation and aggregation?
+
+    A Monte Carlo over the analyst's choices on a cross-section: each draw
+    perturbs the weights, picks a normalisation and an aggregation rule and,
+    with ``drop_one``, leaves out one indicator (or none); the composite is
+    recomputed and the entities ranked. The draws follow Saltelli's design
+    (two independent samples A and B of ``n/2`` draws, plus one matrix per
+    factor with that factor taken from B), from which first-order (Saltelli
+    et al. 2010) and total (Jansen 1999) Sobol indices are estimated.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per entity (a single period).
+    indicators : str or list of str
+    n : int
+        Draws behind the rank distribution (rounded up to even); the
+        sensitivity analysis costs (factors + 2) n / 2 composite evaluations.
+    weights, normalisation, aggregation, direction, pillars, pillar_weights
+        The nominal composite (see :func:`composite`), which gives the
+        nominal ranks; draws perturb its effective weights.
+    weight_noise : float, "uniform" or None
+        Weights are drawn from a Dirichlet distribution centred on the
+        nominal weights whose concentration gives a weight of 1/m a
+        coefficient of variation of ``weight_noise``; ``"uniform"`` draws
+        them uniformly on the simplex; ``None`` keeps them fixed.
+    normalisations, aggregations : sequences of str
+        The alternatives drawn uniformly (one entry = not uncertain).
+        Normalisations must be among minmax, zscore, robust, rank,
+        percentile. Geometric and harmonic draws need positive values: bounded
+        normalisations get the ``floor`` rule of :func:`composite`, z-scores
+        and robust z-scores are first mapped onto [floor, 1] by min-max.
+    drop_one : bool
+        Also draw an indicator to leave out (or none); its weight goes to the
+        other indicators of its pillar.
+    floor : float
+        The zero rule (see :func:`composite`).
+    entity, period : str
+    random_state : None, int or Generator
+    progress : bool
+        Show a tqdm progress bar.
+    n_jobs : int, optional
+        Threads that score and rank blocks of draws (default: the number of
+        cores, at most 8). Results do not depend on it.
+
+    Returns
+    -------
+    RankUncertainty
+        ``ranks``, ``sensitivity`` and ``factors`` tables.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> df = pd.DataFrame(rng.uniform(size=(5, 3)), columns=["x", "y", "z"])
+    >>> df.insert(0, "institution", list("abcde"))
+    >>> res = rank_uncertainty(df, ["x", "y", "z"], n=200, random_state=1)
+    >>> list(res.ranks.columns)
+    ['institution', 'score', 'nominal_rank', 'median_rank', 'mean_rank', 'rank_5', 'rank_95']
+    >>> res.sensitivity["factor"].unique().tolist()
+    ['weights', 'normalisation', 'aggregation']
+    """
+    n, weight_noise, methods, aggs = _check_mc_args(n, weight_noise, normalisations, aggregations)
+    nominal = _prepare(data, indicators, weights=weights, normalisation=normalisation, aggregation=aggregation,
+                       direction=direction, pillars=pillars, pillar_weights=pillar_weights, by=None, bounds=None,
+                       target=None, reference=None, floor=floor, entity=entity, period=period)
+    frame, inds, ent, per = nominal.frame, nominal.inds, nominal.ent, nominal.per
+    if per is not None and frame[per].nunique() > 1:
+        raise BenchmarkError(f"rank_uncertainty works on one period, but `data` has {frame[per].nunique()} "
+                             f"values of {per!r}; select one, e.g. data[data[{per!r}] == 2023].")
+    if len(frame) < 3:
+        raise BenchmarkError(f"rank_uncertainty needs at least 3 entities; got {len(frame)}.")
+    factors = _mc_factors(weight_noise, methods, aggs, drop_one, inds)
+    if factors.empty:
+        raise BenchmarkError("nothing is uncertain: set weight_noise, give several normalisations or "
+                             "aggregations, or drop_one=True.")
+    signs = direction_sign(resolve_direction(direction, inds), inds)
+    score, _ = _aggregate(nominal.y, nominal.weights, aggregation)
+    nominal_rank = _descending_rank(score, None)
+    member = (np.ones((len(inds), 1)) if nominal.pillar_of is None else
+              np.array([[p == q for q in nominal.pillar_names] for p in nominal.pillar_of], dtype=float))
+    half = (n + 1) // 2
+    rng = check_random_state(random_state)
+    draws = [_draw(rng, half, nominal.weights, weight_noise, len(methods), len(aggs), drop_one) for _ in "AB"]
+    designs = draws + [draws[0].swap(draws[1], _FACTOR_FIELD[f]) for f in factors["factor"]]
+    simulate = _Simulation(_mc_matrices(frame, inds, signs, methods, aggs, floor), member,
+                           nominal_rank.astype(np.int32), n_jobs)
+    ranks, sensitivity = simulate.run(designs, list(factors["factor"]), progress)
+    table = _rank_table(frame[ent], score, nominal_rank, ranks)
+    return RankUncertainty(ranks=table, sensitivity=sensitivity, factors=factors, n=2 * half,
+                           evaluations=len(designs) * half, entity=ent)
+
+
+_FACTOR_FIELD = {"weights": "weights", "normalisation": "normalisation", "aggregation": "aggregation",
+                 "dropped indicator": "drop"}
+
+
+@dataclasses.dataclass
+class _Simulation:
+    """Scores and ranks the draws of Saltelli's design and estimates the indices."""
+
+    mats: dict
+    member: np.ndarray
+    nominal_rank: np.ndarray
+    n_jobs: int | None
+
+    def run(self, designs: list[_Design], names: list[str], progress: bool) -> tuple[np.ndarray, pd.DataFrame]:
+        n_ent = len(self.nominal_rank)
+        size = len(designs[0].drop)
+        block = max(1, 1_000_000 // n_ent)
+        bar = _progress(progress, len(designs) * -(-size // block))
+        with _single_threaded_blas(), ThreadPoolExecutor(max_workers=_threads(self.n_jobs)) as pool:
+            rank = lambda d: _all_ranks(d, self.mats, self.member, block, pool, bar)  # noqa: E731
+            rank_a, rank_b = rank(designs[0]), rank(designs[1])
+            shift_a, shift_b = self.shift(rank_a), self.shift(rank_b)
+            pooled_var = np.var(np.concatenate([rank_a, rank_b]), axis=0, ddof=1).sum()
+            rows = []
+            for name, design in zip(names, designs[2:]):
+                r_ab = rank(design)
+                s1, st = _sobol_indices(shift_a, shift_b, [self.shift(r_ab)])
+                first, total = _sobol_terms(rank_a, rank_b, r_ab)
+                rows.append((name, "mean_rank_shift", float(s1[0]), float(st[0])))
+                rows.append((name, "rank", float(_share(first.sum(), pooled_var)),
+                             float(_share(total.sum(), pooled_var))))
+        bar.close()
+        table = pd.DataFrame(rows, columns=["factor", "output", "first_order", "total"])
+        table = table.sort_values("output", kind="stable").reset_index(drop=True)
+        return np.concatenate([rank_a, rank_b]), table
+
+    def shift(self, ranks: np.ndarray) -> np.ndarray:
+        """Mean absolute rank shift from the nominal ranks, per draw."""
+        return np.abs(ranks - self.nominal_rank).sum(axis=1, dtype=np.int64) / ranks.shape[1]
+
+
+def _single_threaded_blas() -> Any:
+    """The products are small (draws x indicators x entities): a multi-threaded
+    BLAS inside our own threads only adds contention."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - installed with scikit-learn
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+def _threads(n_jobs: int | None) -> int:
+    if n_jobs is None or n_jobs < 1:
+        return max(1, min(8, os.cpu_count() or 1))
+    return int(n_jobs)
+
+
+def _rank_table(names: pd.Series, score: np.ndarray, nominal_rank: np.ndarray, ranks: np.ndarray) -> pd.DataFrame:
+    q = np.quantile(ranks, [0.05, 0.5, 0.95], axis=0, method="inverted_cdf")
+    out = pd.DataFrame({names.name: names.to_numpy(), "score": score, "nominal_rank": nominal_rank,
+                        "median_rank": q[1].astype(np.int64), "mean_rank": ranks.mean(axis=0),
+                        "rank_5": q[0].astype(np.int64), "rank_95": q[2].astype(np.int64)})
+    return out.sort_values("nominal_rank", kind="stable").reset_index(drop=True)
+
+
+class _NoBar:
+    def update(self, k: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _progress(show: bool, total: int) -> Any:
+    if not show:
+        return _NoBar()
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc="rank_uncertainty")
