@@ -555,28 +555,32 @@ def build_targets(rng: np.random.Generator, units: pd.DataFrame, panel: pd.DataF
         "double_qualified_ratio": ("points", 4.5), "placement_rate": ("points", 0.3),
         "student_teacher_ratio": ("points", -0.6),
     }
+    # Share of the planned four-year move scheduled by the mid-term: plans are
+    # often front-loaded (more than half by 2021), sometimes back-loaded.
+    phase = rng.uniform(0.50, 0.85, n)
     for indicator in TARGET_INDICATORS:
         how, rate = plans[indicator]
         b = base[indicator].astype(float).reindex(amb.index).to_numpy()
-        a = amb.to_numpy() * _lognormal(rng, 0.15, n)
+        a = 0.8 * amb.to_numpy() * _lognormal(rng, 0.15, n)
         counted = panel[indicator].dtype == "Int64"
         if how == "growth":
             # a unit starting from zero still plans something
             floor = 1.0 if counted else np.nanmedian(b) * 0.05
             start = np.where(np.isnan(b), np.nan, np.maximum(b, floor))
-            t21, t23 = start * (1 + rate * a) ** 2, start * (1 + rate * a) ** 4
+            t23 = start * (1 + rate * a) ** 4
+            t21 = start + phase * (t23 - start)
         elif indicator == "teaching_awards":
             # national awards come in rounds (2018, 2022): nothing new is planned by 2021
             t21, t23 = b, b + np.maximum(1.0, rate * b) * a
         elif how == "add":
             yearly = np.maximum(b, 1.0) * rate * a
-            t21, t23 = b + 2 * yearly, b + 4 * yearly
+            t21, t23 = b + 4 * phase * yearly, b + 4 * yearly
         elif indicator == "student_teacher_ratio":
             # units expect the enrolment expansion to push the ratio up first;
             # ambitious ones still promise to bring it down
             t21, t23 = np.maximum(b + 1.2 + rate * a, 11.0), np.maximum(b + 1.0 + 1.5 * rate * a, 11.0)
         else:
-            t21, t23 = np.minimum(b + rate * a, 99.5), np.minimum(b + 2 * rate * a, 100.0)
+            t21, t23 = np.minimum(b + 2 * phase * rate * a, 99.5), np.minimum(b + 2 * rate * a, 100.0)
         digits = 0 if counted else (2 if indicator == "student_teacher_ratio" else 1)
         frames.append(pd.DataFrame({
             "unit_no": amb.index, "indicator": indicator, "baseline_year": 2019, "baseline": b,
