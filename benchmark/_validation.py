@@ -10,7 +10,7 @@ modifies its input.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -39,6 +39,7 @@ __all__ = [
     "check_probability",
     "check_random_state",
     "resolve_direction",
+    "resolve_indicator_property",
     "direction_sign",
 ]
 
@@ -372,6 +373,55 @@ def _direction_word(value: Any, indicator: str) -> str:
     return aliases[word]
 
 
+def resolve_indicator_property(
+    value: Mapping[str, Any] | pd.DataFrame | str | None,
+    indicators: Iterable[str],
+    *,
+    column: str,
+    default: str,
+    word: Callable[[Any, str], str],
+    choices: str,
+) -> dict[str, str]:
+    """Turn a per-indicator setting into a validated ``{indicator: word}`` mapping.
+
+    The shared engine behind ``direction=`` and similar settings (an
+    indicator's ``kind``): ``value`` may be ``None`` (``default`` for all), one
+    word for all indicators, a mapping (indicators it leaves out get
+    ``default``; keys that are not among ``indicators`` are an error), or an
+    indicator-metadata DataFrame with columns ``indicator`` and ``column``
+    (extra rows describing other indicators are fine; every requested
+    indicator needs a row). ``word(raw, indicator)`` validates and normalises
+    one entry; ``choices`` describes the accepted words in messages.
+    """
+    inds = list(indicators)
+    if value is None:
+        return dict.fromkeys(inds, default)
+    if isinstance(value, str):
+        return dict.fromkeys(inds, word(value, "every indicator"))
+    if isinstance(value, pd.DataFrame):
+        check_columns(value, ["indicator", column], name=f"{column} (indicator metadata)")
+        meta = value.drop_duplicates("indicator", keep="last").set_index("indicator")[column]
+        absent = [i for i in inds if i not in meta.index]
+        if absent:
+            raise BenchmarkError(
+                f"indicator metadata has no row for {_listing(absent)}; add rows with their "
+                f"{column} ({choices})."
+            )
+        return {i: word(meta[i], i) for i in inds}
+    if isinstance(value, Mapping):
+        unknown = [k for k in value if k not in inds]
+        if unknown:
+            raise BenchmarkError(
+                f"`{column}` names {_listing(unknown)}, which are not among the indicators "
+                f"analysed ({_listing(inds, 10)})."
+            )
+        return {i: word(value.get(i, default), i) for i in inds}
+    raise BenchmarkError(
+        f"`{column}` must be None, {choices}, a mapping {{indicator: {column}}} "
+        f"or an indicator-metadata DataFrame; got {type(value).__name__}."
+    )
+
+
 def resolve_direction(
     direction: Mapping[str, str] | pd.DataFrame | str | None, indicators: Iterable[str]
 ) -> dict[str, str]:
@@ -387,33 +437,9 @@ def resolve_direction(
     >>> resolve_direction({"ratio": "lower"}, ["score", "ratio"])
     {'score': 'higher', 'ratio': 'lower'}
     """
-    inds = list(indicators)
-    if direction is None:
-        return dict.fromkeys(inds, "higher")
-    if isinstance(direction, str):
-        word = _direction_word(direction, "every indicator")
-        return dict.fromkeys(inds, word)
-    if isinstance(direction, pd.DataFrame):
-        check_columns(direction, ["indicator", "direction"], name="direction (indicator metadata)")
-        meta = direction.drop_duplicates("indicator", keep="last").set_index("indicator")["direction"]
-        absent = [i for i in inds if i not in meta.index]
-        if absent:
-            raise BenchmarkError(
-                f"indicator metadata has no row for {_listing(absent)}; add rows with their direction "
-                "('higher' or 'lower')."
-            )
-        return {i: _direction_word(meta[i], i) for i in inds}
-    if isinstance(direction, Mapping):
-        unknown = [k for k in direction if k not in inds]
-        if unknown:
-            raise BenchmarkError(
-                f"`direction` names {_listing(unknown)}, which are not among the indicators "
-                f"analysed ({_listing(inds, 10)})."
-            )
-        return {i: _direction_word(direction.get(i, "higher"), i) for i in inds}
-    raise BenchmarkError(
-        "`direction` must be None, 'higher'/'lower', a mapping {indicator: 'higher'|'lower'} "
-        f"or an indicator-metadata DataFrame; got {type(direction).__name__}."
+    return resolve_indicator_property(
+        direction, indicators, column="direction", default="higher", word=_direction_word,
+        choices="'higher' or 'lower'",
     )
 
 

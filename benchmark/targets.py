@@ -43,6 +43,7 @@ from benchmark._validation import (
     check_periods,
     check_unique_keys,
     resolve_direction,
+    resolve_indicator_property,
 )
 from benchmark.longitudinal import _check_panel, _grid, _ols_by_group, _Reasons
 
@@ -64,38 +65,20 @@ _TARGET_COLUMN = re.compile(r"^target_(.+)$")
 
 
 # ------------------------------------------------------------ metadata helpers
+def _kind_word(value: Any, indicator: str) -> str:
+    word = str(value).strip().lower() if value is not None else ""
+    if word not in KINDS:
+        raise BenchmarkError(
+            f"kind of {indicator!r} is {value!r}; use one of {', '.join(KINDS)}."
+        )
+    return word
+
+
 def _resolve_kind(kind: Any, inds: list[str]) -> dict[str, str]:
     """``kind=`` as None / word / mapping / metadata DataFrame -> {indicator: kind}."""
-    if kind is None:
-        return dict.fromkeys(inds, "level")
-    if isinstance(kind, str):
-        check_choice(kind, KINDS, name="kind")
-        return dict.fromkeys(inds, kind)
-    if isinstance(kind, pd.DataFrame):
-        check_columns(kind, ["indicator", "kind"], name="kind (indicator metadata)")
-        meta = kind.drop_duplicates("indicator", keep="last").set_index("indicator")["kind"]
-        absent = [i for i in inds if i not in meta.index]
-        if absent:
-            raise BenchmarkError(
-                f"indicator metadata has no row for {_listing(absent)}; add rows with their kind "
-                f"({', '.join(KINDS)})."
-            )
-        mapping: Mapping[str, Any] = {i: meta[i] for i in inds}
-    elif isinstance(kind, Mapping):
-        unknown = [k for k in kind if k not in inds]
-        if unknown:
-            raise BenchmarkError(f"`kind` names {_listing(unknown)}, which have no targets.")
-        mapping = {i: kind.get(i, "level") for i in inds}
-    else:
-        raise BenchmarkError(
-            f"`kind` must be None, one of {', '.join(map(repr, KINDS))}, a mapping "
-            f"{{indicator: kind}} or an indicator-metadata DataFrame; got {type(kind).__name__}."
-        )
-    bad = {i: k for i, k in mapping.items() if k not in KINDS}
-    if bad:
-        shown = ", ".join(f"{i!r}: {k!r}" for i, k in list(bad.items())[:5])
-        raise BenchmarkError(f"unknown indicator kind(s) {shown}; use one of {', '.join(KINDS)}.")
-    return dict(mapping)
+    return resolve_indicator_property(
+        kind, inds, column="kind", default="level", word=_kind_word, choices=", ".join(KINDS)
+    )
 
 
 def _metadata(indicators: Any, direction: Any, kind: Any, inds: list[str]) -> tuple[dict, dict]:
