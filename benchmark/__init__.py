@@ -47,6 +47,8 @@ from benchmark.plotting import (
     plot_completion, plot_cost_outcome, plot_frontier, plot_gaps, plot_profile, plot_rank_intervals,
     plot_tiers, plot_trajectory, plot_transitions,
 )
+# -- the gap-analysis report (``benchmark.report`` is the function) --
+from benchmark.report import Report, report
 
 __version__ = "0.1.0"
 
@@ -70,4 +72,5 @@ __all__ = [
     "allocate_costs", "cost_outcome_quadrant", "cost_per_outcome", "relative_cost",
     "agglomeration", "concentration", "coupling_coordination", "location_quotient", "relatedness",
     "structural_fit",
+    "Report", "report",
 ]

@@ -1,0 +1,711 @@
+"""Plots: each function drawn on the bundled data (or on analysis outputs), its artists checked,
+an image saved; Chinese labels rendered with a CJK font."""
+
+import copy
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+matplotlib = pytest.importorskip("matplotlib")
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.collections import LineCollection, PathCollection  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
+
+import benchmark  # noqa: E402
+from benchmark import (  # noqa: E402
+    BenchmarkError,
+    ColumnError,
+    UnknownEntityError,
+    plotting,
+)
+from benchmark import _fonts  # noqa: E402
+from benchmark.costs import cost_outcome_quadrant  # noqa: E402
+from benchmark.peers import peer_gap  # noqa: E402
+from benchmark.composite import rank_uncertainty  # noqa: E402
+from benchmark.targets import completion  # noqa: E402
+from benchmark.tiers import tier_transitions, tiers  # noqa: E402
+
+PLOTS = ["plot_profile", "plot_gaps", "plot_trajectory", "plot_completion", "plot_cost_outcome",
+         "plot_frontier", "plot_rank_intervals", "plot_tiers", "plot_transitions"]
+FEATURES = ["tech_service_income", "placement_rate", "double_qualified_ratio", "skill_prizes"]
+
+
+# ---------------------------------------------------------------- fixtures
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _load(name):
+    return benchmark.datasets.load(name)
+
+
+@pytest.fixture(scope="module")
+def panel():
+    return _load("shuanggao")
+
+
+@pytest.fixture(scope="module")
+def meta():
+    return _load("shuanggao_indicators")
+
+
+@pytest.fixture(scope="module")
+def targets():
+    return _load("shuanggao_targets")
+
+
+@pytest.fixture(scope="module")
+def schools(panel):
+    """The 2023 cross-section of school units with complete tiering features."""
+    rows = panel[(panel["year"] == 2023) & (panel["unit_type"] == "school")]
+    return rows.dropna(subset=FEATURES).reset_index(drop=True)
+
+
+def _save(ax_or_fig, tmp_path, name):
+    fig = getattr(ax_or_fig, "figure", ax_or_fig)
+    path = tmp_path / f"{name}.png"
+    fig.savefig(path, dpi=60)
+    assert path.stat().st_size > 1000
+    return path
+
+
+def _ticks(labels):
+    return [t.get_text() for t in labels]
+
+
+def _legend_texts(ax):
+    return [t.get_text() for legend in _legends(ax) for t in legend.get_texts()]
+
+
+def _legends(ax):
+    from matplotlib.legend import Legend
+
+    found = [a for a in ax.get_children() if isinstance(a, Legend)]
+    return found
+
+
+def _scatter_offsets(ax):
+    return [c.get_offsets() for c in ax.collections if isinstance(c, PathCollection)]
+
+
+def test_public_names_exported():
+    for name in PLOTS:
+        assert name in benchmark.__all__
+        assert getattr(benchmark, name) is getattr(plotting, name)
+
+
+# ---------------------------------------------------------------- CJK fonts
+def test_has_cjk():
+    assert _fonts.has_cjk(["tier", "示范学院"])
+    assert _fonts.has_cjk(["ｶﾀｶﾅ"]) and _fonts.has_cjk(["한국"])
+    assert not _fonts.has_cjk(["placement rate", "Zürich", 2023, None])
+
+
+def test_plain_matplotlib_misses_glyphs_for_chinese(tmp_path):
+    """The control: without the CJK fallback the default font warns about missing glyphs."""
+    fig, ax = plt.subplots()
+    ax.set_title("示范职业技术学院")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.savefig(tmp_path / "plain.png")
+    assert any("missing from font" in str(w.message) for w in caught)
+
+
+def test_chinese_labels_render_without_missing_glyphs(panel, meta, tmp_path):
+    font = _fonts.find_cjk_font()
+    if font is None:
+        pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")
+    focus = panel["institution"].iloc[0]
+    gaps = peer_gap(panel, focus, FEATURES, cohort="tier", period=2023)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ax = plotting.plot_gaps(gaps, labels=meta)
+        _save(ax, tmp_path, "cjk")
+    bad = [str(w.message) for w in caught if "missing from font" in str(w.message) or "Glyph" in str(w.message)]
+    assert bad == []
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in ax.get_title())
+    assert font in ax.title.get_fontfamily()
+    assert all(font in t.get_fontfamily() for t in ax.get_yticklabels())
+    # Latin text keeps the default font first: only missing glyphs fall back to the CJK font.
+    assert ax.xaxis.label.get_fontfamily()[0] != font
+
+
+def test_latin_only_figure_keeps_default_font():
+    ax = plotting.plot_gaps(pd.DataFrame({"institution": "a", "indicator": ["x", "y"],
+                                          "gap_median_pct": [1.0, -2.0]}))
+    assert ax.title.get_fontfamily() == list(matplotlib.rcParams["font.family"])
+
+
+def test_missing_cjk_font_warns_once_with_the_fix(monkeypatch):
+    monkeypatch.setattr(_fonts, "find_cjk_font", lambda: None)
+    monkeypatch.setattr(_fonts, "_warned", False)
+    table = pd.DataFrame({"institution": "示范学院", "indicator": ["x", "y"], "gap_median_pct": [1.0, -2.0]})
+    with pytest.warns(plotting.CJKFontWarning, match="apt-get install fonts-noto-cjk") as record:
+        plotting.plot_gaps(table)
+        plotting.plot_gaps(table)
+    assert sum(issubclass(w.category, plotting.CJKFontWarning) for w in record) == 1
+    assert issubclass(plotting.CJKFontWarning, UserWarning)
+
+
+def test_find_cjk_font_prefers_simplified_chinese():
+    from matplotlib import font_manager
+
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    if "Noto Sans CJK SC" not in names:
+        pytest.skip("Noto Sans CJK SC not installed (apt-get install fonts-noto-cjk)")
+    assert _fonts.find_cjk_font() == "Noto Sans CJK SC"
+
+
+# ---------------------------------------------------------------- plot_transitions
+@pytest.fixture
+def tier_panel():
+    # year 1 -> 2: a A->B, b B->A, c B->B, d C->C ; year 2 -> 3: a B->B, b A->A, c B->C, d C->B
+    return pd.DataFrame({
+        "institution": list("abcd") * 3,
+        "year": [1] * 4 + [2] * 4 + [3] * 4,
+        "tier": ["A", "B", "B", "C", "B", "A", "B", "C", "B", "A", "C", "B"],
+    })
+
+
+def _cell_texts(ax):
+    return [t.get_text() for t in ax.texts]
+
+
+def test_plot_transitions_counts_by_hand(tier_panel, tmp_path):
+    before = copy.deepcopy(tier_panel)
+    result = tier_transitions(tier_panel, "tier")
+    ax = plotting.plot_transitions(result)
+    # pooled counts by hand: A->A 1, A->B 1, B->A 1, B->B 2, B->C 1, C->B 1, C->C 1
+    expected = np.array([[1, 1, 0], [1, 2, 1], [0, 1, 1]])
+    shares = expected / expected.sum(axis=1, keepdims=True)
+    texts = _cell_texts(ax)
+    assert len(texts) == 9
+    for text, count, share in zip(texts, expected.ravel(), shares.ravel(), strict=True):
+        assert text == f"{count}\n{share:.0%}"
+    assert _ticks(ax.get_xticklabels()) == ["A", "B", "C"]
+    assert _ticks(ax.get_yticklabels()) == ["A", "B", "C"]
+    assert sum(isinstance(p, Rectangle) and not p.get_fill() for p in ax.patches) == 3  # the diagonal
+    np.testing.assert_allclose(ax.images[0].get_array(), shares)
+    assert "pooled" in ax.get_title()
+    pd.testing.assert_frame_equal(tier_panel, before)
+    _save(ax, tmp_path, "transitions")
+
+
+def test_plot_transitions_one_pair_and_plain_tables(tier_panel):
+    result = tier_transitions(tier_panel, "tier")
+    ax = plotting.plot_transitions(result, from_period=2)
+    assert "2 \u2192 3" in ax.get_title()
+    # pair 2 -> 3 by hand: A->A 1, B->B 1, B->C 1, C->B 1
+    assert [t.split("\n")[0] for t in _cell_texts(ax)] == ["1", "0", "0", "0", "1", "1", "0", "1", "0"]
+    ax2 = plotting.plot_transitions(result.transitions, from_period=2)
+    assert _cell_texts(ax2) == _cell_texts(ax)
+    matrix = pd.DataFrame([[3, 1], [0, 4]], index=["A", "B"], columns=["A", "B"])
+    ax3 = plotting.plot_transitions(matrix)
+    assert _cell_texts(ax3) == ["3\n75%", "1\n25%", "0\n0%", "4\n100%"]
+
+
+def test_plot_transitions_on_bundled_official_tiers(panel, tmp_path):
+    ax = plotting.plot_transitions(tier_transitions(panel, "tier"))
+    # official tiers do not change during the plan: everyone stays, four yearly pairs each
+    per_tier = panel.drop_duplicates("institution")["tier"].value_counts().sort_index() * 4
+    counts = [int(t.split("\n")[0]) for t in _cell_texts(ax)]
+    assert counts == [per_tier["A"], 0, 0, 0, per_tier["B"], 0, 0, 0, per_tier["C"]]
+    _save(ax, tmp_path, "transitions_official")
+
+
+def test_plot_transitions_bad_input(tier_panel):
+    with pytest.raises(BenchmarkError, match="square"):
+        plotting.plot_transitions(pd.DataFrame([[1, 2, 3]], index=["A"], columns=["A", "B", "C"]))
+    with pytest.raises(BenchmarkError, match="from_period 7"):
+        plotting.plot_transitions(tier_transitions(tier_panel, "tier").transitions, from_period=7)
+    with pytest.raises(BenchmarkError, match="must be a pandas DataFrame"):
+        plotting.plot_transitions([[1, 0], [0, 1]])
+
+
+# ---------------------------------------------------------------- plot_rank_intervals
+@pytest.fixture(scope="module")
+def rank_result(schools):
+    return rank_uncertainty(schools, FEATURES, n=200, random_state=1)
+
+
+def test_plot_rank_intervals_on_bundled_data(rank_result, tmp_path):
+    ranks = rank_result.ranks
+    focus = ranks["institution"].iloc[-1]
+    ax = plotting.plot_rank_intervals(rank_result, focus=focus)
+    expected = ranks.sort_values("nominal_rank", kind="stable")["institution"].astype(str).tolist()
+    assert _ticks(ax.get_yticklabels()) == expected  # best at the top (ticks are listed bottom-up)[::-1]
+    segments = next(c for c in ax.collections if isinstance(c, LineCollection)).get_segments()
+    assert len(segments) == len(ranks)
+    lows = sorted((s[0][0], s[1][0]) for s in segments)
+    assert lows == sorted(zip(ranks["rank_5"].astype(float), ranks["rank_95"].astype(float), strict=True))
+    assert _legend_texts(ax) == ["interval (rank_5\u2013rank_95)", "nominal rank", "median rank"]
+    focus_tick = next(t for t in ax.get_yticklabels() if t.get_text() == str(focus))
+    assert matplotlib.colors.same_color(focus_tick.get_color(), plotting.FOCUS_COLOR)
+    _save(ax, tmp_path, "ranks")
+
+
+def test_plot_rank_intervals_top_keeps_focus(rank_result):
+    ranks = rank_result.ranks.sort_values("nominal_rank")
+    focus = ranks["institution"].iloc[-1]
+    ax = plotting.plot_rank_intervals(rank_result.ranks, top=10, focus=focus)
+    shown = _ticks(ax.get_yticklabels())
+    assert len(shown) == 11 and shown[-1] == str(focus)
+    assert any("not shown" in t.get_text() for t in ax.texts)
+
+
+def test_plot_rank_intervals_bad_input(rank_result):
+    with pytest.raises(UnknownEntityError, match="nowhere"):
+        plotting.plot_rank_intervals(rank_result, focus="nowhere")
+    with pytest.raises(ColumnError, match="rank_99"):
+        plotting.plot_rank_intervals(rank_result, upper="rank_99")
+    with pytest.raises(BenchmarkError, match="`top`"):
+        plotting.plot_rank_intervals(rank_result, top=0)
+    with pytest.raises(BenchmarkError, match="ranks"):
+        plotting.plot_rank_intervals(object())
+
+
+# ---------------------------------------------------------------- plot_completion
+@pytest.fixture(scope="module")
+def completion_table(panel, targets, meta):
+    return completion(panel, targets, at=2021, indicators=meta)
+
+
+def test_plot_completion_one_institution(completion_table, meta, tmp_path):
+    focus = completion_table["institution"].iloc[0]
+    own = completion_table[completion_table["institution"] == focus]
+    before = copy.deepcopy(completion_table)
+    ax = plotting.plot_completion(completion_table, focus, labels=meta, clip=2.0)
+    pd.testing.assert_frame_equal(completion_table, before)
+    bars = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert len(bars) == len(own)
+    label = dict(zip(meta["indicator"], meta["label"], strict=True))
+    ratio = own["completion_ratio"].to_numpy() * 100
+    order = np.argsort(np.nan_to_num(ratio, nan=-np.inf), kind="stable")
+    assert _ticks(ax.get_yticklabels()) == [label[i] for i in own["indicator"].to_numpy()[order]]
+    widths = np.array([b.get_width() for b in bars])
+    np.testing.assert_allclose(widths, np.clip(np.nan_to_num(ratio[order]), 0, 200))
+    for bar, state in zip(bars, own["status"].to_numpy()[order], strict=True):
+        assert matplotlib.colors.same_color(bar.get_facecolor(), plotting.STATUS_COLORS[state])
+    assert set(_legend_texts(ax)) == set(own["status"])
+    assert any(line.get_xdata()[0] == 100 for line in ax.lines)
+    assert str(focus) in ax.get_title() and "2021" in ax.get_title()
+    _save(ax, tmp_path, "completion_one")
+
+
+def test_plot_completion_many_institutions(completion_table, meta, tmp_path):
+    ax = plotting.plot_completion(completion_table, labels=meta)
+    counts = pd.crosstab(completion_table["indicator"], completion_table["status"])
+    bars = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert len(bars) == counts.size
+    ticks = _ticks(ax.get_yticklabels())
+    assert len(ticks) == counts.shape[0]
+    totals = {}
+    for bar in bars:
+        y = round(bar.get_y() + bar.get_height() / 2)
+        totals[y] = totals.get(y, 0) + bar.get_width()
+    n = completion_table["institution"].nunique()
+    assert all(v == n for v in totals.values())  # each task list covers every institution once
+    assert _legend_texts(ax) == [s for s in plotting.STATUS_COLORS if s in counts.columns]
+    some = completion_table[completion_table["institution"].isin(completion_table["institution"].unique()[:8])]
+    ax2 = plotting.plot_completion(some, by="entity")
+    assert len(ax2.get_yticks()) == 8
+    _save(ax, tmp_path, "completion_many")
+
+
+def test_plot_completion_bad_input(completion_table):
+    with pytest.raises(ColumnError, match="state"):
+        plotting.plot_completion(completion_table, status="state")
+    with pytest.raises(UnknownEntityError, match="nowhere"):
+        plotting.plot_completion(completion_table, "nowhere")
+    with pytest.raises(BenchmarkError, match="`by`"):
+        plotting.plot_completion(completion_table, by="province")
+
+
+# ---------------------------------------------------------------- plot_trajectory
+def test_plot_trajectory_series_band_and_targets(panel, targets, completion_table, tmp_path):
+    focus = panel.loc[panel["tier"] == "A", "institution"].iloc[0]
+    before = copy.deepcopy(panel)
+    ax = plotting.plot_trajectory(panel, focus, "placement_rate", targets=targets, cohort="tier",
+                                  completion=completion_table, label="毕业生就业去向落实率")
+    lines = {line.get_label(): line for line in ax.lines}
+    own = panel[panel["institution"] == focus].sort_values("year")
+    np.testing.assert_allclose(lines[str(focus)].get_ydata(), own["placement_rate"].to_numpy(dtype=float))
+    # the cohort median by hand: same-tier peers, focus left out, per year
+    peers = panel[(panel["tier"] == "A") & (panel["institution"] != focus)]
+    median = peers.groupby("year")["placement_rate"].median()
+    np.testing.assert_allclose(lines["cohort median"].get_ydata(), median.to_numpy())
+    row = targets[(targets["institution"] == focus) & (targets["indicator"] == "placement_rate")].iloc[0]
+    assert lines["interim target 2021"].get_ydata()[0] == row["target_2021"]
+    assert lines["final target 2023"].get_ydata()[0] == row["target_2023"]
+    assert lines["baseline"].get_ydata()[0] == row["baseline"]
+    task = completion_table[(completion_table["institution"] == focus)
+                            & (completion_table["indicator"] == "placement_rate")].iloc[0]
+    projection = next(v for k, v in lines.items() if k.startswith("projection"))
+    assert projection.get_ydata()[1] == pytest.approx(task["projected_final"])
+    assert any("inter-quartile" in t for t in _legend_texts(ax))
+    pd.testing.assert_frame_equal(panel, before)
+    _save(ax, tmp_path, "trajectory")
+
+
+def test_plot_trajectory_without_band(panel):
+    focus = panel["institution"].iloc[0]
+    ax = plotting.plot_trajectory(panel, focus, "enrolment", band=False)
+    assert [line.get_label() for line in ax.lines] == [str(focus)]
+    assert ax.get_xlabel() == "year"
+
+
+def test_plot_trajectory_skips_projection_of_accumulated_totals():
+    small = pd.DataFrame({"institution": ["a", "a", "a", "b", "b", "b"], "year": [2019, 2020, 2021] * 2,
+                          "income": [10.0, 12.0, 14.0, 9.0, 9.5, 11.0]})
+    task = {"institution": "a", "indicator": "income", "year": 2021, "actual": 26.0, "final_year": 2023,
+            "projected_final": 52.0, "status": "attainable"}
+    done = pd.DataFrame([{**task, "kind": "accumulated"}, {**task, "institution": "b", "kind": "flow"}])
+    ax = plotting.plot_trajectory(small, "a", "income", completion=done)
+    assert not any(line.get_label().startswith("projection") for line in ax.lines)
+    ax = plotting.plot_trajectory(small, "b", "income", completion=done)
+    projection = next(line for line in ax.lines if line.get_label() == "projection (attainable)")
+    assert list(projection.get_xdata()) == [2021, 2023] and list(projection.get_ydata()) == [26.0, 52.0]
+
+
+def test_plot_trajectory_bad_input(panel, targets):
+    focus = panel["institution"].iloc[0]
+    with pytest.raises(UnknownEntityError, match="nowhere"):
+        plotting.plot_trajectory(panel, "nowhere", "enrolment")
+    with pytest.raises(ColumnError, match="enrollment"):
+        plotting.plot_trajectory(panel, focus, "enrollment")
+    with pytest.raises(BenchmarkError, match="no target .*'enrolment'"):
+        plotting.plot_trajectory(panel, focus, "enrolment", targets=targets)
+
+
+# ---------------------------------------------------------------- plot_gaps / plot_profile
+def _small_gaps():
+    return pd.DataFrame({
+        "institution": "a", "indicator": ["x", "y", "z"], "direction": ["higher", "lower", "higher"],
+        "value": [12.0, 15.0, 3.0], "cohort_median": [10.0, 20.0, 4.0], "cohort_q1": [8.0, 16.0, 2.0],
+        "cohort_q3": [11.0, 30.0, 6.0], "cohort_best": [14.0, 10.0, 9.0],
+        "percentile_rank": [75.0, 80.0, 30.0], "gap_median_pct": [20.0, 25.0, -25.0],
+    })
+
+
+@pytest.fixture(scope="module")
+def gaps(panel, meta):
+    focus = panel.loc[panel["unit_type"] == "school", "institution"].iloc[7]
+    inds = [*FEATURES, "student_teacher_ratio", "training_income"]
+    return peer_gap(panel, focus, inds, cohort="tier", period=2023, direction=meta, ci=0.9,
+                              n_boot=200, random_state=0)
+
+
+def test_plot_gaps_bars_and_intervals(gaps, meta, tmp_path):
+    before = copy.deepcopy(gaps)
+    ax = plotting.plot_gaps(gaps, labels=meta)
+    pd.testing.assert_frame_equal(gaps, before)
+    bars = [p for p in ax.patches if isinstance(p, Rectangle)]
+    expected = gaps.sort_values("gap_median_pct", kind="stable")
+    np.testing.assert_allclose([b.get_width() for b in bars], expected["gap_median_pct"])
+    label = dict(zip(meta["indicator"], meta["label"], strict=True))
+    assert _ticks(ax.get_yticklabels()) == [label[i] for i in expected["indicator"]]
+    for bar, value, sig in zip(bars, expected["gap_median_pct"], expected["significant"], strict=True):
+        colour = plotting.AHEAD_COLOR if value >= 0 else plotting.BEHIND_COLOR
+        assert matplotlib.colors.same_color(bar.get_facecolor()[:3], colour)
+        assert bar.get_alpha() == (1.0 if sig else 0.45)
+    # error bars: the bootstrap interval of the gap in percent of |median|, by hand
+    segments = next(c for c in ax.collections if isinstance(c, LineCollection)).get_segments()
+    scale = 100 / expected["cohort_median"].abs().to_numpy()
+    np.testing.assert_allclose([s[0][0] for s in segments], expected["gap_median_low"] * scale)
+    np.testing.assert_allclose([s[1][0] for s in segments], expected["gap_median_high"] * scale)
+    assert "2023" in ax.get_title()
+    _save(ax, tmp_path, "gaps")
+
+
+def test_plot_gaps_raw_gap_to_best(gaps):
+    ax = plotting.plot_gaps(gaps, gap="gap_best", percent=False)
+    widths = sorted(b.get_width() for b in ax.patches if isinstance(b, Rectangle))
+    np.testing.assert_allclose(widths, np.sort(gaps["gap_best"].to_numpy()))
+    assert "best" in ax.get_xlabel()
+
+
+def test_plot_gaps_bad_input(gaps):
+    with pytest.raises(ColumnError, match="gap_top_pct"):
+        plotting.plot_gaps(gaps, gap="gap_top")
+    with pytest.raises(BenchmarkError, match="year 1999"):
+        plotting.plot_gaps(gaps, at=1999)
+
+
+def test_plot_profile_dot_percentiles(gaps, meta, tmp_path):
+    ax = plotting.plot_profile(gaps, labels=meta)
+    focus_line = next(line for line in ax.lines if line.get_label() == str(gaps["institution"].iloc[0]))
+    np.testing.assert_allclose(focus_line.get_xdata(), gaps["percentile_rank"])
+    label = dict(zip(meta["indicator"], meta["label"], strict=True))
+    assert _ticks(ax.get_yticklabels()) == [label[i] for i in gaps["indicator"]]
+    assert ax.get_yticks()[0] == len(gaps) - 1  # the first indicator on top
+    band = next(c for c in ax.collections if isinstance(c, LineCollection)).get_segments()
+    assert all(s[0][0] == 25 and s[1][0] == 75 for s in band)
+    assert _legend_texts(ax)[:2] == ["cohort inter-quartile range", "cohort median"]
+    _save(ax, tmp_path, "profile_dot")
+
+
+def test_plot_profile_median_scale_by_hand():
+    ax = plotting.plot_profile(_small_gaps(), scale="median")
+    focus = next(line for line in ax.lines if line.get_label() == "a")
+    # x: 100 + (12-10)/10*100 = 120; y (lower is better): 100 - (15-20)/20*100 = 125; z: 100 - 25 = 75
+    np.testing.assert_allclose(focus.get_xdata(), [120.0, 125.0, 75.0])
+    best = next(line for line in ax.lines if line.get_label() == "cohort best")
+    np.testing.assert_allclose(best.get_xdata(), [140.0, 150.0, 225.0])
+    band = next(c for c in ax.collections if isinstance(c, LineCollection)).get_segments()
+    # y: quartiles 16 and 30 -> 120 and 50 (the better quartile is the lower one)
+    assert [(s[0][0], s[1][0]) for s in band] == [(80.0, 110.0), (50.0, 120.0), (50.0, 150.0)]
+
+
+def test_plot_profile_radar(gaps, tmp_path):
+    ax = plotting.plot_profile(gaps, kind="radar")
+    assert ax.name == "polar"
+    assert len(ax.get_xticks()) == len(gaps)
+    focus = next(line for line in ax.lines if line.get_label() == str(gaps["institution"].iloc[0]))
+    np.testing.assert_allclose(focus.get_ydata()[:-1], gaps["percentile_rank"])
+    assert focus.get_ydata()[-1] == focus.get_ydata()[0]  # closed polygon
+    _save(ax, tmp_path, "profile_radar")
+
+
+def test_plot_profile_bad_input(gaps):
+    two = pd.concat([gaps, gaps.assign(institution="other")])
+    with pytest.raises(BenchmarkError, match="several institution"):
+        plotting.plot_profile(two)
+    with pytest.raises(BenchmarkError, match="at least 3"):
+        plotting.plot_profile(gaps.head(2), kind="radar")
+    _, flat = plt.subplots()
+    with pytest.raises(BenchmarkError, match="polar"):
+        plotting.plot_profile(gaps, kind="radar", ax=flat)
+    with pytest.raises(ColumnError, match="cohort_q3"):
+        plotting.plot_profile(gaps.drop(columns="cohort_q3"), scale="median")
+    with pytest.raises(BenchmarkError, match="`scale`"):
+        plotting.plot_profile(gaps, scale="z")
+
+
+# ---------------------------------------------------------------- plot_cost_outcome
+@pytest.fixture(scope="module")
+def quadrants(panel):
+    schools = panel[panel["unit_type"] == "school"]
+    return cost_outcome_quadrant(schools, "total_funding", "tech_service_income", cohort="tier")
+
+
+def test_plot_cost_outcome_quadrants(quadrants, tmp_path):
+    latest = quadrants[quadrants["year"] == 2023]
+    focus = latest["institution"].iloc[3]
+    peers = latest["institution"].iloc[4:7].tolist()
+    before = copy.deepcopy(quadrants)
+    ax = plotting.plot_cost_outcome(quadrants, focus, peers=peers, cost_label="建设资金合计")
+    pd.testing.assert_frame_equal(quadrants, before)
+    frow = latest[latest["institution"] == focus].iloc[0]
+    cohort = latest[latest["cohort"] == frow["cohort"]]
+    texts = _legend_texts(ax)
+    for name in plotting.QUADRANT_COLORS:
+        n = int((cohort["quadrant"] == name).sum())
+        if n:
+            assert name in texts
+            coll = next(c for c in ax.collections if c.get_label() == name)
+            assert len(coll.get_offsets()) == n
+    outside = next(c for c in ax.collections if c.get_label() == "outside the cohort")
+    assert len(outside.get_offsets()) == len(latest) - len(cohort)
+    vertical = [line for line in ax.lines if line.get_xdata()[0] == line.get_xdata()[1]]
+    assert vertical[0].get_xdata()[0] == pytest.approx(frow["cost_median"])
+    named = {t.get_text() for t in ax.texts}
+    assert set(map(str, peers)) <= named and str(focus) in named
+    assert str(focus) in texts and "2023" in ax.get_title()
+    assert ax.get_xlabel() == "建设资金合计"
+    _save(ax, tmp_path, "cost_outcome")
+
+
+def test_plot_cost_outcome_without_focus(quadrants):
+    ax = plotting.plot_cost_outcome(quadrants, at=2021, logx=True)
+    assert ax.get_xscale() == "log"
+    total = sum(len(c.get_offsets()) for c in ax.collections)
+    assert total == int((quadrants["year"] == 2021).sum())
+
+
+def test_plot_cost_outcome_bad_input(quadrants):
+    with pytest.raises(UnknownEntityError, match="nowhere"):
+        plotting.plot_cost_outcome(quadrants, "nowhere")
+    with pytest.raises(UnknownEntityError, match="ghost"):
+        plotting.plot_cost_outcome(quadrants, peers=["ghost"])
+    with pytest.raises(ColumnError, match="spend"):
+        plotting.plot_cost_outcome(quadrants, cost="spend")
+
+
+# ---------------------------------------------------------------- plot_frontier
+@pytest.fixture
+def units():
+    # one input, one output; CRS efficiency by hand = (y/x) / max(y/x), max ratio 2 (unit c)
+    return pd.DataFrame({"institution": list("abcdef"), "x": [2.0, 4.0, 3.0, 6.0, 5.0, 8.0],
+                         "y": [2.0, 5.0, 6.0, 6.0, 4.0, 7.0], "y2": [5.0, 1.0, 3.0, 4.0, 2.0, 2.0]})
+
+
+def _linprog_vrs(x, y):
+    """Input-oriented VRS efficiencies (envelopment form) with scipy, one LP per unit."""
+    from scipy.optimize import linprog
+
+    n = len(x)
+    out = []
+    for o in range(n):
+        c = np.r_[1.0, np.zeros(n)]
+        a_ub = [np.r_[-x[o], x], np.r_[0.0, -y]]
+        res = linprog(c, A_ub=a_ub, b_ub=[0.0, -y[o]], A_eq=[np.r_[0.0, np.ones(n)]], b_eq=[1.0],
+                      bounds=[(None, None)] + [(0, None)] * n)
+        out.append(res.x[0])
+    return np.array(out)
+
+
+def test_plot_frontier_crs_by_hand(units, tmp_path):
+    eff = (units["y"] / units["x"]) / 2.0
+    result = pd.DataFrame({"institution": units["institution"], "efficiency": eff})
+    ax = plotting.plot_frontier(result, units, inputs="x", outputs="y", focus="d")
+    frontier = next(line for line in ax.lines if line.get_label().startswith("frontier"))
+    (x0, x1), (y0, y1) = frontier.get_xdata(), frontier.get_ydata()
+    assert (x0, y0) == (0.0, 0.0) and (y1 - y0) / (x1 - x0) == pytest.approx(2.0)
+    # projection of d (6, 6): input-oriented CRS target x = 0.5 * 6 = 3
+    projection = next(c for c in ax.collections if c.get_label() == "projection (target)")
+    np.testing.assert_allclose(projection.get_offsets()[0], [3.0, 6.0])
+    efficient = next(c for c in ax.collections if c.get_label() == "efficient units")
+    np.testing.assert_allclose(efficient.get_offsets(), [[3.0, 6.0]])
+    assert "d (efficiency 0.500)" in _legend_texts(ax)
+    _save(ax, tmp_path, "frontier_crs")
+
+
+def test_plot_frontier_vrs_passes_through_efficient_units(units):
+    eff = _linprog_vrs(units["x"].to_numpy(), units["y"].to_numpy())
+    result = pd.DataFrame({"institution": units["institution"], "efficiency": eff})
+    ax = plotting.plot_frontier(result, units, inputs="x", outputs="y", rts="vrs", focus="e")
+    frontier = next(line for line in ax.lines if line.get_label().startswith("frontier"))
+    vertices = set(zip(frontier.get_xdata(), frontier.get_ydata(), strict=True))
+    on = units.loc[np.isclose(eff, 1.0), ["x", "y"]].itertuples(index=False)
+    # a, c, f span the VRS frontier; (2, 0) starts it and it runs flat to the right of f
+    assert {(2.0, 2.0), (3.0, 6.0), (8.0, 7.0)} <= vertices
+    assert set(map(tuple, on)) <= vertices | {(4.0, 5.0)}
+    e_proj = next(c for c in ax.collections if c.get_label() == "projection (target)").get_offsets()[0]
+    assert e_proj[0] == pytest.approx(5.0 * eff[4])
+
+
+def test_plot_frontier_two_outputs_and_two_inputs(units, tmp_path):
+    units = units.assign(one=1.0)
+    result = pd.DataFrame({"institution": units["institution"], "efficiency": [1, 0.5, 0.8, 1, 0.4, 1.0]})
+    ax = plotting.plot_frontier(result, units, inputs="one", outputs=["y", "y2"])
+    assert ax.get_xlabel() == "y per one" and ax.get_ylabel() == "y2 per one"
+    frontier = next(line for line in ax.lines if line.get_label().startswith("frontier"))
+    xs, ys = frontier.get_xdata(), frontier.get_ydata()
+    # hull of the efficient a (2, 5), d (6, 4), f (7, 2): flat to the y2 axis, down to the y axis
+    np.testing.assert_allclose(np.column_stack([xs, ys]), [[0, 5], [2, 5], [6, 4], [7, 2], [7, 0]])
+    ax2 = plotting.plot_frontier(result, units.assign(out=1.0), inputs=["x", "y"], outputs="out")
+    assert ax2.get_xlabel() == "x per out"
+    isoquant = next(line for line in ax2.lines if line.get_label().startswith("frontier"))
+    # efficient a (2, 2), d (6, 6), f (8, 7): d and f lie above the segment from a, so the isoquant
+    # is a alone with its vertical and horizontal extensions
+    np.testing.assert_allclose(isoquant.get_xydata()[1], [2.0, 2.0])
+    assert isoquant.get_xydata()[0][0] == 2.0 and isoquant.get_xydata()[-1][1] == 2.0
+    _save(ax, tmp_path, "frontier_outputs")
+
+
+@pytest.mark.parametrize("rts", ["crs", "vrs", "fdh"])
+def test_plot_frontier_on_a_dea_result(rts, tmp_path):
+    from benchmark.frontier import dea
+
+    pft = benchmark.datasets.load("pft1981")
+    result = dea(pft, "teacher", "reading", rts=rts, entity="school")
+    ax = result.plot(focus="S05")  # the observed values come from the result's targets
+    eff = result.efficiency
+    efficient = next(c for c in ax.collections if c.get_label() == "efficient units").get_offsets()
+    expected = pft.loc[eff["efficient"].to_numpy(), ["teacher", "reading"]].to_numpy()
+    assert sorted(map(tuple, np.asarray(efficient))) == sorted(map(tuple, expected))
+    frontier = next(line for line in ax.lines if line.get_label().startswith("frontier"))
+    # every efficient unit lies on the drawn boundary (interpolated at its input level)
+    xs, ys = frontier.get_xdata(), frontier.get_ydata()
+    if rts == "crs":
+        slope = (ys[1] - ys[0]) / (xs[1] - xs[0])
+        np.testing.assert_allclose(expected[:, 1], slope * expected[:, 0])
+    else:
+        for x, y in expected:
+            at_x = ys[np.isclose(xs, x)]
+            assert at_x.size and at_x.min() - 1e-9 <= y <= at_x.max() + 1e-9
+    target = result.targets().query("school == 'S05'").set_index("indicator")["target"]
+    projection = next(c for c in ax.collections if c.get_label() == "projection (target)").get_offsets()[0]
+    np.testing.assert_allclose(projection, target[["teacher", "reading"]].to_numpy())
+    assert rts.upper() in ax.get_title()
+    _save(ax, tmp_path, f"frontier_{rts}")
+
+
+def test_plot_frontier_output_orientation_two_outputs():
+    from benchmark.frontier import dea
+
+    pft = benchmark.datasets.load("pft1981")
+    result = dea(pft, "teacher", ["reading", "mathematics"], orientation="output", entity="school")
+    ax = plotting.plot_frontier(result, pft, focus="S05")
+    target = result.targets().query("school == 'S05'").set_index("indicator")["target"]
+    projection = next(c for c in ax.collections if c.get_label() == "projection (target)").get_offsets()[0]
+    np.testing.assert_allclose(projection, target[["reading", "mathematics"]].to_numpy() / target["teacher"])
+    score = result.efficiency.set_index("school").loc["S05", "efficiency"]
+    assert f"S05 (efficiency {score:.3f})" in _legend_texts(ax)
+    assert "output orientation" in ax.get_title()
+
+
+def test_plot_frontier_bad_input(units):
+    result = pd.DataFrame({"institution": units["institution"], "efficiency": 0.5})
+    with pytest.raises(BenchmarkError, match="no unit has efficiency = 1"):
+        plotting.plot_frontier(result, units, inputs="x", outputs="y")
+    with pytest.raises(BenchmarkError, match="2 input"):
+        plotting.plot_frontier(result.assign(efficiency=1.0), units, inputs=["x", "y"], outputs=["y2", "x"])
+    with pytest.raises(BenchmarkError, match="`rts`"):
+        plotting.plot_frontier(result.assign(efficiency=1.0), units, inputs="x", outputs="y", rts="irs")
+    with pytest.raises(BenchmarkError, match="data="):
+        plotting.plot_frontier(result, inputs="x", outputs="y")
+    with pytest.raises(UnknownEntityError, match="zz"):
+        plotting.plot_frontier(result.assign(efficiency=1.0), units, inputs="x", outputs="y", focus="zz")
+
+
+# ---------------------------------------------------------------- plot_tiers
+@pytest.fixture(scope="module")
+def tier_result(schools):
+    return tiers(schools, FEATURES, k=3, labels=["A", "B", "C"], n_boot=0, n_init=3, random_state=0)
+
+
+def test_plot_tiers_pca_against_sklearn(tier_result, schools, tmp_path):
+    from sklearn.decomposition import PCA
+
+    focus = schools["institution"].iloc[0]
+    ax = plotting.plot_tiers(tier_result, schools, official="tier", focus=focus)
+    points = np.vstack([o for o in _scatter_offsets(ax)[:-1]])  # the last collection circles the focus
+    assert len(points) == len(schools)
+    z = schools[FEATURES].to_numpy(dtype=float)
+    z = (z - z.mean(axis=0)) / z.std(axis=0)
+    reference = np.abs(PCA(n_components=2).fit_transform(z))
+    got = np.abs(points)
+    # same point set (up to the sign of each component)
+    assert np.allclose(np.sort(got[:, 0]), np.sort(reference[:, 0]))
+    assert np.allclose(np.sort(got[:, 1]), np.sort(reference[:, 1]))
+    legends = _legends(ax)
+    assert [[t.get_text() for t in lg.get_texts()] for lg in legends] == [["A", "B", "C"], ["A", "B", "C"]]
+    assert [lg.get_title().get_text() for lg in legends] == ["derived tier", "official tier"]
+    assert "variance" in ax.get_xlabel()
+    _save(ax, tmp_path, "tiers_pca")
+
+
+def test_plot_tiers_score_vs_rank(tier_result):
+    ax = plotting.plot_tiers(tier_result.assignments, kind="score", annotate=True)
+    points = np.vstack(_scatter_offsets(ax))
+    assert sorted(points[:, 0]) == list(range(1, len(points) + 1))
+    # rank 1 has the highest score
+    assert points[np.argmin(points[:, 0]), 1] == tier_result.assignments["score"].max()
+    assert len(ax.texts) == len(points)
+
+
+def test_plot_tiers_bad_input(tier_result, schools):
+    with pytest.raises(BenchmarkError, match="kind='pca' needs"):
+        plotting.plot_tiers(tier_result, kind="pca")
+    with pytest.raises(BenchmarkError, match="no tier for"):
+        plotting.plot_tiers(tier_result, official={schools["institution"].iloc[0]: "A"})
+    with pytest.raises(BenchmarkError, match="several rows per institution"):
+        plotting.plot_tiers(tier_result, pd.concat([schools, schools.assign(tier="B")]), official="tier")
+    with pytest.raises(UnknownEntityError, match="nowhere"):
+        plotting.plot_tiers(tier_result, focus="nowhere")
