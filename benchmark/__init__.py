@@ -34,7 +34,7 @@ from benchmark.peers import cohort_stats, nearest_peers, peer_gap, percentile_ra
 from benchmark.valueadded import ValueAdded, value_added
 # -- cost and efficiency --
 from benchmark.costs import allocate_costs, cost_outcome_quadrant, cost_per_outcome, relative_cost
-# from benchmark.frontier import dea, dea_bootstrap, malmquist, super_efficiency
+from benchmark.frontier import dea, dea_bootstrap, malmquist, super_efficiency
 # -- composite / tiers --
 from benchmark.composite import composite, contributions, normalise, rank_uncertainty, topsis, weights
 from benchmark.tiers import TierComparison, TierResult, TierTransitions, tier_transitions, tiers
@@ -70,6 +70,7 @@ __all__ = [
     "TierComparison", "TierResult", "TierTransitions", "tier_transitions", "tiers",
     "change", "growth", "self_compare", "trend", "completion", "completion_summary", "grade",
     "allocate_costs", "cost_outcome_quadrant", "cost_per_outcome", "relative_cost",
+    "dea", "dea_bootstrap", "malmquist", "super_efficiency",
     "agglomeration", "concentration", "coupling_coordination", "location_quotient", "relatedness",
     "structural_fit",
     "Report", "report",

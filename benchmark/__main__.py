@@ -1,16 +1,21 @@
-"""Command line: ``python -m benchmark demo`` and ``python -m benchmark datasets``.
+"""Command line: ``python -m benchmark report``, ``demo`` and ``datasets``.
 
-Errors about the user's input are printed as one line (``error: ...``) with a
-non-zero exit status, never as a traceback.
+``python -m benchmark report --dataset shuanggao --out report.html`` writes
+the gap-analysis report of one unit of the bundled synthetic panel;
+``--data FILE.csv`` (with ``--targets`` and ``--indicators``) does the same
+for the user's own data. Errors about the user's input are printed as one
+line (``error: ...``) with a non-zero exit status, never as a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
 from benchmark._validation import BenchmarkError
+from benchmark._cli_report import add_report_command
 
 DEMO_INSTITUTION = None  # the demo picks the first B-tier school unit of the bundled panel
 
@@ -62,8 +67,12 @@ def _list(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m benchmark",
-        description="Benchmarking and gap analysis between institutions.",
+        description="Benchmarking and gap analysis between institutions.\n\nStart with:\n"
+                    "  python -m benchmark report --dataset shuanggao --out report.html",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--traceback", action="store_true",
+                        help="show the full Python traceback of an error (for bug reports)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     demo = sub.add_parser("demo", help="print a peer comparison of one unit of the bundled panel")
     demo.add_argument("--institution", default=None, help="focus unit (default: a B-tier school unit)")
@@ -71,7 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=_demo)
     lst = sub.add_parser("datasets", help="list the bundled datasets")
     lst.set_defaults(func=_list)
+    add_report_command(sub)
     return parser
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -80,8 +94,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except BenchmarkError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        if args.traceback:
+            raise
+        print(f"error: {_one_line(exc)}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the output was piped into e.g. `head`: nothing left to say
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps Python quiet at exit
+        return 0
+    except OSError as exc:
+        if args.traceback:
+            raise
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        print(f"error: {where}{_one_line(exc.strerror or exc)}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # an unexpected failure: one line, the traceback on request
+        if args.traceback:
+            raise
+        print(f"error: unexpected {type(exc).__name__}: {_one_line(exc)} (run again with --traceback and "
+              "report it)", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

@@ -39,6 +39,10 @@ _nb_src = ROOT / "notebooks"
 _nb_dst = HERE / "notebooks"
 if _nb_src.is_dir():
     _nb_dst.mkdir(exist_ok=True)
+    _current = {nb.name for nb in _nb_src.glob("*.ipynb")}
+    for stale in _nb_dst.glob("*.ipynb"):
+        if stale.name not in _current:  # a renamed or removed notebook must not linger in the site
+            stale.unlink()
     for nb in _nb_src.glob("*.ipynb"):
         shutil.copy2(nb, _nb_dst / nb.name)
 nb_execution_mode = "force" if os.environ.get("BENCHMARK_DOCS_EXECUTE") == "1" else "off"

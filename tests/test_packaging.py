@@ -49,3 +49,13 @@ def test_public_api_is_exported():
     for name in benchmark.__all__:
         assert hasattr(benchmark, name), name
     assert (ROOT / "benchmark" / "py.typed").exists()
+
+
+def test_readme_tour_runs():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"## A short tour\s+```python\n(.*?)```", text, re.S)
+    assert block, "README.md has no tour code block"
+    out = subprocess.run([sys.executable, "-c", block.group(1)], capture_output=True, text=True,
+                         cwd=ROOT.parent, env={**__import__("os").environ, "MPLBACKEND": "Agg"})
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "completion_rate" in out.stdout and "gap_median_pct" in out.stdout
