@@ -491,7 +491,7 @@ def relative_cost(
     groups = (codes[:, None] * k + np.arange(k)[None, :]).ravel()
     flat = x.ravel()
     median, size = _loo_median(flat, groups, np.repeat(member, k))
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         index = 100 * flat / median
     carried = frame["reason"].to_numpy(dtype=object) if "reason" in frame.columns else np.full(n, None)
     carried = np.repeat(carried, k)
