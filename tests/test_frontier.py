@@ -481,3 +481,21 @@ def test_inputs_are_not_modified(small):
     super_efficiency(small, "x", "y", rts="vrs")
     pd.testing.assert_frame_equal(small, before)
     pd.testing.assert_frame_equal(ref, before.head(3))
+
+
+def test_reused_model_falls_back_to_scipy_on_solver_trouble(monkeypatch):
+    """A program the reused HiGHS model cannot settle is re-solved independently."""
+    import types
+
+    df, ins, outs = _random_frame(np.random.default_rng(12), 30, 2, 2)
+    expected = dea(df, ins, outs, rts="vrs", reference=df.head(20)).efficiency["efficiency"]
+    broken = types.SimpleNamespace(kOptimal=object(), kInfeasible=object(), kUnboundedOrInfeasible=object())
+    original = _lp._HighsModel.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        self._status = broken  # every HiGHS status now looks like numerical trouble
+
+    monkeypatch.setattr(_lp._HighsModel, "__init__", init)
+    got = dea(df, ins, outs, rts="vrs", reference=df.head(20)).efficiency["efficiency"]
+    np.testing.assert_allclose(got, expected, atol=1e-9)

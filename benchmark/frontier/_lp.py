@@ -127,6 +127,7 @@ class _Solved:
     added: list[int]
     solves: int = 0
     basis: np.ndarray | None = None  # final simplex basis per program (batched path), -1 if none
+    columns: np.ndarray | None = None  # the frame those bases index (before pruning)
 
 
 # ----------------------------------------------------------------- LP models
@@ -165,6 +166,7 @@ class _HighsModel:
         self.h = _new_highs()
         self.cols: list[int] = []
         self.pos: dict[int, int] = {}
+        self._excluded: set[int] = set()
         m, s, nrow = tech.m, tech.s, tech.nrow
         lower = np.full(nrow, -INF)
         upper = np.full(nrow, INF)
@@ -202,6 +204,7 @@ class _HighsModel:
 
     def set_unit(self, x: np.ndarray, y: np.ndarray, t: float | None = None) -> None:
         """Put the evaluated unit's numbers into the model (``t`` fixes the score in phase 2)."""
+        self._unit = (x, y, t)
         tech, h = self.tech, self.h
         m, s = tech.m, tech.s
         if self.phase == 1:
@@ -220,6 +223,7 @@ class _HighsModel:
                                np.concatenate([xb, np.full(s, INF)]))
 
     def exclude(self, j: int, excluded: bool) -> None:
+        (self._excluded.add if excluded else self._excluded.discard)(j)
         if j in self.pos:
             self.h.changeColBounds(self.pos[j], 0.0, 0.0 if excluded else INF)
 
@@ -235,7 +239,12 @@ class _HighsModel:
         if status in (self._status.kInfeasible, self._status.kUnboundedOrInfeasible):
             return False, np.nan, np.zeros(len(self.cols)), np.zeros(self.tech.nrow)
         if status != self._status.kOptimal:
-            raise RuntimeError(f"HiGHS could not solve a DEA program (model status {status}).")
+            # Numerical trouble in the reused model: settle this program with an independent solver.
+            other = _ScipyModel(self.tech, self.cols, self.phase)
+            other.set_unit(*self._unit)
+            for j in self._excluded:
+                other.exclude(j, True)
+            return other.solve()
         sol = self.h.getSolution()
         values = np.asarray(sol.col_value)
         t = float(values[0]) if self.phase == 1 else np.nan
@@ -658,7 +667,9 @@ def _envelopment(
             # Reference units run through the batched simplex; the others (external reference) one by one.
             mine, others = ok[own[ok] >= 0], ok[own[ok] < 0]
             blocks = _blocks(mine, n_jobs)
-            for blk, part in zip(blocks, _run(_phase2_batch, [(tech, F, own[b], engine) for b in blocks], n_jobs)):
+            cols, bases = ref_res.columns, ref_res.basis
+            jobs = [(tech, cols, own[b], engine, bases[own[b]]) for b in blocks]
+            for blk, part in zip(blocks, _run(_phase2_batch, jobs, n_jobs)):
                 stats["solves"] += part.solves
                 lam2.update((int(k), lam) for k, feas, lam in zip(blk, part.feasible, part.lam) if feas)
         others = _similarity_order(Xs, Ys, others)
@@ -1140,7 +1151,8 @@ def _shift_slacks(basis: np.ndarray, n_frame: int, tech: Technology) -> np.ndarr
     return out
 
 
-def _phase2_batch(tech: Technology, F: np.ndarray, units: np.ndarray, engine: str) -> _Solved:
+def _phase2_batch(tech: Technology, F: np.ndarray, units: np.ndarray, engine: str,
+                  start: np.ndarray | None = None) -> _Solved:
     """Slack maximisation at the phase-1 score for reference units, against ``F`` plus own column.
 
     Phase 1 is re-run to get each optimal basis; the score column, now a
@@ -1159,6 +1171,10 @@ def _phase2_batch(tech: Technology, F: np.ndarray, units: np.ndarray, engine: st
         blk = units[a:a + _BATCH_CHUNK]
         L = len(blk)
         G, cG, b, basis = _batch_program_for(tech, F, blk)
+        if start is not None:  # optimal phase-1 bases from the frame search: phase 1 ends at once
+            prior = start[a:a + _BATCH_CHUNK]
+            usable = (prior >= 0).all(axis=1)
+            basis[usable] = _shift_slacks(prior[usable], len(F), tech)
         ok, basis = _simplex_shared(G, cG, A, cA1, b, basis)
         B = _gather(G, A, basis)
         Binv = np.linalg.inv(B)
@@ -1246,6 +1262,7 @@ def _frame_batch(tech: Technology, units: np.ndarray, priority: np.ndarray, n_jo
     else:
         raise RuntimeError("DEA frame search did not converge; please report this data set.")
     used = np.unique(np.concatenate([res.lam[u][0] for u in units if res.lam[u] is not None]))
+    res.basis, res.columns = bases, F
     stats["solves"] = stats.get("solves", 0) + res.solves
     stats["frame_size"] = len(used)
     return used, res
