@@ -36,6 +36,7 @@ __all__ = [
     "check_entity",
     "check_periods",
     "check_choice",
+    "check_count",
     "check_probability",
     "check_random_state",
     "resolve_direction",
@@ -345,6 +346,17 @@ def check_probability(value: Any, *, name: str = "ci", open_interval: bool = Tru
     if not ok:
         raise BenchmarkError(f"`{name}` must be between 0 and 1 (e.g. 0.95); got {value!r}.")
     return v
+
+
+def check_count(value: Any, *, name: str, minimum: int = 1) -> int:
+    """Check a count such as ``k=`` or ``n_boot=``: an integer (not a bool) >= ``minimum``.
+
+    >>> check_count(5, name="k")
+    5
+    """
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
+        raise BenchmarkError(f"`{name}` must be an integer >= {minimum}; got {value!r}.")
+    return int(value)
 
 
 def check_random_state(random_state: Any) -> np.random.Generator:

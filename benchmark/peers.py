@@ -36,6 +36,7 @@ from benchmark._validation import (
     as_list,
     check_choice,
     check_columns,
+    check_count,
     check_entity,
     check_missing,
     check_panel,
@@ -485,7 +486,7 @@ def peer_gap(
     dirs = resolve_direction(direction, inds)
     check_choice(kind, _KINDS, name="kind")
     level = None if ci is None else check_probability(ci, name="ci")
-    n_boot = _check_count(n_boot, name="n_boot", minimum=100)
+    n_boot = check_count(n_boot, name="n_boot", minimum=100)
     rng = check_random_state(random_state)
     listed = _listed_entities(cohort, entity)
     if listed is not None:
@@ -506,12 +507,6 @@ def peer_gap(
     if level is not None:
         out["significant"] = out["significant"].astype("boolean")
     return out
-
-
-def _check_count(value: Any, *, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        raise BenchmarkError(f"`{name}` must be an integer >= {minimum}; got {value!r}.")
-    return int(value)
 
 
 def _check_listed(frame: pd.DataFrame, listed: list[Any], entity: str) -> None:
@@ -667,7 +662,7 @@ def performance_groups(
                               require_period=False, missing="allow")
     check_choice(rule, tuple(_DEFAULT_CUTS), name="rule")
     bounds = _check_cuts(cuts, rule)
-    min_size = _check_count(min_size, name="min_size", minimum=1)
+    min_size = check_count(min_size, name="min_size", minimum=1)
     dirs = resolve_direction(direction, inds)
     pcol = _period_col(frame, period_column)
     keys = _by_columns(frame, by, pcol)
@@ -871,7 +866,7 @@ def nearest_peers(
     check_choice(metric, _METRICS, name="metric")
     check_choice(covariance, _COVARIANCES, name="covariance")
     check_choice(missing, ("raise", "drop"), name="missing")
-    k = _check_count(k, name="k")
+    k = check_count(k, name="k")
     if weights is not None and metric == "mahalanobis":
         raise BenchmarkError("`weights` has no effect on the Mahalanobis distance (it does not change when a "
                              "feature is rescaled); use metric='euclidean' or metric='cro' to weight features.")

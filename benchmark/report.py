@@ -36,6 +36,7 @@ from benchmark._validation import (
     as_list,
     check_choice,
     check_columns,
+    check_count,
     check_entity,
     check_frame,
     check_panel,
@@ -551,10 +552,7 @@ def _options(kw: dict[str, Any]) -> dict[str, Any]:
     ci = check_probability(kw["ci"], name="ci")
     counts = {}
     for name, minimum in (("n_boot", 100), ("n_draws", 20), ("n_tier_boot", 0)):
-        value = kw[name]
-        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-            raise BenchmarkError(f"`{name}` must be an integer >= {minimum}; got {value!r}.")
-        counts[name] = int(value)
+        counts[name] = check_count(kw[name], name=name, minimum=minimum)
     k = kw["k"]
     if k is not None and (isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 2):
         raise BenchmarkError(f"`k` must be an integer >= 2 (the number of tiers); got {k!r}.")

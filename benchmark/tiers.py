@@ -44,6 +44,7 @@ from benchmark._validation import (
     as_list,
     check_choice,
     check_columns,
+    check_count,
     check_frame,
     check_missing,
     check_panel,
@@ -388,9 +389,9 @@ def tiers(
     check_choice(order_by, ORDER_BY, name="order_by")
     check_choice(criterion, CRITERIA, name="criterion")
     check_choice(covariance_type, ("full", "tied", "diag", "spherical"), name="covariance_type")
-    n_boot = _check_count(n_boot, "n_boot", minimum=0)
-    n_ref = _check_count(n_ref, "n_ref", minimum=1)
-    n_init = _check_count(_N_INIT[method] if n_init is None else n_init, "n_init", minimum=1)
+    n_boot = check_count(n_boot, name="n_boot", minimum=0)
+    n_ref = check_count(n_ref, name="n_ref", minimum=1)
+    n_init = check_count(_N_INIT[method] if n_init is None else n_init, name="n_init", minimum=1)
     if method == "jenks" and len(feats) != 1:
         raise BenchmarkError(
             f"method='jenks' breaks a single score, but {len(feats)} features were given "
@@ -462,11 +463,6 @@ def _check_tier_input(data: Any, features: Any, entity: str) -> tuple[pd.DataFra
     frame, feats = check_panel(frame, feats, entity=entity, period=None)
     return frame, feats
 
-
-def _check_count(value: Any, name: str, *, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise BenchmarkError(f"`{name}` must be an integer >= {minimum}; got {value!r}.")
-    return int(value)
 
 
 def _check_k(k: Any, n: int, distinct: int, entity: str) -> int:
