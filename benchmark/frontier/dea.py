@@ -180,9 +180,9 @@ def _reference_mask(reference: Any, frame: pd.DataFrame, entity: str) -> np.ndar
 class DEAResult(Result):
     """Result of :func:`dea`.
 
-    Tables
-    ------
-    efficiency
+    Attributes
+    ----------
+    efficiency : DataFrame
         One row per unit: ``efficiency`` (Farrell input efficiency for input
         orientation; for output orientation the reciprocal of the Farrell
         output measure, i.e. the Shephard output distance, so 1 is efficient
@@ -191,13 +191,19 @@ class DEAResult(Result):
         ``efficient`` (score 1 within 1e-6), ``pareto_efficient`` (score 1 and
         no slack; only when slacks were computed) and ``reason`` (why a score
         is infinite or missing).
-    lambdas
+    lambdas : DataFrame
         Long table ``entity, peer, lambda`` of the positive intensity weights.
-    slacks
+    slacks : DataFrame or None
         One row per unit with the slack of every input and output in data
         units and their ``slack_sum``; ``None`` when ``slacks=False``.
-    projections
+    projections : DataFrame
         The targets: see :meth:`targets`.
+    rts, orientation : str
+        The model that was solved.
+    inputs, outputs : tuple of str
+        Input and output columns.
+    entity : str
+        Entity column.
     """
 
     efficiency: pd.DataFrame
