@@ -26,7 +26,7 @@ from benchmark._validation import (
     BenchmarkError,
     EmptyDataError,
     UnknownEntityError,
-    _listing,
+    format_list,
     check_columns,
 )
 
@@ -53,7 +53,7 @@ def _focus_value(data: pd.DataFrame, focus: Any, column: str, entity: str) -> An
     if len(values) > 1:
         raise BenchmarkError(
             f"{entity} {focus!r} has several values in cohort column {column!r} "
-            f"({_listing(list(values))}); select one period first (period=...)."
+            f"({format_list(list(values))}); select one period first (period=...)."
         )
     return values[0]
 
@@ -108,7 +108,7 @@ def cohort_members(
         unknown = [e for e in listed if e not in known]
         if unknown:
             raise UnknownEntityError(
-                f"cohort lists {entity} {_listing(unknown)}, not found in the data (for this period)."
+                f"cohort lists {entity} {format_list(unknown)}, not found in the data (for this period)."
             )
         members = [e for e in listed if e != focus]
     if len(members) < min_size:
@@ -141,7 +141,7 @@ def cohort_labels(data: pd.DataFrame, cohort: Any, *, entity: str = "institution
         listed = set(cohort)
     unknown = listed - set(data[entity])
     if unknown:
-        raise UnknownEntityError(f"cohort lists {entity} {_listing(sorted(map(str, unknown)))}, "
+        raise UnknownEntityError(f"cohort lists {entity} {format_list(sorted(map(str, unknown)))}, "
                                  "not found in the data.")
     inside = data[entity].isin(listed)
     return pd.Series(np.where(inside, "cohort", "other"), index=data.index, name="cohort")

@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from benchmark._validation import BenchmarkError, _listing
+from benchmark._validation import BenchmarkError, format_list
 
 __all__ = ["InputFileError", "read_csv", "require_columns", "to_numeric", "check_keys", "check_known_entity",
            "read_targets", "read_indicators"]
@@ -89,7 +89,7 @@ def _check_header(path: Path, header: list[str], sep: str) -> None:
                              "give every column a name.")
     dupes = sorted({h for h in names if names.count(h) > 1})
     if dupes:
-        raise InputFileError(f"{path}: row 1 names column {_listing(dupes)} more than once; rename one of them.")
+        raise InputFileError(f"{path}: row 1 names column {format_list(dupes)} more than once; rename one of them.")
 
 
 def _sep_name(sep: str) -> str:
@@ -117,11 +117,11 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str | None], *, path:
         if col is None or col in frame.columns:
             continue
         close = difflib.get_close_matches(str(col), [str(c) for c in frame.columns], n=3, cutoff=0.6)
-        hint = f" Did you mean {_listing(close)}?" if close else ""
+        hint = f" Did you mean {format_list(close)}?" if close else ""
         role = f" ({what})" if what else ""
         opt = f" or name the right column with {option}" if option else ""
         raise InputFileError(f"{path}: no column {col!r}{role}.{hint} Columns are: "
-                             f"{_listing(list(frame.columns), 12)}; add it{opt}.")
+                             f"{format_list(list(frame.columns), 12)}; add it{opt}.")
 
 
 def to_numeric(frame: pd.DataFrame, columns: Iterable[str], *, path: str | Path) -> pd.DataFrame:
@@ -192,7 +192,7 @@ def check_known_entity(value: Any, known: Iterable[Any], *, path: str | Path, co
     if str(value) in names:
         return
     close = difflib.get_close_matches(str(value), names, n=3, cutoff=0.5)
-    hint = f" Did you mean {_listing(close)}?" if close else ""
+    hint = f" Did you mean {format_list(close)}?" if close else ""
     raise InputFileError(f"{path}: {where}{column} {value!r} does not occur in column {column!r}.{hint}")
 
 
@@ -218,7 +218,7 @@ def read_targets(path: str | Path, *, entity: str, period: str | None, data: pd.
     for i, ind in enumerate(frame["indicator"].astype(str)):
         if ind not in data.columns:
             close = difflib.get_close_matches(ind, [str(c) for c in data.columns], n=3, cutoff=0.6)
-            hint = f" Did you mean {_listing(close)}?" if close else ""
+            hint = f" Did you mean {format_list(close)}?" if close else ""
             raise InputFileError(f"{path}: row {_row(i)}, column 'indicator': {ind!r} is not a column of "
                                  f"{data_path}.{hint}")
     return frame
@@ -253,8 +253,8 @@ def read_indicators(path: str | Path, *, data: pd.DataFrame, data_path: str | Pa
         close = difflib.get_close_matches(ind, columns, n=3, cutoff=0.8)
         if close:
             raise InputFileError(f"{path}: row {_row(i)}, column 'indicator': {ind!r} is not a column of "
-                                 f"{data_path}. Did you mean {_listing(close)}?")
+                                 f"{data_path}. Did you mean {format_list(close)}?")
         absent.append(ind)
     if absent:
-        notes.append(f"{path}: {_listing(absent)} described but not in {data_path}; ignored.")
+        notes.append(f"{path}: {format_list(absent)} described but not in {data_path}; ignored.")
     return frame, notes

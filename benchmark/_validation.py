@@ -25,6 +25,8 @@ __all__ = [
     "UnknownEntityError",
     "NonPositiveError",
     "as_list",
+    "format_list",
+    "row_labels",
     "check_frame",
     "check_columns",
     "check_numeric",
@@ -79,7 +81,7 @@ class NonPositiveError(BenchmarkError):
 
 
 # ---------------------------------------------------------------- formatting
-def _listing(items: Sequence[Any], limit: int = _MAX_LISTED) -> str:
+def format_list(items: Sequence[Any], limit: int = _MAX_LISTED) -> str:
     items = list(items)
     shown = ", ".join(repr(i) if isinstance(i, str) else str(i) for i in items[:limit])
     if len(items) > limit:
@@ -87,7 +89,7 @@ def _listing(items: Sequence[Any], limit: int = _MAX_LISTED) -> str:
     return shown
 
 
-def _row_labels(data: pd.DataFrame, mask: np.ndarray, keys: Sequence[str]) -> list[str]:
+def row_labels(data: pd.DataFrame, mask: np.ndarray, keys: Sequence[str]) -> list[str]:
     """Human-readable names of the rows selected by ``mask``."""
     keys = [k for k in keys if k is not None and k in data.columns]
     rows = data.loc[mask]
@@ -125,7 +127,7 @@ def as_list(
         raise BenchmarkError(f"`{name}` is empty: give at least one column name.")
     dupes = sorted({str(v) for v in out if out.count(v) > 1})
     if dupes:
-        raise ColumnError(f"`{name}` names {_listing(dupes)} more than once; list each column once.")
+        raise ColumnError(f"`{name}` names {format_list(dupes)} more than once; list each column once.")
     return out
 
 
@@ -138,7 +140,7 @@ def check_frame(data: Any, *, name: str = "data", allow_empty: bool = False) -> 
         )
     if data.columns.duplicated().any():
         dupes = data.columns[data.columns.duplicated()].unique().tolist()
-        raise ColumnError(f"`{name}` has duplicated column names {_listing(dupes)}; rename them.")
+        raise ColumnError(f"`{name}` has duplicated column names {format_list(dupes)}; rename them.")
     if not allow_empty and len(data) == 0:
         raise EmptyDataError(f"`{name}` has no rows.")
     return data
@@ -154,12 +156,12 @@ def check_columns(
         for c in missing:
             close = difflib.get_close_matches(str(c), [str(x) for x in data.columns], n=3)
             if close:
-                hints.append(f"{c!r} (did you mean {_listing(close)}?)")
+                hints.append(f"{c!r} (did you mean {format_list(close)}?)")
             else:
                 hints.append(repr(c))
         raise ColumnError(
             f"`{name}` has no {what} {', '.join(hints)}. "
-            f"Available columns: {_listing(list(data.columns), 12)}."
+            f"Available columns: {format_list(list(data.columns), 12)}."
         )
 
 
@@ -187,10 +189,10 @@ def check_unique_keys(data: pd.DataFrame, keys: Sequence[str | None], *, name: s
         return
     dup = data.duplicated(subset=keys, keep=False).to_numpy()
     if dup.any():
-        labels = sorted(set(_row_labels(data, dup, keys)))
+        labels = sorted(set(row_labels(data, dup, keys)))
         n = int(data.loc[dup, keys].drop_duplicates().shape[0])
         raise DuplicateRowError(
-            f"`{name}` has {n} duplicated {'/'.join(keys)} key(s): {_listing(labels)}. "
+            f"`{name}` has {n} duplicated {'/'.join(keys)} key(s): {format_list(labels)}. "
             "Keep one row per key (aggregate or drop the duplicates)."
         )
 
@@ -210,8 +212,8 @@ def check_missing(
     for c in columns:
         mask = na[c].to_numpy()
         if mask.any():
-            labels = _row_labels(data, mask, keys)
-            parts.append(f"{c!r} in {int(mask.sum())} row(s) ({_listing(labels)})")
+            labels = row_labels(data, mask, keys)
+            parts.append(f"{c!r} in {int(mask.sum())} row(s) ({format_list(labels)})")
     raise MissingValueError(f"`{name}` has missing values: {'; '.join(parts)}; {hint}.")
 
 
@@ -225,7 +227,7 @@ def check_finite(
         values = pd.to_numeric(data[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         mask = np.isinf(values)
         if mask.any():
-            parts.append(f"{c!r} in {int(mask.sum())} row(s) ({_listing(_row_labels(data, mask, keys))})")
+            parts.append(f"{c!r} in {int(mask.sum())} row(s) ({format_list(row_labels(data, mask, keys))})")
     if parts:
         raise MissingValueError(
             f"`{name}` has infinite values: {'; '.join(parts)}; replace them with finite numbers or NaN."
@@ -242,7 +244,7 @@ def check_positive(
         values = data[c].to_numpy(dtype=float, na_value=np.nan)
         mask = values <= 0 if strict else values < 0
         if mask.any():
-            parts.append(f"{c!r} in {int(mask.sum())} row(s) ({_listing(_row_labels(data, mask, keys))})")
+            parts.append(f"{c!r} in {int(mask.sum())} row(s) ({format_list(row_labels(data, mask, keys))})")
     if parts:
         kind = "zero or negative" if strict else "negative"
         need = "strictly positive" if strict else "non-negative"
@@ -288,7 +290,7 @@ def check_panel(
     check_columns(frame, inds, name=name, what="indicator column")
     clash = [c for c in inds if c in (entity, period)]
     if clash:
-        raise ColumnError(f"{_listing(clash)} is the entity/period column and cannot also be an indicator.")
+        raise ColumnError(f"{format_list(clash)} is the entity/period column and cannot also be an indicator.")
     check_numeric(frame, inds, name=name)
     keys = [k for k in (entity, period) if k is not None]
     check_unique_keys(frame, keys, name=name)
@@ -311,7 +313,7 @@ def check_entity(
     if focus in set(values.tolist()):
         return
     close = difflib.get_close_matches(str(focus), [str(v) for v in values], n=3, cutoff=0.5)
-    hint = f" Did you mean {_listing(close)}?" if close else ""
+    hint = f" Did you mean {format_list(close)}?" if close else ""
     raise UnknownEntityError(f"{entity} {focus!r} does not occur in `{name}` (column {entity!r}).{hint}")
 
 
@@ -324,7 +326,7 @@ def check_periods(
     if absent:
         span = sorted(present)
         raise BenchmarkError(
-            f"{period} {_listing(absent)} not found in `{name}`; "
+            f"{period} {format_list(absent)} not found in `{name}`; "
             f"the data cover {span[0]}..{span[-1]} ({len(span)} distinct values)."
         )
 
@@ -332,7 +334,7 @@ def check_periods(
 def check_choice(value: Any, options: Sequence[Any], *, name: str) -> Any:
     """Raise :class:`BenchmarkError` unless ``value`` is one of ``options``."""
     if value not in options:
-        raise BenchmarkError(f"`{name}` must be one of {_listing(list(options), 20)}; got {value!r}.")
+        raise BenchmarkError(f"`{name}` must be one of {format_list(list(options), 20)}; got {value!r}.")
     return value
 
 
@@ -416,7 +418,7 @@ def resolve_indicator_property(
         absent = [i for i in inds if i not in meta.index]
         if absent:
             raise BenchmarkError(
-                f"indicator metadata has no row for {_listing(absent)}; add rows with their "
+                f"indicator metadata has no row for {format_list(absent)}; add rows with their "
                 f"{column} ({choices})."
             )
         return {i: word(meta[i], i) for i in inds}
@@ -424,8 +426,8 @@ def resolve_indicator_property(
         unknown = [k for k in value if k not in inds]
         if unknown:
             raise BenchmarkError(
-                f"`{column}` names {_listing(unknown)}, which are not among the indicators "
-                f"analysed ({_listing(inds, 10)})."
+                f"`{column}` names {format_list(unknown)}, which are not among the indicators "
+                f"analysed ({format_list(inds, 10)})."
             )
         return {i: word(value.get(i, default), i) for i in inds}
     raise BenchmarkError(

@@ -29,8 +29,8 @@ from benchmark._validation import (
     BenchmarkError,
     ColumnError,
     NonPositiveError,
-    _listing,
-    _row_labels,
+    format_list,
+    row_labels,
     as_list,
     check_choice,
     check_columns,
@@ -173,11 +173,11 @@ def _per_indicator(spec: Any, inds: list[str], *, name: str) -> dict[str, Any]:
         raise BenchmarkError(f"`{name}` must be a mapping {{indicator: value}}; got {type(spec).__name__}.")
     unknown = [k for k in spec if k not in inds]
     if unknown:
-        raise BenchmarkError(f"`{name}` names {_listing(unknown)}, which are not among the indicators "
-                             f"({_listing(inds, 10)}).")
+        raise BenchmarkError(f"`{name}` names {format_list(unknown)}, which are not among the indicators "
+                             f"({format_list(inds, 10)}).")
     absent = [i for i in inds if i not in spec]
     if absent:
-        raise BenchmarkError(f"`{name}` has no entry for {_listing(absent)}; give one for every indicator.")
+        raise BenchmarkError(f"`{name}` has no entry for {format_list(absent)}; give one for every indicator.")
     return dict(spec)
 
 
@@ -253,7 +253,7 @@ def _normalised(
         ref = pd.to_numeric(pd.Series([spec[i] for i in inds]), errors="coerce").to_numpy(dtype=float)
         if not np.isfinite(ref).all():
             bad = [i for i, v in zip(inds, ref) if not np.isfinite(v)]
-            raise BenchmarkError(f"`target` for {_listing(bad)} must be a finite number.")
+            raise BenchmarkError(f"`target` for {format_list(bad)} must be a finite number.")
         return _distance(x, np.broadcast_to(ref, x.shape), signs, inds, "target")
     if reference is None:
         raise BenchmarkError("normalisation='reference' needs reference=<entity>, the entity to compare with.")
@@ -357,17 +357,17 @@ def _user_weights(spec: Any, inds: list[str]) -> np.ndarray:
                              f"or an indicator-metadata DataFrame with a 'weight' column; got {type(spec).__name__}.")
     unknown = [k for k in spec.keys() if k not in inds]
     if unknown:
-        raise BenchmarkError(f"`weights` names {_listing(unknown)}, which are not among the indicators "
-                             f"({_listing(inds, 10)}); remove them or add them to the indicators.")
+        raise BenchmarkError(f"`weights` names {format_list(unknown)}, which are not among the indicators "
+                             f"({format_list(inds, 10)}); remove them or add them to the indicators.")
     absent = [i for i in inds if i not in spec.keys()]
     if absent:
-        raise BenchmarkError(f"`weights` has no weight for {_listing(absent)}; give every indicator a weight "
+        raise BenchmarkError(f"`weights` has no weight for {format_list(absent)}; give every indicator a weight "
                              "(0 leaves it out).")
     w = pd.to_numeric(pd.Series([spec[i] for i in inds], index=inds), errors="coerce").to_numpy(dtype=float)
     bad = [i for i, v in zip(inds, w) if not np.isfinite(v) or v < 0]
     if bad:
-        raise BenchmarkError(f"`weights` for {_listing(bad)} must be finite non-negative numbers; "
-                             f"got {_listing([spec[i] for i in bad])}.")
+        raise BenchmarkError(f"`weights` for {format_list(bad)} must be finite non-negative numbers; "
+                             f"got {format_list([spec[i] for i in bad])}.")
     if w.sum() <= 0:
         raise BenchmarkError("`weights` are all zero; give at least one indicator a positive weight.")
     return w / w.sum()
@@ -455,7 +455,7 @@ def _data_weights(
     if normalisation is None:
         if (signs < 0).any():
             lower = [i for i, s in zip(inds, signs) if s < 0]
-            raise BenchmarkError(f"{_listing(lower)} are 'lower is better', which raw values cannot express; "
+            raise BenchmarkError(f"{format_list(lower)} are 'lower is better', which raw values cannot express; "
                                  "use normalisation='minmax'.")
         y = frame[inds].to_numpy(dtype=float)
     else:
@@ -560,7 +560,7 @@ def _resolve_pillars(pillars: Any, inds: list[str]) -> list[str] | None:
         meta = pillars.drop_duplicates("indicator", keep="last").set_index("indicator")["pillar"]
         absent = [i for i in inds if i not in meta.index or pd.isna(meta[i])]
         if absent:
-            raise BenchmarkError(f"indicator metadata gives no pillar for {_listing(absent)}; fill the 'pillar' column.")
+            raise BenchmarkError(f"indicator metadata gives no pillar for {format_list(absent)}; fill the 'pillar' column.")
         return [str(meta[i]) for i in inds]
     if not isinstance(pillars, Mapping):
         raise BenchmarkError("`pillars` must be a mapping {indicator: pillar}, {pillar: [indicators]} or "
@@ -576,10 +576,10 @@ def _resolve_pillars(pillars: Any, inds: list[str]) -> list[str] | None:
         pillars = flat
     unknown = [k for k in pillars if k not in inds]
     if unknown:
-        raise BenchmarkError(f"`pillars` names {_listing(unknown)}, which are not among the indicators.")
+        raise BenchmarkError(f"`pillars` names {format_list(unknown)}, which are not among the indicators.")
     absent = [i for i in inds if i not in pillars]
     if absent:
-        raise BenchmarkError(f"`pillars` gives no pillar for {_listing(absent)}; assign every indicator.")
+        raise BenchmarkError(f"`pillars` gives no pillar for {format_list(absent)}; assign every indicator.")
     return [str(pillars[i]) for i in inds]
 
 
@@ -599,7 +599,7 @@ def _structure(
     totals = w @ member
     if (totals <= 0).any():
         empty = [n for n, t in zip(names, totals) if t <= 0]
-        raise BenchmarkError(f"pillar(s) {_listing(empty)} have zero total weight; give one of their "
+        raise BenchmarkError(f"pillar(s) {format_list(empty)} have zero total weight; give one of their "
                              "indicators a positive weight or drop the pillar.")
     within = w / (member @ totals)
     if pillar_weights is None:
@@ -630,8 +630,8 @@ def _check_positive_matrix(
         return
     parts = []
     for j in np.flatnonzero(bad.any(axis=0)):
-        labels = _row_labels(frame, bad[:, j], keys)
-        parts.append(f"{inds[j]!r} ({_listing(labels)})")
+        labels = row_labels(frame, bad[:, j], keys)
+        parts.append(f"{inds[j]!r} ({format_list(labels)})")
     how = ("the raw values" if method is None else f"{method!r} normalisation")
     hint = ("use normalisation='minmax' (whose zeros are lifted by `floor`) or aggregation='arithmetic'"
             if method in ("zscore", "robust", "target", "reference", None)
@@ -696,7 +696,7 @@ def _prepare(
     if normalisation is None:
         if (signs < 0).any():
             lower = [i for i, s in zip(inds, signs) if s < 0]
-            raise BenchmarkError(f"{_listing(lower)} are 'lower is better' but normalisation=None keeps raw "
+            raise BenchmarkError(f"{format_list(lower)} are 'lower is better' but normalisation=None keeps raw "
                                  "values; choose a normalisation.")
         y = frame[inds].to_numpy(dtype=float)
     else:

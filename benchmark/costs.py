@@ -28,8 +28,8 @@ from benchmark._validation import (
     ColumnError,
     MissingValueError,
     NonPositiveError,
-    _listing,
-    _row_labels,
+    format_list,
+    row_labels,
     as_list,
     check_choice,
     check_columns,
@@ -84,23 +84,23 @@ def _check_deflator(
         )
     if deflator.index.has_duplicates:
         dupes = deflator.index[deflator.index.duplicated()].unique().tolist()
-        raise BenchmarkError(f"`deflator` lists {period} {_listing(dupes)} more than once; keep one value each.")
+        raise BenchmarkError(f"`deflator` lists {period} {format_list(dupes)} more than once; keep one value each.")
     values = pd.to_numeric(deflator, errors="coerce")
     bad = deflator.index[~np.isfinite(values.to_numpy(dtype=float, na_value=np.nan))].tolist()
     if bad:
         raise MissingValueError(
-            f"`deflator` has missing or non-numeric values for {period} {_listing(bad)}; "
+            f"`deflator` has missing or non-numeric values for {period} {format_list(bad)}; "
             "give a finite price index for every period."
         )
     nonpos = deflator.index[values.to_numpy(dtype=float) <= 0].tolist()
     if nonpos:
         raise NonPositiveError(
-            f"`deflator` is zero or negative for {period} {_listing(nonpos)}; a price index must be positive."
+            f"`deflator` is zero or negative for {period} {format_list(nonpos)}; a price index must be positive."
         )
     absent = [p for p in pd.unique(periods) if p not in values.index]
     if absent:
         raise BenchmarkError(
-            f"`deflator` has no value for {period} {_listing(sorted(absent))}, which occur in the data; "
+            f"`deflator` has no value for {period} {format_list(sorted(absent))}, which occur in the data; "
             "extend the price index to cover every period."
         )
     if base_period is None:
@@ -108,7 +108,7 @@ def _check_deflator(
     elif base_period not in values.index:
         raise BenchmarkError(
             f"`base_period` {base_period!r} is not in the deflator's index "
-            f"({_listing(list(values.index), 10)}); pick a period the price index covers."
+            f"({format_list(list(values.index), 10)}); pick a period the price index covers."
         )
     return values.astype(float), base_period
 
@@ -398,9 +398,9 @@ def _cohort_groups(
     else:
         member = np.ones(len(frame), dtype=bool)
         if labels.isna().any():
-            rows = _row_labels(frame, labels.isna().to_numpy(), [entity, *split])
+            rows = row_labels(frame, labels.isna().to_numpy(), [entity, *split])
             raise MissingValueError(
-                f"cohort column {cohort!r} is missing for {_listing(rows)}; fill it or drop those rows."
+                f"cohort column {cohort!r} is missing for {format_list(rows)}; fill it or drop those rows."
             )
     parts = [labels.reset_index(drop=True)] + [frame[c].reset_index(drop=True) for c in split]
     codes = pd.DataFrame({i: p for i, p in enumerate(parts)}).groupby(
@@ -419,7 +419,7 @@ def _gate(
     keys = [entity] + ([period] if has_period else []) + by
     clash = [c for c in columns if c in keys]
     if clash:
-        raise ColumnError(f"{_listing(clash)} is a key column and cannot also be a value column.")
+        raise ColumnError(f"{format_list(clash)} is a key column and cannot also be a value column.")
     frame, _ = check_panel(frame, columns, entity=None, period=None, missing="allow")
     check_missing(frame, keys, keys=keys)
     check_unique_keys(frame, keys)

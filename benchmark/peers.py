@@ -32,7 +32,7 @@ from benchmark._validation import (
     EmptyDataError,
     MissingValueError,
     UnknownEntityError,
-    _listing,
+    format_list,
     as_list,
     check_choice,
     check_columns,
@@ -95,7 +95,7 @@ def _select_period(
             hint = (f" Here period= selects one period value; to name the period column "
                     f"use period_column={period!r}.")
         raise BenchmarkError(
-            f"{pcol} {period!r} does not occur in `data`; available: {_listing(span, 12)}.{hint}"
+            f"{pcol} {period!r} does not occur in `data`; available: {format_list(span, 12)}.{hint}"
         )
     return frame.loc[rows]
 
@@ -103,7 +103,7 @@ def _select_period(
 def _focus_missing(frame: pd.DataFrame, focus: Any, period: Any, pcol: str, entity: str) -> BenchmarkError:
     seen = sorted(pd.unique(frame.loc[frame[entity] == focus, pcol]).tolist())
     return UnknownEntityError(
-        f"{entity} {focus!r} has no row in {pcol} {period!r}; it is observed in {_listing(seen, 12)}. "
+        f"{entity} {focus!r} has no row in {pcol} {period!r}; it is observed in {format_list(seen, 12)}. "
         "Choose one of those periods."
     )
 
@@ -513,7 +513,7 @@ def _check_listed(frame: pd.DataFrame, listed: list[Any], entity: str) -> None:
     known = set(frame[entity].tolist())
     unknown = [e for e in listed if e not in known]
     if unknown:
-        raise UnknownEntityError(f"cohort lists {entity} {_listing(unknown)}, not found in the data.")
+        raise UnknownEntityError(f"cohort lists {entity} {format_list(unknown)}, not found in the data.")
 
 
 def _focus_periods(
@@ -682,8 +682,8 @@ def _check_weights(weights: Any, features: list[str]) -> np.ndarray:
     if isinstance(weights, Mapping | pd.Series):
         unknown = [k for k in weights.keys() if k not in features]
         if unknown:
-            raise BenchmarkError(f"`weights` names {_listing(unknown)}, which are not among the features "
-                                 f"({_listing(features, 10)}).")
+            raise BenchmarkError(f"`weights` names {format_list(unknown)}, which are not among the features "
+                                 f"({format_list(features, 10)}).")
         w = np.array([float(weights.get(f, 1.0)) for f in features])
     else:
         w = np.asarray(list(weights), dtype=float)
@@ -718,7 +718,7 @@ def _check_invertible(cov: np.ndarray, features: list[str], how: str, n: int) ->
     loadings = np.abs(vecs[:, 0])
     culprits = [f for f, load in zip(features, loadings, strict=True) if load > 0.1]
     why = (f"only {n} entities for {len(features)} features" if n <= len(features)
-           else f"features {_listing(culprits, 10)} are (nearly) collinear")
+           else f"features {format_list(culprits, 10)} are (nearly) collinear")
     other = ("covariance='robust' (MCD, resistant to outliers) or " if how != "robust" else "")
     raise BenchmarkError(
         f"the {how} covariance matrix of the features is singular ({why}). Drop a redundant feature, "
@@ -757,7 +757,7 @@ def _peer_pool(
     focus_row = rows.loc[rows[entity] == focus].iloc[0]
     gaps = [f for f in features if pd.isna(focus_row[f])]
     if gaps:
-        raise MissingValueError(f"{entity} {focus!r} has no value for feature(s) {_listing(gaps)}{where}; "
+        raise MissingValueError(f"{entity} {focus!r} has no value for feature(s) {format_list(gaps)}{where}; "
                                 "fill them or choose other features.")
     incomplete = rows[features].isna().any(axis=1)
     if incomplete.any():
@@ -766,7 +766,7 @@ def _peer_pool(
                           hint="fill them, or pass missing='drop' to leave those entities out of the pool")
         names = rows.loc[incomplete, entity].tolist()
         warnings.warn(f"nearest_peers: {len(names)} {entity}(s) without a value for every feature were left "
-                      f"out of the pool{where}: {_listing(names)}.", UserWarning, stacklevel=3)
+                      f"out of the pool{where}: {format_list(names)}.", UserWarning, stacklevel=3)
     for col in match:
         if pd.isna(focus_row[col]):
             raise MissingValueError(f"{entity} {focus!r} has no value in match column {col!r}{where}.")
@@ -777,7 +777,7 @@ def _check_constant(pop: pd.DataFrame, features: list[str], where: str) -> None:
     spread = pop[features].max() - pop[features].min()
     constant = [f for f in features if not spread[f] > 0]
     if constant:
-        raise ColumnError(f"feature(s) {_listing(constant)} take one value for every entity{where}; they cannot "
+        raise ColumnError(f"feature(s) {format_list(constant)} take one value for every entity{where}; they cannot "
                           "tell peers apart - drop them from `features`.")
 
 
@@ -878,7 +878,7 @@ def nearest_peers(
     for col in match_cols:
         pool = pool[pool[col] == focus_row[col]]
     if k > len(pool):
-        restriction = f" sharing its {_listing(match_cols)}" if match_cols else ""
+        restriction = f" sharing its {format_list(match_cols)}" if match_cols else ""
         raise BenchmarkError(f"k={k} is larger than the pool of {len(pool)} candidate {entity}(s){restriction}"
                              f"{where}; lower k" + (" or relax `match`." if match_cols else "."))
     return _peer_table(pop, pool, focus_row, focus, feats, match_cols, metric, w, covariance,
@@ -895,7 +895,7 @@ def _single_period(
     if period is None:
         periods = sorted(pd.unique(frame[pcol].dropna()).tolist())
         if len(periods) > 1:
-            raise BenchmarkError(f"`data` holds {len(periods)} {pcol}s ({_listing(periods, 8)}); peers are "
+            raise BenchmarkError(f"`data` holds {len(periods)} {pcol}s ({format_list(periods, 8)}); peers are "
                                  f"chosen within one - pass period=<one {pcol}>.")
         period = periods[0]
     rows = _select_period(frame, period, pcol, period_column)

@@ -34,7 +34,7 @@ from benchmark._validation import (
     BenchmarkError,
     ColumnError,
     UnknownEntityError,
-    _listing,
+    format_list,
     check_choice,
     check_columns,
     check_entity,
@@ -151,7 +151,7 @@ def _one_period(frame: pd.DataFrame, period: str | None, at: Any, *, name: str =
         at = max(present)
     elif at not in set(present.tolist()):
         raise BenchmarkError(
-            f"{period} {at!r} does not occur in `{name}`; it covers {_listing(sorted(present.tolist()), 10)}."
+            f"{period} {at!r} does not occur in `{name}`; it covers {format_list(sorted(present.tolist()), 10)}."
         )
     return frame[frame[period] == at], at
 
@@ -208,7 +208,7 @@ def _transition_counts(data: Any, from_period: Any) -> tuple[pd.DataFrame, pd.Da
             if from_period not in set(frame["from_period"].tolist()):
                 raise BenchmarkError(
                     f"from_period {from_period!r} is not in the table; use one of "
-                    f"{_listing(sorted(set(frame['from_period'].tolist())))}."
+                    f"{format_list(sorted(set(frame['from_period'].tolist())))}."
                 )
             long = frame[frame["from_period"] == from_period]
         states = list(dict.fromkeys([*long["from_tier"], *long["to_tier"]]))
@@ -327,7 +327,7 @@ def _official_map(official: Any, data: pd.DataFrame | None, entity: str) -> dict
         clash = pairs[entity][pairs[entity].duplicated()].tolist()
         if clash:
             raise BenchmarkError(
-                f"{entity} {_listing(clash)} have several official tiers in column {official!r}; "
+                f"{entity} {format_list(clash)} have several official tiers in column {official!r}; "
                 "select one period of the data first."
             )
         return dict(zip(pairs[entity], pairs[official], strict=True))
@@ -357,8 +357,8 @@ def _principal_components(data: pd.DataFrame, entities: pd.Series, features: lis
     rows = data.set_index(entity).reindex(entities.to_numpy())
     missing = entities[rows[features].isna().any(axis=1).to_numpy()].tolist()
     if missing:
-        raise BenchmarkError(f"`data` has no complete {_listing(features)} values for {entity} "
-                             f"{_listing(missing)}; pass the data the tiers were computed from.")
+        raise BenchmarkError(f"`data` has no complete {format_list(features)} values for {entity} "
+                             f"{format_list(missing)}; pass the data the tiers were computed from.")
     x = rows[features].to_numpy(dtype=float)
     sd = x.std(axis=0)
     z = (x - x.mean(axis=0)) / np.where(sd > 0, sd, 1.0)
@@ -442,7 +442,7 @@ def plot_tiers(
     if off:
         absent = [e for e in assignments[entity] if e not in off]
         if absent:
-            raise BenchmarkError(f"`official` has no tier for {entity} {_listing(absent)}.")
+            raise BenchmarkError(f"`official` has no tier for {entity} {format_list(absent)}.")
     ax = _axes(ax, (7.5, 5.5))
     order = (assignments.sort_values("tier") if "tier" in assignments.columns else assignments)["label"]
     tiers_ = list(pd.unique(order))
@@ -557,7 +557,7 @@ def plot_cost_outcome(
     peer_list = _entities(peers, entity)
     unknown = [p for p in peer_list if p not in set(frame[entity].tolist())]
     if unknown:
-        raise UnknownEntityError(f"peers {_listing(unknown)} do not occur in `data`"
+        raise UnknownEntityError(f"peers {format_list(unknown)} do not occur in `data`"
                                  + (f" in {period} {at}" if at is not None else "") + ".")
     x, y = _numeric(frame, cost), _numeric(frame, outcome)
     ok = ~np.isnan(x) & ~np.isnan(y)
@@ -1115,12 +1115,12 @@ def plot_profile(
     frame, at = _one_period(frame, period, at)
     if entity in frame.columns and frame[entity].nunique() > 1:
         raise BenchmarkError(
-            f"`data` holds several {entity} entities ({_listing(pd.unique(frame[entity]).tolist())}); "
+            f"`data` holds several {entity} entities ({format_list(pd.unique(frame[entity]).tolist())}); "
             "a profile shows one: pass the peer_gap() table of a single focus."
         )
     if frame[indicator].duplicated().any():
         dupes = pd.unique(frame.loc[frame[indicator].duplicated(), indicator]).tolist()
-        raise BenchmarkError(f"indicator(s) {_listing(dupes)} appear several times; select one period (at=).")
+        raise BenchmarkError(f"indicator(s) {format_list(dupes)} appear several times; select one period (at=).")
     pos = _profile_positions(frame, scale, value, percentile, median, q1, q3, best, direction)
     ticks = _display(frame[indicator], _label_map(labels))
     who = frame[entity].iloc[0] if entity in frame.columns else None
@@ -1246,7 +1246,7 @@ def plot_rank_intervals(
     known = set(frame[entity].tolist())
     unknown = [e for e in [*([focus] if focus is not None else []), *marked] if e not in known]
     if unknown:
-        raise UnknownEntityError(f"{_listing(unknown)} not found in the {entity} column of `data`.")
+        raise UnknownEntityError(f"{format_list(unknown)} not found in the {entity} column of `data`.")
     if top is not None and (isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 1):
         raise BenchmarkError(f"`top` must be a positive integer; got {top!r}.")
     frame = frame.iloc[np.argsort(_numeric(frame, rank), kind="stable")]

@@ -32,7 +32,7 @@ from benchmark._cohorts import cohort_members, describe_cohort
 from benchmark._results import Result
 from benchmark._validation import (
     BenchmarkError,
-    _listing,
+    format_list,
     as_list,
     check_choice,
     check_columns,
@@ -462,7 +462,7 @@ def _restrict(frame: pd.DataFrame, focus: Any, within: list[str], entity: str) -
     own = frame.loc[frame[entity] == focus, within].drop_duplicates()
     if len(own) != 1 or own.isna().any(axis=None):
         raise BenchmarkError(f"{entity} {focus!r} needs exactly one value in each `within` column "
-                             f"({_listing(within)}); it has {len(own)} combination(s) or missing values.")
+                             f"({format_list(within)}); it has {len(own)} combination(s) or missing values.")
     mask = (frame[within] == own.iloc[0]).all(axis=1)
     return frame.loc[mask]
 
@@ -479,7 +479,7 @@ def _evaluation_period(frame: pd.DataFrame, focus: Any, at: Any, entity: str, pe
     if not ((frame[entity] == focus) & (frame[period] == at)).any():
         seen = sorted(frame.loc[frame[entity] == focus, period].tolist())
         raise BenchmarkError(f"{entity} {focus!r} has no row for {period} {at!r}; "
-                             f"it has {_listing(seen, 10)}. Pick one of these with at=.")
+                             f"it has {format_list(seen, 10)}. Pick one of these with at=.")
     return at
 
 
@@ -493,7 +493,7 @@ def _metadata_table(indicators: Any, metadata: Any, label_column: str) -> pd.Dat
     check_columns(meta, ["indicator"], name=f"{name} (indicator metadata)")
     dupes = meta["indicator"][meta["indicator"].duplicated()].tolist()
     if dupes:
-        raise BenchmarkError(f"`{name}` describes indicator {_listing(dupes)} more than once; keep one row each.")
+        raise BenchmarkError(f"`{name}` describes indicator {format_list(dupes)} more than once; keep one row each.")
     table = meta.set_index("indicator")
     if label_column != "label":
         check_columns(table, [label_column], name=name, what="label column")
@@ -570,7 +570,7 @@ def _official(frame: pd.DataFrame, official: Any, order: Any, entity: str) -> tu
     per_entity = frame.groupby(entity, sort=False)[official].nunique()
     varying = per_entity[per_entity > 1].index.tolist()
     if varying:
-        raise BenchmarkError(f"official tier column {official!r} changes over time for {_listing(varying)}; "
+        raise BenchmarkError(f"official tier column {official!r} changes over time for {format_list(varying)}; "
                              "it must hold one tier per entity.")
     levels = sorted(pd.unique(frame[official].dropna()).tolist(), key=str)
     if order is None:
@@ -578,7 +578,7 @@ def _official(frame: pd.DataFrame, official: Any, order: Any, entity: str) -> tu
     order = list(order)
     missing = [v for v in levels if v not in order]
     if missing:
-        raise BenchmarkError(f"`official_order` lacks the official tier(s) {_listing(missing)}.")
+        raise BenchmarkError(f"`official_order` lacks the official tier(s) {format_list(missing)}.")
     return official, [v for v in order if v in levels]
 
 
@@ -592,7 +592,7 @@ def _targets(targets: Any, ctx: _Context) -> pd.DataFrame | None:
     usable = known & targets["indicator"].isin(ctx.inds)
     unknown_inds = sorted(set(targets.loc[known & ~usable, "indicator"].astype(str)))
     if unknown_inds:
-        ctx.notes.append(f"targets for {_listing(unknown_inds)} were not used: not among the report's "
+        ctx.notes.append(f"targets for {format_list(unknown_inds)} were not used: not among the report's "
                          "indicators (add them to indicators= to include them).")
     if not (usable & (targets[ctx.entity] == ctx.focus)).any():
         ctx.notes.append(f"`targets` has no row for {ctx.focus!r} and the report's indicators.")
@@ -962,7 +962,7 @@ def _dea_part(ctx: _Context) -> str:
         raise BenchmarkError(f"{ctx.focus!r} has missing inputs or outputs in {ctx.where()}.")
     if incomplete.any():
         ctx.notes.append(f"DEA: {int(incomplete.sum())} entities without every input and output in "
-                         f"{ctx.where()} were left out: {_listing(sub.loc[incomplete, ctx.entity].tolist())}.")
+                         f"{ctx.where()} were left out: {format_list(sub.loc[incomplete, ctx.entity].tolist())}.")
     sub = sub.loc[~incomplete].reset_index(drop=True)
     res = dea(sub, ctx.inputs, ctx.outputs, rts=ctx.options["rts"], orientation=ctx.options["orientation"],
               entity=ctx.entity)
@@ -1080,21 +1080,21 @@ def _field_data(ctx: _Context) -> tuple[pd.DataFrame, list[str], dict[str, float
         if all(np.isfinite(v) and v >= 0 for v in w.values()) and sum(w.values()) > 0:
             zero = [i for i, v in w.items() if v == 0]
             if zero:
-                ctx.notes.append(f"Composite: {_listing([ctx.label(i) for i in zero])} left out (weight 0).")
+                ctx.notes.append(f"Composite: {format_list([ctx.label(i) for i in zero])} left out (weight 0).")
             inds = [i for i in inds if w[i] > 0]
             weights = {i: w[i] for i in inds}
         else:
             ctx.notes.append("Composite: equal weights (the metadata weights are missing or invalid for some "
                              "indicators).")
     if set_aside:
-        ctx.notes.append(f"Composite and tiers: {_listing([ctx.label(i) for i in set_aside])} left out "
+        ctx.notes.append(f"Composite and tiers: {format_list([ctx.label(i) for i in set_aside])} left out "
                          f"(missing for the institution or for more than 10 % of entities in {ctx.where()}).")
     if len(inds) < 2:
         raise BenchmarkError(f"fewer than two indicators are complete in {ctx.where()}; a composite needs two.")
     incomplete = cs[inds].isna().any(axis=1)
     if incomplete.any():
         ctx.notes.append(f"Composite and tiers: {int(incomplete.sum())} entities with missing values left out: "
-                         f"{_listing(cs.loc[incomplete, ctx.entity].tolist())}.")
+                         f"{format_list(cs.loc[incomplete, ctx.entity].tolist())}.")
     return cs.loc[~incomplete].reset_index(drop=True), inds, weights
 
 
@@ -1238,7 +1238,7 @@ def _history_part(ctx: _Context, inds: list[str]) -> str:
     plot_transitions(moves, ax=ax)
     path = " \u2192 ".join(f"{p}: {t}" for p, t in mine.iloc[0].items())
     if skipped:
-        path += f" (not tiered in {_listing(skipped)}: missing values)"
+        path += f" (not tiered in {format_list(skipped)}: missing values)"
     text = (f"Data-driven tier of {ctx.focus} by {ctx.period} (same indicators, tiers fitted per {ctx.period}): "
             f"{path}.")
     return ("<h3>Tier over time</h3>" + f"<p>{H.esc(text)}</p>"
@@ -1325,7 +1325,7 @@ def _other_findings(ctx: _Context) -> list[str]:
     if "n_trend" in ctx.facts:
         imp, wor = ctx.facts["improving"], ctx.facts["worsening"]
         text = f"Own trend: improving in {len(imp)} of {ctx.facts['n_trend']} indicators"
-        text += f"; worsening in {_listing(wor)}." if wor else "; none worsening."
+        text += f"; worsening in {format_list(wor)}." if wor else "; none worsening."
         out.append(text)
     comp = ctx.facts.get("completion")
     if comp and comp["behind"]:

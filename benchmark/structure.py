@@ -27,8 +27,8 @@ from benchmark._validation import (
     DuplicateRowError,
     EmptyDataError,
     NonPositiveError,
-    _listing,
-    _row_labels,
+    format_list,
+    row_labels,
     as_list,
     check_choice,
     check_columns,
@@ -63,7 +63,7 @@ def _gate_long(
     check_columns(frame, values, name=name, what="value column")
     clash = [v for v in values if v in keys]
     if clash:
-        raise ColumnError(f"{_listing(clash)} is used both as a key and as the value column; name different columns.")
+        raise ColumnError(f"{format_list(clash)} is used both as a key and as the value column; name different columns.")
     check_numeric(frame, values, name=name)
     check_finite(frame, values, keys=keys, name=name)
     check_missing(frame, keys, keys=keys, name=name,
@@ -107,7 +107,7 @@ def _one_value_per(frame: pd.DataFrame, keys: list[str], column: str, what: str)
     if len(bad):
         names = ["/".join(map(str, k if isinstance(k, tuple) else (k,))) for k in bad.index]
         raise BenchmarkError(
-            f"{what}: {'/'.join(keys)} {_listing(names)} map(s) to several values of {column!r}; "
+            f"{what}: {'/'.join(keys)} {format_list(names)} map(s) to several values of {column!r}; "
             f"each must belong to one {column}."
         )
 
@@ -244,14 +244,14 @@ def _reference_frame(
     absent = [c for c in rkeys if c not in data_columns]
     if absent:
         raise ColumnError(
-            f"`reference` column(s) {_listing(absent)} are not in `data`, so they cannot link units to "
+            f"`reference` column(s) {format_list(absent)} are not in `data`, so they cannot link units to "
             f"reference totals; keep only {category!r}, {ref_value!r} and columns that `data` shares."
         )
     ref = _gate_long(reference, rkeys + [category], [ref_value], name="reference")
     dup = ref.duplicated(rkeys + [category], keep=False).to_numpy()
     if dup.any():
         raise DuplicateRowError(
-            f"`reference` has several rows for {_listing(sorted(set(_label(ref.loc[dup], rkeys + [category]))))}; "
+            f"`reference` has several rows for {format_list(sorted(set(_label(ref.loc[dup], rkeys + [category]))))}; "
             "give one total per key and category."
         )
     return ref, rkeys
@@ -347,7 +347,7 @@ def location_quotient(
     zero = ref_total[ref_total == 0]
     if len(zero):
         raise NonPositiveError(
-            f"the reference is all zeros for {_listing([str(i) for i in zero.index])}; "
+            f"the reference is all zeros for {format_list([str(i) for i in zero.index])}; "
             "a location quotient needs a positive reference total."
         )
     if rkeys:
@@ -355,7 +355,7 @@ def location_quotient(
         lost = covered[covered["_merge"] == "left_only"]
         if len(lost):
             raise BenchmarkError(
-                f"`reference` has no rows for {'/'.join(rkeys)} {_listing(_label(lost, rkeys))}; "
+                f"`reference` has no rows for {'/'.join(rkeys)} {format_list(_label(lost, rkeys))}; "
                 "add reference totals for them."
             )
         ref = ref.merge(ref_total.rename("_rt").reset_index(), on=rkeys)
@@ -494,7 +494,7 @@ def _value_column(frame: pd.DataFrame, given: str | None, exclude: list[str], na
     numeric = [c for c in frame.columns if c not in exclude and pd.api.types.is_numeric_dtype(frame[c])
                and not pd.api.types.is_bool_dtype(frame[c])]
     if len(numeric) != 1:
-        found = _listing(numeric) if numeric else "none"
+        found = format_list(numeric) if numeric else "none"
         raise ColumnError(
             f"cannot tell which column of `{name}` holds the values (numeric non-key columns: {found}); "
             f"pass {keyword}=..."
@@ -524,10 +524,10 @@ def _demand_keys_unique(demand: pd.DataFrame, keys: list[str], on: str, dv: str)
     dup = demand.duplicated(keys + [on], keep=False).to_numpy()
     if dup.any():
         extra = [c for c in demand.columns if c not in keys + [on, dv]]
-        hint = f" add {_listing(extra)} to `by`, or" if extra else ""
+        hint = f" add {format_list(extra)} to `by`, or" if extra else ""
         raise DuplicateRowError(
             f"`demand` has several rows for {'/'.join(keys + [on])} "
-            f"{_listing(sorted(set(_label(demand.loc[dup], keys + [on]))))};{hint} aggregate the demand first."
+            f"{format_list(sorted(set(_label(demand.loc[dup], keys + [on]))))};{hint} aggregate the demand first."
         )
 
 
@@ -544,8 +544,8 @@ def _fit_grid(
     if not common:
         raise BenchmarkError(
             f"supply and demand do not refer to the same categories: no value of {on!r} occurs in both "
-            f"(supply: {_listing(sorted(map(str, set(s_agg[on]))))}; demand: "
-            f"{_listing(sorted(map(str, set(demand[on]))))}). Map both to one classification."
+            f"(supply: {format_list(sorted(map(str, set(s_agg[on]))))}; demand: "
+            f"{format_list(sorted(map(str, set(demand[on]))))}). Map both to one classification."
         )
     d = demand[dkeys + [on, dv]]
     if dkeys:
@@ -553,7 +553,7 @@ def _fit_grid(
         lost = present[present["_merge"] == "left_only"]
         if len(lost):
             raise BenchmarkError(
-                f"`demand` has no rows for {'/'.join(dkeys)} {_listing(_label(lost, dkeys))}, which `supply` "
+                f"`demand` has no rows for {'/'.join(dkeys)} {format_list(_label(lost, dkeys))}, which `supply` "
                 "needs; add the demand structure for them."
             )
         gd = groups[["_g"] + dkeys].merge(d, on=dkeys)
@@ -564,7 +564,7 @@ def _fit_grid(
         zero = groups.loc[groups["_g"].isin(d_total.index[d_total == 0]), dkeys].drop_duplicates()
         names = _label(zero, dkeys) if dkeys else ["the whole demand table"]
         raise NonPositiveError(
-            f"the demand structure is all zeros for {_listing(names)}; shares need a positive demand total."
+            f"the demand structure is all zeros for {format_list(names)}; shares need a positive demand total."
         )
     s_long = s_agg.assign(_g=gid)[["_g", on, sv]]
     grid = s_long.merge(gd[["_g", on, dv]], on=["_g", on], how="outer", indicator="_side")
@@ -574,7 +574,7 @@ def _fit_grid(
             cats = sorted(map(str, set(bad[on])))
             where = _label(groups.loc[groups["_g"].isin(bad["_g"])], split) if split else ["the whole table"]
             raise BenchmarkError(
-                f"supply categories {_listing(cats)} have no row in `demand` (for {_listing(where)}); "
+                f"supply categories {format_list(cats)} have no row in `demand` (for {format_list(where)}); "
                 "add them to the demand table or use missing='zero'."
             )
     grid[sv] = grid[sv].fillna(0.0).astype(float)
@@ -771,7 +771,7 @@ def coupling_coordination(
     above = [c for c in (u1, u2) if (frame[c] > 1).any()]
     if above:
         raise BenchmarkError(
-            f"index column(s) {_listing(above)} exceed 1; scale the indices to [0, 1] first "
+            f"index column(s) {format_list(above)} exceed 1; scale the indices to [0, 1] first "
             "(e.g. min-max normalisation)."
         )
     c, t, d = _coupling(frame[u1].to_numpy(float), frame[u2].to_numpy(float), a, b)
@@ -800,7 +800,7 @@ def _attach_region(
     if not link or absent:
         raise ColumnError(
             f"`regions` must hold {region!r} and key columns of `specialties`; "
-            f"{_listing(absent) if absent else 'no key column'} found in `specialties`."
+            f"{format_list(absent) if absent else 'no key column'} found in `specialties`."
         )
     check_missing(regions, link + [region], keys=link, name="regions")
     mapping = regions[link + [region]].drop_duplicates()
@@ -809,7 +809,7 @@ def _attach_region(
     lost = merged[region].isna().to_numpy()
     if lost.any():
         raise BenchmarkError(
-            f"`regions` gives no {region} for {_listing(sorted(set(_row_labels(merged, lost, link))))}; "
+            f"`regions` gives no {region} for {format_list(sorted(set(row_labels(merged, lost, link))))}; "
             "add them to `regions`."
         )
     return merged
@@ -944,7 +944,7 @@ def agglomeration(
         if len(orphan):
             raise EmptyDataError(
                 f"`resources` has clusters without members in `specialties`: "
-                f"{'/'.join(keys)} {_listing(_label(orphan, keys))}; add their specialties or drop those links."
+                f"{'/'.join(keys)} {format_list(_label(orphan, keys))}; add their specialties or drop those links."
             )
         rel = rel.drop(columns=["n_members", "n_pairs"])
         rel["relatedness"] = rel[RELATEDNESS_METHODS[relatedness_method]]

@@ -32,7 +32,7 @@ from benchmark._validation import (
     DuplicateRowError,
     MissingValueError,
     UnknownEntityError,
-    _listing,
+    format_list,
     as_list,
     check_choice,
     check_columns,
@@ -165,7 +165,7 @@ def _read_long(targets: pd.DataFrame, entity: str, period: str,
     if clash.any():
         rows = ["/".join(map(str, k)) for k in clash[clash].index]
         raise DuplicateRowError(
-            f"`targets` gives several baselines for {_listing(rows)}; keep one "
+            f"`targets` gives several baselines for {format_list(rows)}; keep one "
             f"'{base_col}'/'baseline' pair per ({entity}, indicator)."
         )
     tasks = grouped[[base_col, "baseline"]].first().reset_index()
@@ -180,14 +180,14 @@ def _check_known(tasks: pd.DataFrame, actual: pd.DataFrame, entity: str, period:
     unknown_e = sorted({e for e in pd.unique(tasks[entity]).tolist() if e not in known}, key=str)
     if unknown_e:
         raise UnknownEntityError(
-            f"`targets` name {entity}(s) {_listing(unknown_e)} that do not occur in `actual`; "
+            f"`targets` name {entity}(s) {format_list(unknown_e)} that do not occur in `actual`; "
             "fix the names or drop their rows."
         )
     inds = pd.unique(tasks["indicator"]).tolist()
     unknown_i = [i for i in inds if i not in actual.columns or i in (entity, period)]
     if unknown_i:
         raise ColumnError(
-            f"`targets` name indicator(s) {_listing(unknown_i)} that are not columns of `actual`; "
+            f"`targets` name indicator(s) {format_list(unknown_i)} that are not columns of `actual`; "
             "fix the names or drop their rows."
         )
     return inds
@@ -331,7 +331,7 @@ def _restrict(tasks: pd.DataFrame, goals: dict, inds: list[str],
               chosen: list[str]) -> tuple[pd.DataFrame, dict, list[str]]:
     absent = [i for i in chosen if i not in inds]
     if absent:
-        raise BenchmarkError(f"`indicators` names {_listing(absent)}, which have no targets.")
+        raise BenchmarkError(f"`indicators` names {format_list(absent)}, which have no targets.")
     keep = tasks["indicator"].isin(chosen).to_numpy()
     goals = {when: g[keep] for when, g in goals.items()}
     return tasks.loc[keep].reset_index(drop=True), goals, [i for i in inds if i in chosen]
@@ -358,7 +358,7 @@ def _resolve_projection(projection: Any, inds: list[str]) -> dict[str, str]:
         )
     unknown = [k for k in projection if k not in inds]
     if unknown:
-        raise BenchmarkError(f"`projection` names {_listing(unknown)}, which have no targets.")
+        raise BenchmarkError(f"`projection` names {format_list(unknown)}, which have no targets.")
     for method in projection.values():
         check_choice(method, PROJECTIONS, name="projection")
     return {i: projection.get(i, "linear") for i in inds}
@@ -369,7 +369,7 @@ def _check_final(final: Any, at: Any, target_periods: list[Any], period: str) ->
         final = target_periods[-1]
     elif final not in target_periods:
         raise BenchmarkError(
-            f"`final` {period} {final!r} has no targets; target periods are {_listing(target_periods)}."
+            f"`final` {period} {final!r} has no targets; target periods are {format_list(target_periods)}."
         )
     if final < at:
         raise BenchmarkError(
@@ -645,7 +645,7 @@ def completion_summary(
     bad = sorted(set(table["status"].dropna()) - set(STATUSES), key=str)
     if bad or table["status"].isna().any():
         raise BenchmarkError(
-            f"`completion_table` column 'status' has values {_listing(bad or [None])}; expected "
+            f"`completion_table` column 'status' has values {format_list(bad or [None])}; expected "
             f"{', '.join(STATUSES)} (pass the output of completion())."
         )
     groups = [entity] if by is None else as_list(by, name="by", allow_empty=True)
@@ -690,7 +690,7 @@ def _join_metadata(table: pd.DataFrame, columns: list[str], indicators: pd.DataF
     meta = indicators[["indicator", *absent]]
     unknown = sorted(set(table["indicator"]) - set(meta["indicator"]), key=str)
     if unknown:
-        raise BenchmarkError(f"indicator metadata has no row for {_listing(unknown)}; add them.")
+        raise BenchmarkError(f"indicator metadata has no row for {format_list(unknown)}; add them.")
     return table.merge(meta, on="indicator", how="left", validate="many_to_one")
 
 
@@ -710,7 +710,7 @@ def _task_weights(table: pd.DataFrame, weights: Any) -> np.ndarray:
         series = pd.Series(weights, dtype=float)
         absent = sorted(set(table["indicator"]) - set(series.index), key=str)
         if absent:
-            raise BenchmarkError(f"`weights` has no weight for indicator(s) {_listing(absent)}.")
+            raise BenchmarkError(f"`weights` has no weight for indicator(s) {format_list(absent)}.")
         w = table["indicator"].map(series).to_numpy(dtype=float)
         where = "`weights`"
     if np.isnan(w).any() or np.isinf(w).any() or (w < 0).any():
@@ -855,8 +855,8 @@ def _veto_by_entity(veto: pd.Series, table: pd.DataFrame, entity: str) -> pd.Ser
     key = table.columns[0] if entity not in table.columns else entity
     unknown = sorted(set(veto.index) - set(table[key]), key=str)
     if unknown:
-        raise UnknownEntityError(f"`veto` names {key}(s) {_listing(unknown)} that have no score.")
+        raise UnknownEntityError(f"`veto` names {key}(s) {format_list(unknown)} that have no score.")
     absent = sorted(set(table[key]) - set(veto.index), key=str)
     if absent:
-        raise BenchmarkError(f"`veto` has no value for {key}(s) {_listing(absent)}; give True or False.")
+        raise BenchmarkError(f"`veto` has no value for {key}(s) {format_list(absent)}; give True or False.")
     return veto.reindex(table[key]).reset_index(drop=True)

@@ -40,7 +40,7 @@ from benchmark._validation import (
     DuplicateRowError,
     MissingValueError,
     UnknownEntityError,
-    _listing,
+    format_list,
     as_list,
     check_choice,
     check_columns,
@@ -265,7 +265,7 @@ class TierTransitions(Result):
         if from_period not in set(t["from_period"].tolist()):
             raise BenchmarkError(
                 f"from_period {from_period!r} is not the start of a consecutive pair; "
-                f"use one of {_listing(sorted(set(t['from_period'].tolist())))}."
+                f"use one of {format_list(sorted(set(t['from_period'].tolist())))}."
             )
         counts = _wide(t[t["from_period"] == from_period], "count", self.states)
         return _row_shares(counts) if shares else counts
@@ -395,7 +395,7 @@ def tiers(
     if method == "jenks" and len(feats) != 1:
         raise BenchmarkError(
             f"method='jenks' breaks a single score, but {len(feats)} features were given "
-            f"({_listing(feats)}); pass one column (e.g. a composite score) or use another method."
+            f"({format_list(feats)}); pass one column (e.g. a composite score) or use another method."
         )
     signs = direction_sign(resolve_direction(direction, feats), feats)
     raw = frame[feats].to_numpy(dtype=float)
@@ -457,7 +457,7 @@ def _check_tier_input(data: Any, features: Any, entity: str) -> tuple[pd.DataFra
     if frame[entity].duplicated().any():
         dupes = pd.unique(frame.loc[frame[entity].duplicated(), entity]).tolist()
         raise DuplicateRowError(
-            f"`data` has several rows for {entity} {_listing(dupes)}; tiers need one row per "
+            f"`data` has several rows for {entity} {format_list(dupes)}; tiers need one row per "
             f"{entity}: select one period first (e.g. data[data['year'] == 2023]) or aggregate."
         )
     frame, feats = check_panel(frame, feats, entity=entity, period=None)
@@ -502,7 +502,7 @@ def _check_labels(labels: Any, k: int, *, exact: bool) -> None:
         raise BenchmarkError(f"`labels` must be distinct; got {names!r}.")
     if (exact and len(names) != k) or (not exact and len(names) < k):
         need = f"exactly {k}" if exact else f"at least {k} (k='auto' may choose up to {k})"
-        raise BenchmarkError(f"`labels` has {len(names)} names ({_listing(names)}); give {need}, best first.")
+        raise BenchmarkError(f"`labels` has {len(names)} names ({format_list(names)}); give {need}, best first.")
 
 
 def _check_stability_size(n: int, k: int, entity: str) -> None:
@@ -519,7 +519,7 @@ def _standardise(raw: np.ndarray, feats: list[str]) -> np.ndarray:
     constant = [f for f, s in zip(feats, sd, strict=True) if not s > 0]
     if constant:
         raise BenchmarkError(
-            f"feature(s) {_listing(constant)} are constant across entities; a constant feature "
+            f"feature(s) {format_list(constant)} are constant across entities; a constant feature "
             "cannot be standardised and cannot separate tiers - drop it from `features`."
         )
     return (raw - raw.mean(axis=0)) / sd
@@ -876,7 +876,7 @@ def _official_table(official: Any, column: str, entity: str) -> pd.DataFrame:
     clash = table[entity][table[entity].duplicated()]
     if len(clash):
         raise BenchmarkError(
-            f"`official` gives several tiers for {entity} {_listing(pd.unique(clash).tolist())}; "
+            f"`official` gives several tiers for {entity} {format_list(pd.unique(clash).tolist())}; "
             "select one period first."
         )
     return table
@@ -889,10 +889,10 @@ def _check_official_levels(values: pd.Series, levels: list[Any], default: bool, 
     if unknown:
         how = ("they are not tier labels of this result; pass order=[best, ..., worst] or "
                "labels= to tiers()" if default else "add them to `order`")
-        raise BenchmarkError(f"official tier label(s) {_listing(unknown)} unknown ({_listing(levels)}): {how}.")
+        raise BenchmarkError(f"official tier label(s) {format_list(unknown)} unknown ({format_list(levels)}): {how}.")
     if len(levels) != k:
         raise BenchmarkError(
-            f"the official tiers have {len(levels)} levels ({_listing(levels)}) but the result has k={k}; "
+            f"the official tiers have {len(levels)} levels ({format_list(levels)}) but the result has k={k}; "
             "placing entities above or below needs the same number of levels: rerun tiers() with "
             f"k={len(levels)}."
         )
@@ -903,13 +903,13 @@ def _check_official_entities(table: pd.DataFrame, assigned: pd.DataFrame, entity
     extra = [e for e in table[entity].tolist() if e not in known]
     if extra:
         raise UnknownEntityError(
-            f"`official` lists {entity} {_listing(extra)}, which were not tiered; "
+            f"`official` lists {entity} {format_list(extra)}, which were not tiered; "
             "keep only the tiered entities in `official`."
         )
     listed = set(table[entity].tolist())
     missing = [e for e in assigned[entity].tolist() if e not in listed]
     if missing:
-        raise MissingValueError(f"`official` has no tier for {entity} {_listing(missing)}; give one for every "
+        raise MissingValueError(f"`official` has no tier for {entity} {format_list(missing)}; give one for every "
                                 "tiered entity.")
 
 
@@ -996,7 +996,7 @@ def _tier_levels(values: pd.Series, order: Sequence[Any] | None, tier: str) -> l
             return sorted(observed)
         except TypeError:
             raise BenchmarkError(
-                f"tier column {tier!r} mixes labels that cannot be sorted ({_listing(observed)}); "
+                f"tier column {tier!r} mixes labels that cannot be sorted ({format_list(observed)}); "
                 "pass order=[best, ..., worst]."
             ) from None
     levels = list(order)
@@ -1007,8 +1007,8 @@ def _tier_levels(values: pd.Series, order: Sequence[Any] | None, tier: str) -> l
     unknown = [v for v in observed if v not in set(levels)]
     if unknown:
         raise BenchmarkError(
-            f"tier column {tier!r} has label(s) {_listing(unknown)} missing from `order` "
-            f"({_listing(levels)}); add them in their place from best to worst."
+            f"tier column {tier!r} has label(s) {format_list(unknown)} missing from `order` "
+            f"({format_list(levels)}); add them in their place from best to worst."
         )
     return levels
 

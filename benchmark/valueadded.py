@@ -24,7 +24,7 @@ from benchmark._validation import (
     BenchmarkError,
     ColumnError,
     EmptyDataError,
-    _listing,
+    format_list,
     as_list,
     check_choice,
     check_missing,
@@ -99,14 +99,14 @@ def _design(frame: pd.DataFrame, context: list[str], categorical: set[str]) -> t
 def _check_rank(X: np.ndarray, names: list[str]) -> None:
     n, p = X.shape
     if n < p + 2:
-        raise EmptyDataError(f"only {n} usable rows for {p} model parameters ({_listing(names, 8)}); "
+        raise EmptyDataError(f"only {n} usable rows for {p} model parameters ({format_list(names, 8)}); "
                              f"leave-one-out needs at least {p + 2}. Use fewer context columns.")
     scaled = X / np.linalg.norm(X, axis=0)
     _, sv, vt = np.linalg.svd(scaled, full_matrices=False)
     if sv[-1] > 1e-8 * sv[0]:
         return
     culprits = [t for t, load in zip(names, np.abs(vt[-1]), strict=True) if load > 0.1]
-    raise BenchmarkError(f"context terms {_listing(culprits, 10)} are collinear (one is a combination of the "
+    raise BenchmarkError(f"context terms {format_list(culprits, 10)} are collinear (one is a combination of the "
                          "others); drop one of them.")
 
 
@@ -389,7 +389,7 @@ def _check_folds(folds: Any, rows: pd.DataFrame, entity: str) -> int | None:
         if n_entities < len(rows):
             dup = rows.loc[rows[entity].duplicated(), entity].unique().tolist()
             raise BenchmarkError(
-                f"{entity} {_listing(dup)} occur(s) in several rows, so leaving one row out would still let "
+                f"{entity} {format_list(dup)} occur(s) in several rows, so leaving one row out would still let "
                 "an entity's other rows shape its expectation. Select one period, or pass folds=K to hold "
                 "out all rows of an entity together."
             )
