@@ -361,6 +361,21 @@ def check_count(value: Any, *, name: str, minimum: int = 1) -> int:
     return int(value)
 
 
+def check_n_jobs(n_jobs: Any) -> int:
+    """Check ``n_jobs=``: a positive integer, or ``-1`` for all cores; returns the worker count.
+
+    >>> check_n_jobs(2)
+    2
+    """
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int | np.integer) or n_jobs == 0 or n_jobs < -1:
+        raise BenchmarkError(f"`n_jobs` must be a positive integer or -1 (all cores); got {n_jobs!r}.")
+    if n_jobs == -1:
+        import os
+
+        return os.cpu_count() or 1
+    return int(n_jobs)
+
+
 def check_random_state(random_state: Any) -> np.random.Generator:
     """Turn ``None``, an int, a SeedSequence or a Generator into a Generator."""
     if isinstance(random_state, np.random.Generator):

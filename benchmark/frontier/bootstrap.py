@@ -19,13 +19,13 @@ import pandas as pd
 
 from benchmark._results import Result
 from benchmark._validation import BenchmarkError, check_probability, check_random_state
-from benchmark.frontier.dea import (
-    _check_model_columns,
-    _check_n_jobs,
-    _labels,
-    _norm_orientation,
-    _norm_rts,
-    _resolve_engine,
+from benchmark.frontier._common import (
+    check_model_columns,
+    check_n_jobs,
+    entity_labels,
+    norm_orientation,
+    norm_rts,
+    resolve_engine,
 )
 
 __all__ = ["dea_bootstrap", "BootstrapResult", "bandwidth_rule"]
@@ -219,15 +219,15 @@ def dea_bootstrap(
     >>> bool((res.efficiency["bias_corrected"] <= res.efficiency["efficiency"]).all())
     True
     """
-    frame, ins, outs = _check_model_columns(data, inputs, outputs, entity)
-    rts, orientation = _norm_rts(rts), _norm_orientation(orientation)
+    frame, ins, outs = check_model_columns(data, inputs, outputs, entity)
+    rts, orientation = norm_rts(rts), norm_orientation(orientation)
     if rts == "fdh":
         raise BenchmarkError("the Simar-Wilson bootstrap needs a convex technology; use rts='crs', 'vrs', "
                              "'nirs' or 'ndrs' (FDH needs subsampling instead).")
     if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 2:
         raise BenchmarkError(f"`n_boot` must be an integer >= 2 (2000 is usual); got {n_boot!r}.")
     alpha = check_probability(alpha, name="alpha")
-    n_jobs, engine = _check_n_jobs(n_jobs), _resolve_engine(engine)
+    n_jobs, engine = check_n_jobs(n_jobs), resolve_engine(engine)
     rng = check_random_state(random_state)
     X, Y = frame[ins].to_numpy(dtype=float), frame[outs].to_numpy(dtype=float)
     from benchmark.frontier._lp import envelopment
@@ -243,7 +243,7 @@ def dea_bootstrap(
     seeds = rng.integers(0, 2**63 - 1, size=int(n_boot))
     boot = _run_chunks((X, Y, distance, h, rts, orientation, engine), seeds, n_jobs, progress)
     return BootstrapResult(
-        efficiency=_table(_labels(frame, entity), entity, distance, boot, alpha),
+        efficiency=_table(entity_labels(frame, entity), entity, distance, boot, alpha),
         rts=rts, orientation=orientation, n_boot=int(n_boot), alpha=alpha, bandwidth=h, entity=entity,
     )
 

@@ -8,7 +8,6 @@ the input once and turns the engine's arrays into tidy tables.
 from __future__ import annotations
 
 import dataclasses
-import warnings
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -16,163 +15,18 @@ import numpy as np
 import pandas as pd
 
 from benchmark._results import Result
-from benchmark._validation import (
-    BenchmarkError,
-    ColumnError,
-    NonPositiveError,
-    as_list,
-    check_choice,
-    check_columns,
-    check_entity,
-    check_frame,
-    check_missing,
-    check_numeric,
-    check_panel,
-    check_positive,
+from benchmark.frontier._common import (
+    EFFICIENT_TOL,
+    check_model_columns,
+    check_n_jobs,
+    entity_labels,
+    norm_orientation,
+    norm_rts,
+    reference_set,
+    resolve_engine,
 )
 
 __all__ = ["dea", "super_efficiency", "DEAResult"]
-
-#: Accepted returns-to-scale names; Benchmarking's ``drs``/``irs`` are aliases.
-RTS = ("crs", "vrs", "nirs", "ndrs", "fdh")
-_RTS_ALIASES = {"drs": "nirs", "irs": "ndrs", "ccr": "crs", "bcc": "vrs"}
-_ORIENTATION_ALIASES = {"in": "input", "out": "output"}
-#: A score within this of 1 counts as efficient.
-EFFICIENT_TOL = 1e-6
-
-
-# ----------------------------------------------------------------- validation
-def _norm_rts(rts: str) -> str:
-    value = _RTS_ALIASES.get(str(rts).lower(), str(rts).lower())
-    return check_choice(value, RTS, name="rts")
-
-
-def _norm_orientation(orientation: str) -> str:
-    value = _ORIENTATION_ALIASES.get(str(orientation).lower(), str(orientation).lower())
-    return check_choice(value, ("input", "output"), name="orientation")
-
-
-def _check_n_jobs(n_jobs: Any) -> int:
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0 or n_jobs < -1:
-        raise BenchmarkError(f"`n_jobs` must be a positive integer or -1 (all cores); got {n_jobs!r}.")
-    if n_jobs == -1:
-        import os
-
-        return os.cpu_count() or 1
-    return int(n_jobs)
-
-
-def _resolve_engine(engine: str) -> str:
-    from benchmark.frontier._lp import highs_available
-
-    check_choice(engine, ("auto", "highs", "scipy"), name="engine")
-    if engine == "auto":
-        return "highs" if highs_available() else "scipy"
-    if engine == "highs" and not highs_available():
-        raise BenchmarkError("engine='highs' needs the highspy package (pip install highspy); "
-                             "use engine='scipy' or engine='auto'.")
-    return engine
-
-
-def _labels(frame: pd.DataFrame, entity: str | None) -> list[str]:
-    if entity is not None and entity in frame.columns:
-        return frame[entity].astype(str).tolist()
-    return [str(i) for i in frame.index]
-
-
-def _check_semipositive(frame: pd.DataFrame, inputs: list[str], outputs: list[str],
-                        entity: str | None, name: str) -> None:
-    """Non-negative data with at least one positive input and output per unit
-    (the semipositivity assumption of Cooper, Seiford & Tone 2007, sec. 2.2)."""
-    keys = [entity] if entity is not None and entity in frame.columns else []
-    check_positive(frame, inputs + outputs, keys=keys, name=name, strict=False, why="DEA")
-    labels = np.asarray(_labels(frame, entity), dtype=object)
-    for cols, what in ((inputs, "input"), (outputs, "output")):
-        zero_row = (frame[cols].to_numpy(dtype=float) <= 0).all(axis=1)
-        if zero_row.any():
-            bad = ", ".join(repr(x) for x in labels[zero_row][:5])
-            raise NonPositiveError(
-                f"`{name}`: {entity or 'row'} {bad} has no positive {what} among {cols}; "
-                f"every unit needs at least one positive {what} (DEA data must be semipositive). "
-                "Drop the unit or check the data.")
-        zero_col = [c for c in cols if (frame[c].to_numpy(dtype=float) <= 0).all()]
-        if zero_col:
-            raise NonPositiveError(f"`{name}`: {what} column(s) {zero_col} are zero for every unit; drop them.")
-
-
-def _check_model_columns(data: Any, inputs: Any, outputs: Any, entity: str) -> tuple[pd.DataFrame, list, list]:
-    ins = as_list(inputs, name="inputs")
-    outs = as_list(outputs, name="outputs")
-    both = [c for c in ins if c in outs]
-    if both:
-        raise ColumnError(f"{both} named both as input and as output; a column can only be one of them.")
-    frame, _ = check_panel(data, ins + outs, entity=entity, period=None, require_period=False)
-    if len(frame) < 2:
-        raise BenchmarkError(
-            f"DEA compares units with each other and needs at least 2; `data` has {len(frame)} "
-            f"({entity} {frame[entity].iloc[0]!r}).")
-    _check_semipositive(frame, ins, outs, entity, "data")
-    n, rule = len(frame), max(len(ins) * len(outs), 3 * (len(ins) + len(outs)))
-    if n < rule:
-        warnings.warn(
-            f"DEA with {len(ins)} inputs and {len(outs)} outputs on {n} units: with fewer than "
-            f"max(m*s, 3(m+s)) = {rule} units many will score 1 for lack of comparators "
-            "(Cooper, Seiford & Tone 2007, p. 116). Use fewer indicators or more units.",
-            UserWarning, stacklevel=3)
-    return frame, ins, outs
-
-
-@dataclasses.dataclass
-class _Reference:
-    X: np.ndarray | None  # None: the evaluated units themselves
-    Y: np.ndarray | None
-    own: np.ndarray | None  # row of each evaluated unit in the reference, or -1
-    labels: list[str]
-
-
-def _reference(reference: Any, frame: pd.DataFrame, ins: list[str], outs: list[str],
-               entity: str) -> _Reference:
-    """Turn ``reference=`` into reference arrays and each unit's row in them."""
-    labels = _labels(frame, entity)
-    if reference is None:
-        return _Reference(None, None, None, labels)
-    if isinstance(reference, pd.DataFrame):
-        ref = check_frame(reference, name="reference")
-        check_columns(ref, ins + outs, name="reference", what="input/output column")
-        check_numeric(ref, ins + outs, name="reference")
-        keys = [entity] if entity in ref.columns else []
-        check_missing(ref, ins + outs, keys=keys, name="reference")
-        _check_semipositive(ref, ins, outs, entity if keys else None, "reference")
-        X, Y = ref[ins].to_numpy(dtype=float), ref[outs].to_numpy(dtype=float)
-        if not (np.isfinite(X).all() and np.isfinite(Y).all()):
-            raise BenchmarkError("`reference` has infinite values; replace them with finite numbers.")
-        return _Reference(X, Y, np.full(len(frame), -1), _labels(ref, entity if keys else None))
-    mask = _reference_mask(reference, frame, entity)
-    rows = np.flatnonzero(mask)
-    if len(rows) == 0:
-        raise BenchmarkError("`reference` selects no unit; give at least one reference unit.")
-    own = np.full(len(frame), -1)
-    own[rows] = np.arange(len(rows))
-    X, Y = frame[ins].to_numpy(dtype=float), frame[outs].to_numpy(dtype=float)
-    return _Reference(X[rows], Y[rows], own, [labels[i] for i in rows])
-
-
-def _reference_mask(reference: Any, frame: pd.DataFrame, entity: str) -> np.ndarray:
-    if isinstance(reference, str):
-        reference = [reference]
-    if isinstance(reference, pd.Series) and reference.dtype == bool:
-        if not reference.index.equals(frame.index):
-            raise BenchmarkError("a boolean `reference` Series must have the same index as `data`.")
-        return reference.to_numpy()
-    values = np.asarray(list(reference) if not isinstance(reference, np.ndarray) else reference)
-    if values.dtype == bool:
-        if len(values) != len(frame):
-            raise BenchmarkError(
-                f"a boolean `reference` mask needs one value per row of `data` ({len(frame)}); got {len(values)}.")
-        return values
-    for value in values.tolist():
-        check_entity(frame, value, entity=entity, name="data")
-    return frame[entity].isin(values.tolist()).to_numpy()
 
 
 # ----------------------------------------------------------------- result
@@ -287,7 +141,7 @@ def _reason(feasible: np.ndarray, orientation: str, rts: str, super_eff: bool) -
     return [None if ok else text for ok in feasible]
 
 
-def _efficiency_table(labels: list[str], entity: str, score: np.ndarray, feasible: np.ndarray,
+def _efficiency_table(labels: Any, entity: str, score: np.ndarray, feasible: np.ndarray,
                       orientation: str, rts: str, slack_sum: np.ndarray | None,
                       super_eff: bool = False, column: str = "efficiency") -> pd.DataFrame:
     if orientation == "input":
@@ -305,7 +159,7 @@ def _efficiency_table(labels: list[str], entity: str, score: np.ndarray, feasibl
     return out
 
 
-def _slack_table(labels: list[str], entity: str, ins: list[str], outs: list[str],
+def _slack_table(labels: Any, entity: str, ins: list[str], outs: list[str],
                  sx: np.ndarray, sy: np.ndarray) -> pd.DataFrame:
     out = pd.DataFrame(np.column_stack([sx, sy]), columns=ins + outs)
     out.insert(0, entity, labels)
@@ -314,7 +168,7 @@ def _slack_table(labels: list[str], entity: str, ins: list[str], outs: list[str]
     return out
 
 
-def _targets_table(labels: list[str], entity: str, ins: list[str], outs: list[str], X: np.ndarray,
+def _targets_table(labels: Any, entity: str, ins: list[str], outs: list[str], X: np.ndarray,
                    Y: np.ndarray, score: np.ndarray, feasible: np.ndarray, orientation: str,
                    sx: np.ndarray | None, sy: np.ndarray | None) -> pd.DataFrame:
     t = np.where(feasible, score, np.nan)[:, None]
@@ -327,7 +181,7 @@ def _targets_table(labels: list[str], entity: str, ins: list[str], outs: list[st
     actual = np.column_stack([X, Y])
     target = np.column_stack([tx, ty])
     out = pd.DataFrame({
-        entity: np.repeat(np.asarray(labels, dtype=object), m + s),
+        entity: labels.take(np.repeat(np.arange(n), m + s)),
         "indicator": np.tile(np.asarray(ins + outs, dtype=object), n),
         "role": np.tile(np.asarray(["input"] * m + ["output"] * s, dtype=object), n),
         "actual": actual.ravel(),
@@ -339,11 +193,11 @@ def _targets_table(labels: list[str], entity: str, ins: list[str], outs: list[st
     return out
 
 
-def _lambda_table(labels: list[str], ref_labels: list[str], entity: str, res: Any) -> pd.DataFrame:
+def _lambda_table(labels: Any, ref_labels: Any, entity: str, res: Any) -> pd.DataFrame:
     order = np.lexsort((res.lam_ref, res.lam_unit))
     return pd.DataFrame({
-        entity: np.asarray(labels, dtype=object)[res.lam_unit[order]],
-        "peer": np.asarray(ref_labels, dtype=object)[res.lam_ref[order]],
+        entity: labels.take(res.lam_unit[order]),
+        "peer": ref_labels.take(res.lam_ref[order]),
         "lambda": res.lam_value[order],
     })
 
@@ -431,16 +285,16 @@ def dea(
     0           A    A   1.000
     1           B    A   1.333
     """
-    frame, ins, outs = _check_model_columns(data, inputs, outputs, entity)
-    rts, orientation = _norm_rts(rts), _norm_orientation(orientation)
-    n_jobs, engine = _check_n_jobs(n_jobs), _resolve_engine(engine)
-    ref = _reference(reference, frame, ins, outs, entity)
+    frame, ins, outs = check_model_columns(data, inputs, outputs, entity)
+    rts, orientation = norm_rts(rts), norm_orientation(orientation)
+    n_jobs, engine = check_n_jobs(n_jobs), resolve_engine(engine)
+    ref = reference_set(reference, frame, ins, outs, entity)
     X, Y = frame[ins].to_numpy(dtype=float), frame[outs].to_numpy(dtype=float)
     from benchmark.frontier._lp import envelopment
 
     res = envelopment(X, Y, ref.X, ref.Y, rts=rts, orientation=orientation, own=ref.own,
                       slacks=bool(slacks), n_jobs=n_jobs, engine=engine)
-    labels = _labels(frame, entity)
+    labels = entity_labels(frame, entity)
     slack_table = None
     slack_sum = None
     if slacks:
@@ -505,14 +359,14 @@ def super_efficiency(
     4           E             0.667
     5           F             0.333
     """
-    frame, ins, outs = _check_model_columns(data, inputs, outputs, entity)
-    rts, orientation = _norm_rts(rts), _norm_orientation(orientation)
-    n_jobs, engine = _check_n_jobs(n_jobs), _resolve_engine(engine)
-    ref = _reference(reference, frame, ins, outs, entity)
+    frame, ins, outs = check_model_columns(data, inputs, outputs, entity)
+    rts, orientation = norm_rts(rts), norm_orientation(orientation)
+    n_jobs, engine = check_n_jobs(n_jobs), resolve_engine(engine)
+    ref = reference_set(reference, frame, ins, outs, entity)
     X, Y = frame[ins].to_numpy(dtype=float), frame[outs].to_numpy(dtype=float)
     from benchmark.frontier._lp import envelopment
 
     res = envelopment(X, Y, ref.X, ref.Y, rts=rts, orientation=orientation, own=ref.own,
                       exclude_self=True, n_jobs=n_jobs, engine=engine)
-    return _efficiency_table(_labels(frame, entity), entity, res.score, res.feasible, orientation, rts,
+    return _efficiency_table(entity_labels(frame, entity), entity, res.score, res.feasible, orientation, rts,
                              None, super_eff=True, column="super_efficiency")

@@ -17,12 +17,12 @@ import pandas as pd
 
 from benchmark._results import Result
 from benchmark._validation import BenchmarkError, as_list, check_panel
-from benchmark.frontier.dea import (
-    _check_n_jobs,
-    _check_semipositive,
-    _norm_orientation,
-    _norm_rts,
-    _resolve_engine,
+from benchmark.frontier._common import (
+    check_n_jobs,
+    check_semipositive,
+    norm_orientation,
+    norm_rts,
+    resolve_engine,
 )
 
 __all__ = ["malmquist", "MalmquistResult"]
@@ -181,11 +181,11 @@ def malmquist(
     if both:
         raise BenchmarkError(f"{both} named both as input and as output; a column can only be one of them.")
     frame, _ = check_panel(data, ins + outs, entity=entity, period=period)
-    _check_semipositive(frame, ins, outs, entity, "data")
-    rts, orientation = _norm_rts(rts), _norm_orientation(orientation)
+    check_semipositive(frame, ins, outs, entity, "data")
+    rts, orientation = norm_rts(rts), norm_orientation(orientation)
     if rts == "fdh":
         raise BenchmarkError("the Malmquist index here uses convex DEA frontiers; choose rts='crs' or 'vrs'.")
-    n_jobs, engine = _check_n_jobs(n_jobs), _resolve_engine(engine)
+    n_jobs, engine = check_n_jobs(n_jobs), resolve_engine(engine)
     periods = sorted(pd.unique(frame[period]).tolist())
     if len(periods) < 2:
         raise BenchmarkError(f"the Malmquist index compares periods; `data` has only {period} {periods}.")
