@@ -44,6 +44,13 @@ __all__ = [
     "resolve_direction",
     "resolve_indicator_property",
     "direction_sign",
+    "check_column_name",
+    "check_hashable",
+    "check_n_jobs",
+    "as_float_columns",
+    "period_ordinals",
+    "sorted_periods",
+    "validate_params",
 ]
 
 #: Direction words accepted in ``direction=``.
@@ -170,6 +177,8 @@ def check_numeric(data: pd.DataFrame, columns: Iterable[str], *, name: str = "da
     bad = []
     for c in columns:
         s = data[c]
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            s = pd.Series(s.cat.categories)
         if not (pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s)):
             sample = s.dropna()
             first = pd.to_numeric(sample, errors="coerce")
@@ -272,7 +281,11 @@ def check_panel(
     ``"allow"`` lets them through for functions that handle NaN); and, with
     ``positive``, strictly positive indicators.
 
-    Returns the frame (not a copy) and the indicator list.
+    Returns the frame and the indicator list. The frame is ``data`` itself
+    unless an indicator has a nullable, boolean or categorical dtype; then it
+    is a shallow copy with those columns as float64 (pd.NA -> NaN), see
+    :func:`as_float_columns`. Rows missing their entity or period are always
+    an error, whatever ``missing`` says.
 
     >>> df = pd.DataFrame({"institution": ["a", "b"], "year": [2020, 2020], "x": [1.0, 2.0]})
     >>> frame, inds = check_panel(df, "x")
@@ -280,7 +293,10 @@ def check_panel(
     ['x']
     """
     frame = check_frame(data, name=name)
+    check_column_name(entity, name="entity")
+    check_column_name(period, name="period")
     inds = as_list(indicators, allow_empty=True) if indicators is not None else []
+    _columns(inds, "indicators")
     if period is not None and not require_period and period not in frame.columns:
         period = None
     check_columns(frame, [entity] if entity is not None else [], name=name, what="entity column")
@@ -296,9 +312,11 @@ def check_panel(
     check_unique_keys(frame, keys, name=name)
     check_finite(frame, inds, keys=keys, name=name)
     check_choice(missing, ("raise", "allow"), name="missing")
+    # a row without its entity or period would form a group of its own: never allowed
+    check_missing(frame, keys, keys=keys, name=name, hint="every row needs its entity and period")
     if missing == "raise":
-        check_missing(frame, [entity] if entity else [], keys=keys, name=name)
         check_missing(frame, inds, keys=keys, name=name)
+    frame = as_float_columns(frame, inds)
     if positive:
         check_positive(frame, inds, keys=keys, name=name)
     return frame, inds
@@ -309,6 +327,7 @@ def check_entity(
 ) -> None:
     """Raise :class:`UnknownEntityError` when ``focus`` is not an entity of ``data``,
     suggesting close matches."""
+    check_hashable(focus, name="focus", what="one entity")
     values = pd.unique(data[entity].dropna())
     if focus in set(values.tolist()):
         return
@@ -380,6 +399,7 @@ def check_random_state(random_state: Any) -> np.random.Generator:
     """Turn ``None``, an int, a SeedSequence or a Generator into a Generator."""
     if isinstance(random_state, np.random.Generator):
         return random_state
+    _random_state(random_state, "random_state")
     if isinstance(random_state, np.random.RandomState):
         return np.random.default_rng(random_state.randint(0, 2**31 - 1))
     try:
@@ -479,3 +499,361 @@ def direction_sign(direction: Mapping[str, str], indicators: Iterable[str]) -> n
     array([ 1., -1.])
     """
     return np.array([1.0 if direction[i] == "higher" else -1.0 for i in indicators])
+
+
+# ---------------------------------------------------------------- column names
+def check_column_name(value: Any, *, name: str) -> None:
+    """Raise :class:`BenchmarkError` unless ``value`` can name one column (a string or other scalar).
+
+    ``entity=["institution"]`` is a common slip: a list names several columns,
+    and these parameters take one.
+
+    >>> check_column_name("year", name="period")
+    >>> check_column_name(["year"], name="period")
+    Traceback (most recent call last):
+    ...
+    benchmark._validation.BenchmarkError: `period` must be one column name (a string); got a list ['year']. ...
+    """
+    if value is None or isinstance(value, str | int | np.integer):
+        return
+    if isinstance(value, list | tuple | set | dict | pd.Series | pd.Index | np.ndarray | pd.DataFrame):
+        shown = list(value)[:3] if not isinstance(value, pd.DataFrame) else list(value.columns)[:3]
+        raise BenchmarkError(
+            f"`{name}` must be one column name (a string); got a {type(value).__name__} {shown!r}. "
+            f"Pass the name itself, e.g. {name}={shown[0]!r}." if shown else
+            f"`{name}` must be one column name (a string); got an empty {type(value).__name__}.")
+    try:
+        hash(value)
+    except TypeError:
+        raise BenchmarkError(
+            f"`{name}` must be one column name (a string); got {type(value).__name__}.") from None
+
+
+def check_hashable(value: Any, *, name: str, what: str = "an entity") -> None:
+    """Raise :class:`BenchmarkError` when ``value`` cannot be one id (e.g. a list where one name is meant)."""
+    if isinstance(value, list | tuple | set | dict | np.ndarray | pd.Series | pd.Index | pd.DataFrame):
+        shown = list(value)[:3] if not isinstance(value, pd.DataFrame) else []
+        hint = f" Pass {shown[0]!r} itself." if len(shown) == 1 else ""
+        raise BenchmarkError(f"`{name}` must be {what} (one value); got a {type(value).__name__} {shown!r}.{hint}")
+    try:
+        hash(value)
+    except TypeError:
+        raise BenchmarkError(f"`{name}` must be {what} (one value); got {type(value).__name__}.") from None
+
+
+# ---------------------------------------------------------------- numeric columns
+def _needs_float(series: pd.Series) -> bool:
+    dtype = series.dtype
+    return not (isinstance(dtype, np.dtype) and dtype.kind in "fiu")
+
+
+def as_float_columns(data: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    """``data`` with ``columns`` as plain float64 (pd.NA -> NaN), copying only when needed.
+
+    Nullable ``Float64``/``Int64``, ``boolean`` and numeric ``category``
+    columns are legitimate input; numpy code downstream sees float64 with NaN,
+    so every module computes on the same values. Other columns and the index
+    are untouched (a shallow copy shares them); ``data`` itself is never
+    modified.
+
+    >>> df = pd.DataFrame({"x": pd.array([1, None], dtype="Int64")})
+    >>> as_float_columns(df, ["x"])["x"].tolist()
+    [1.0, nan]
+    """
+    cols = [c for c in columns if _needs_float(data[c])]
+    if not cols:
+        return data
+    out = data.copy(deep=False)
+    for c in cols:
+        s = data[c]
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            s = s.astype(s.cat.categories.dtype if s.cat.categories.dtype.kind in "fiub" else object)
+        out[c] = pd.to_numeric(s, errors="coerce").astype("float64") if s.dtype == object else \
+            s.astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+    return out
+
+
+# ---------------------------------------------------------------- periods
+_YEAR = r"\s*(\d{4})\s*"
+_ACADEMIC_SEPARATORS = "-/–—_"
+
+
+def _parse_period_text(text: str) -> float | None:
+    """A year ("2021") or an academic year ("2019-20", "2019/2020", "2019-2020") as its first year."""
+    import re
+
+    t = text.strip()
+    if re.fullmatch(r"[+-]?\d+(\.\d+)?", t):
+        return float(t)
+    m = re.fullmatch(r"(\d{4})\s*[" + _ACADEMIC_SEPARATORS + r"]\s*(\d{2}|\d{4})", t)
+    if m:
+        start, end = int(m.group(1)), m.group(2)
+        follows = (start + 1) % 100 == int(end) if len(end) == 2 else int(end) == start + 1
+        if follows:
+            return float(start)
+    return None
+
+
+def _datetime_ordinals(ts: pd.DatetimeIndex) -> np.ndarray:
+    """Dates in the unit their spacing shows: years when all fall on one day of the year, months
+    when all fall on one day of the month, otherwise days."""
+    if (ts.month == ts.month[0]).all() and (ts.day == ts.day[0]).all():
+        return ts.year.to_numpy(dtype=float)
+    if (ts.day == ts.day[0]).all():
+        return (ts.year.to_numpy() * 12 + ts.month.to_numpy() - 1).astype(float)
+    return (ts.normalize() - pd.Timestamp("1970-01-01")).days.to_numpy(dtype=float)
+
+
+def period_ordinals(values: Any, *, column: str = "year") -> np.ndarray:
+    """Positions of period values in period units, so that elapsed time is a difference.
+
+    The rule, applied to the distinct values of a period column:
+
+    - numbers are used as they are (years, or any evenly meant scale);
+    - text holding a number ("2021") is that number; an academic year
+      ("2019-20", "2019/2020", "2019-2020") is its first calendar year;
+    - dates (``datetime64``, ``pd.Period``, ISO text such as "2021-09-01")
+      count in years when every date falls on the same day of the year, in
+      months when every date falls on the same day of the month, otherwise in
+      days;
+    - anything else (labels such as "spring" or "wave 2") has no known spacing
+      and raises :class:`BenchmarkError`: give numbers or dates instead.
+
+    Booleans are rejected. Missing values are the caller's concern (the gate
+    rejects rows without a period before this is called).
+
+    >>> period_ordinals(pd.Series(["2019-20", "2020-21", "2022-23"])).tolist()
+    [2019.0, 2020.0, 2022.0]
+    >>> period_ordinals(pd.to_datetime(pd.Series(["2020-09-01", "2021-09-01"]))).tolist()
+    [2020.0, 2021.0]
+    """
+    s = pd.Series(values) if not isinstance(values, pd.Series) else values
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        s = s.astype(s.cat.categories.dtype if s.cat.categories.dtype.kind in "fiuM" else object)
+    if pd.api.types.is_bool_dtype(s):
+        raise BenchmarkError(f"period column {column!r} holds booleans; periods must be numbers, years or dates.")
+    if pd.api.types.is_numeric_dtype(s):
+        return s.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    if isinstance(s.dtype, pd.PeriodDtype):
+        return _datetime_ordinals(pd.DatetimeIndex(s.dt.start_time))
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return _datetime_ordinals(pd.DatetimeIndex(s))
+    uniques = pd.unique(s)
+    parsed: dict[Any, float] = {}
+    bad: list[Any] = []
+    for v in uniques:
+        if isinstance(v, bool | np.bool_):
+            bad.append(v)
+        elif isinstance(v, int | float | np.integer | np.floating):
+            parsed[v] = float(v)
+        elif isinstance(v, str):
+            number = _parse_period_text(v)
+            if number is None:
+                bad.append(v)
+            else:
+                parsed[v] = number
+        elif isinstance(v, pd.Timestamp | pd.Period):
+            bad.append(v)
+        else:
+            bad.append(v)
+    if bad:
+        dates = _maybe_dates(s)
+        if dates is not None:
+            return dates
+        raise BenchmarkError(
+            f"period column {column!r} has values whose spacing cannot be known: {format_list(bad)}. "
+            "Periods must be numbers (2021), text years ('2021'), academic years ('2019-20', "
+            "'2019/2020') or dates; recode the column, e.g. with a mapping to years.")
+    return s.map(parsed).to_numpy(dtype=float)
+
+
+def _maybe_dates(s: pd.Series) -> np.ndarray | None:
+    """ISO dates or pandas Timestamps/Periods in an object column, else None."""
+    try:
+        if all(isinstance(v, pd.Period) for v in s):
+            return _datetime_ordinals(pd.DatetimeIndex([v.start_time for v in s]))
+        ts = pd.to_datetime(s, format="ISO8601")
+    except (ValueError, TypeError):
+        return None
+    return _datetime_ordinals(pd.DatetimeIndex(ts))
+
+
+def sorted_periods(values: Any, *, column: str = "year") -> tuple[np.ndarray, pd.Index, np.ndarray]:
+    """Factorise a period column in time order.
+
+    Returns ``(codes, periods, positions)``: each row's code into ``periods``
+    (distinct values ordered by :func:`period_ordinals`) and each distinct
+    period's position in period units. Two spellings of one period ("2021"
+    and 2021) are an error.
+    """
+    s = pd.Series(values) if not isinstance(values, pd.Series) else values
+    codes, uniques = pd.factorize(s, sort=False)
+    uniq = pd.Series(uniques) if not isinstance(uniques, pd.Categorical) else pd.Series(uniques)
+    pos = period_ordinals(uniq, column=column)
+    if len(np.unique(pos)) < len(pos):
+        dup = pd.Series(pos).duplicated(keep=False).to_numpy()
+        raise BenchmarkError(
+            f"period column {column!r} spells one period in several ways: {format_list(list(uniq[dup]))}; "
+            "use one spelling per period.")
+    order = np.argsort(pos, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    periods = pd.Index(uniq.to_numpy()[order] if not isinstance(uniq.dtype, pd.CategoricalDtype)
+                       else uniq.iloc[order].array, name=None)
+    return rank[codes], periods, pos[order]
+
+
+# ---------------------------------------------------------------- declared parameter constraints
+Check = Callable[[Any, str], None]
+
+
+def options(*values: Any, none: bool = False) -> Check:
+    """Constraint: one of ``values`` (or None when ``none``)."""
+    def check(value: Any, name: str) -> None:
+        if value is None and none:
+            return
+        try:
+            ok = value in values
+        except TypeError:
+            ok = False
+        if not ok or isinstance(value, bool) != any(isinstance(v, bool) for v in values if v == value):
+            raise BenchmarkError(f"`{name}` must be one of {format_list(list(values), 20)}; got {value!r}.")
+    return check
+
+
+def interval(low: float | None = None, high: float | None = None, *, closed: str = "both",
+             integer: bool = False, none: bool = False) -> Check:
+    """Constraint: a real (or ``integer``) number within ``[low, high]`` (``closed`` says which ends count)."""
+    lo_ok = closed in ("both", "left")
+    hi_ok = closed in ("both", "right")
+
+    def check(value: Any, name: str) -> None:
+        if value is None and none:
+            return
+        kinds = (int, np.integer) if integer else (int, float, np.integer, np.floating)
+        number = isinstance(value, kinds) and not isinstance(value, bool)
+        inside = number and np.isfinite(value) and (
+            low is None or (value >= low if lo_ok else value > low)) and (
+            high is None or (value <= high if hi_ok else value < high))
+        if not inside:
+            what = "an integer" if integer else "a number"
+            span = f"{'[' if lo_ok else '('}{'-inf' if low is None else low}, " \
+                   f"{'inf' if high is None else high}{']' if hi_ok else ')'}"
+            raise BenchmarkError(f"`{name}` must be {what} in {span}; got {value!r}.")
+    return check
+
+
+def instance(*types: type, none: bool = False, what: str | None = None) -> Check:
+    """Constraint: an instance of ``types`` (booleans are not integers here)."""
+    def check(value: Any, name: str) -> None:
+        if value is None and none:
+            return
+        if isinstance(value, bool) and bool not in types:
+            ok = False
+        else:
+            ok = isinstance(value, types)
+        if not ok:
+            wanted = what or " or ".join(t.__name__ for t in types)
+            raise BenchmarkError(f"`{name}` must be {wanted}; got {type(value).__name__} {value!r}.")
+    return check
+
+
+def _column(value: Any, name: str) -> None:
+    check_column_name(value, name=name)
+
+
+def _columns(value: Any, name: str) -> None:
+    if value is None:
+        return
+    if isinstance(value, str):
+        return
+    if isinstance(value, Mapping) or not isinstance(value, Iterable):
+        check_column_name(value, name=name)
+        return
+    for v in value:
+        if not isinstance(v, str | int | np.integer):
+            raise BenchmarkError(f"`{name}` must be column names (strings); got {v!r} of type {type(v).__name__}.")
+
+
+def _random_state(value: Any, name: str) -> None:
+    if value is None or isinstance(value, np.random.Generator | np.random.RandomState | np.random.SeedSequence):
+        return
+    if isinstance(value, int | np.integer) and not isinstance(value, bool) and value >= 0:
+        return
+    raise BenchmarkError(
+        f"`{name}` must be None, a non-negative integer seed or a numpy Generator; got {value!r}.")
+
+
+def _n_jobs(value: Any, name: str) -> None:
+    check_n_jobs(value)
+
+
+def _flag(value: Any, name: str) -> None:
+    if not isinstance(value, bool | np.bool_):
+        raise BenchmarkError(f"`{name}` must be True or False; got {value!r}.")
+
+
+#: Named constraints shared by many functions: one meaning per parameter name.
+COMMON: dict[str, Check] = {
+    "entity": _column,
+    "period": _column,
+    "indicators": _columns,
+    "random_state": _random_state,
+    "n_jobs": _n_jobs,
+    "ci": interval(0, 1, closed="neither"),
+    "n_boot": interval(1, integer=True),
+    "n_draws": interval(1, integer=True),
+    "progress": _flag,
+}
+
+
+def validate_params(*common: str, **constraints: Check) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Declare a public function's parameter constraints once, checked at every call.
+
+    ``common`` names parameters whose meaning is shared library-wide (see
+    :data:`COMMON`: ``entity``, ``period``, ``random_state``, ``n_jobs``,
+    ``ci``, ...); ``constraints`` maps other parameters to checks built with
+    :func:`options`, :func:`interval` or :func:`instance` (or any callable
+    ``check(value, name)`` that raises :class:`BenchmarkError`). Only
+    arguments the caller passed are checked; defaults are trusted. The
+    declared constraints are kept on the function as
+    ``__benchmark_constraints__`` so tests can audit them.
+
+    >>> @validate_params("n_jobs", k=interval(1, integer=True))
+    ... def f(data, *, k=2, n_jobs=1):
+    ...     return k
+    >>> f(None, k=3)
+    3
+    >>> f(None, k=0)
+    Traceback (most recent call last):
+    ...
+    benchmark._validation.BenchmarkError: `k` must be an integer in [1, inf]; got 0.
+    """
+    import functools
+    import inspect
+
+    checks: dict[str, Check] = {name: COMMON[name] for name in common}
+    checks.update(constraints)
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        sig = inspect.signature(func)
+        unknown = [n for n in checks if n not in sig.parameters]
+        if unknown:
+            raise TypeError(f"{func.__qualname__} has no parameter(s) {unknown} to constrain")
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                bound = sig.bind(*args, **kwargs)
+            except TypeError:
+                return func(*args, **kwargs)  # Python's own message about the call itself
+            for name, value in bound.arguments.items():
+                check = checks.get(name)
+                if check is not None:
+                    check(value, name)
+            return func(*args, **kwargs)
+
+        wrapper.__benchmark_constraints__ = dict(checks)  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
