@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import os
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -37,6 +36,7 @@ from benchmark._validation import (
     check_entity,
     check_frame,
     check_missing,
+    check_n_jobs,
     check_panel,
     check_periods,
     check_probability,
@@ -86,10 +86,40 @@ def _gate(
     ent = entity
     if not need_entity and (entity is None or entity not in frame.columns):
         ent = None
+    frame = _decategorised(frame, inds)
+    present = [k for k in (ent, period) if k is not None and k in frame.columns]
+    check_missing(frame, present, name="data",
+                  hint="every row needs an entity and a period; fill them or drop those rows")
     frame, inds = check_panel(frame, inds, entity=ent, period=period, require_period=False,
                               missing=missing)
     per = period if period is not None and period in frame.columns else None
     return frame, inds, ent, per
+
+
+def _decategorised(frame: pd.DataFrame, inds: list[str]) -> pd.DataFrame:
+    """Indicators stored as categoricals of numbers become plain floats (a copy)."""
+    cats = [c for c in inds if c in frame.columns and isinstance(frame[c].dtype, pd.CategoricalDtype)
+            and pd.api.types.is_numeric_dtype(frame[c].cat.categories)]
+    if not cats:
+        return frame
+    out = frame.copy()
+    for c in cats:
+        out[c] = out[c].astype(float)
+    return out
+
+
+def _floats(frame: pd.DataFrame, cols: list[str]) -> np.ndarray:
+    """Columns as a float matrix; nullable NA becomes NaN."""
+    return frame[cols].to_numpy(dtype=float, na_value=np.nan)
+
+
+def _column_scale(x: np.ndarray, key: np.ndarray | None = None) -> np.ndarray:
+    """Largest absolute value per column (and group): dividing by it before
+    squaring keeps sums of squares finite at any scale (1e-300 ... 1e300)."""
+    a = np.abs(x)
+    s = (np.nanmax(a, axis=0, initial=0.0) if key is None else
+         pd.DataFrame(a).groupby(key).transform("max").to_numpy())
+    return np.where(np.isfinite(s) & (s > 0), s, 1.0)
 
 
 def _keys(ent: str | None, per: str | None) -> list[str]:
@@ -103,7 +133,7 @@ def _groups(frame: pd.DataFrame, by: Any) -> tuple[list[str], np.ndarray]:
         return [], np.zeros(len(frame), dtype=np.int64)
     check_columns(frame, cols, name="data", what="`by` column")
     check_missing(frame, cols, name="data", hint="give every row a group in the `by` column(s)")
-    return cols, frame.groupby(cols, sort=False).ngroup().to_numpy()
+    return cols, frame.groupby(cols, sort=False, observed=True).ngroup().to_numpy()
 
 
 def _group_name(frame: pd.DataFrame, cols: list[str], key: np.ndarray, code: int) -> str:
@@ -143,6 +173,7 @@ def _minmax(x, key, **ctx):
 
 
 def _zscore(x, key, **ctx):
+    x = x / _column_scale(x, key)  # z-scores are scale-free; this keeps squares finite
     g = _by_group(x, key)
     mean, sd = g.transform("mean").to_numpy(), g.transform("std").to_numpy()
     _check_spread(sd, x, key, what="standard deviation", **ctx)
@@ -232,7 +263,7 @@ def _normalised(
     bounds: Any = None, target: Any = None, reference: Any = None, entity: str | None = None,
 ) -> np.ndarray:
     """The normalised indicator matrix (rows of ``frame`` x ``inds``), higher = better."""
-    x = frame[inds].to_numpy(dtype=float, na_value=np.nan)
+    x = _floats(frame, inds)
     cols, key = _groups(frame, by)
     ctx = {"inds": inds, "frame": frame, "cols": cols, "method": method}
     if method in ("minmax", "zscore", "robust"):
@@ -378,6 +409,7 @@ def _entropy_weights(y: np.ndarray, inds: list[str]) -> np.ndarray:
         j = int(np.flatnonzero((y < 0).any(axis=0))[0])
         raise NonPositiveError(f"indicator {inds[j]!r} has negative values; the entropy method needs "
                                "non-negative ones (use normalisation='minmax').")
+    y = y / _column_scale(y)  # p = y / sum(y) is scale-free; this keeps the sum finite
     total = y.sum(axis=0)
     if (total <= 0).any():
         j = int(np.flatnonzero(total <= 0)[0])
@@ -393,9 +425,11 @@ def _entropy_weights(y: np.ndarray, inds: list[str]) -> np.ndarray:
 
 
 def _critic_weights(y: np.ndarray, inds: list[str]) -> np.ndarray:
+    flat = np.ptp(y, axis=0) == 0
+    y = y / np.max(_column_scale(y))  # one common factor: the weights' ratios are unchanged
     sd = y.std(axis=0, ddof=1)
-    if (sd <= 0).any():
-        j = int(np.flatnonzero(sd <= 0)[0])
+    if flat.any() or (sd <= 0).any():
+        j = int(np.flatnonzero(flat | (sd <= 0))[0])
         raise BenchmarkError(f"indicator {inds[j]!r} is constant, so its correlation with the others is "
                              "undefined; drop it before computing CRITIC weights.")
     info = sd * (1.0 - np.corrcoef(y, rowvar=False)).sum(axis=0)
@@ -457,7 +491,7 @@ def _data_weights(
             lower = [i for i, s in zip(inds, signs) if s < 0]
             raise BenchmarkError(f"{format_list(lower)} are 'lower is better', which raw values cannot express; "
                                  "use normalisation='minmax'.")
-        y = frame[inds].to_numpy(dtype=float)
+        y = _floats(frame, inds)
     else:
         y = _normalised(frame, inds, check_choice(normalisation, _FREE_METHODS, name="normalisation"), signs)
     return _entropy_weights(y, inds) if method == "entropy" else _critic_weights(y, inds)
@@ -698,7 +732,7 @@ def _prepare(
             lower = [i for i, s in zip(inds, signs) if s < 0]
             raise BenchmarkError(f"{format_list(lower)} are 'lower is better' but normalisation=None keeps raw "
                                  "values; choose a normalisation.")
-        y = frame[inds].to_numpy(dtype=float)
+        y = _floats(frame, inds)
     else:
         y = _normalised(frame, inds, normalisation, signs, by=by, bounds=bounds, target=target,
                         reference=reference, entity=ent)
@@ -974,8 +1008,10 @@ def topsis(
     frame, inds, ent, per = _gate(data, indicators, entity=entity, period=period)
     signs = direction_sign(resolve_direction(direction, inds), inds)
     w = _resolve_weights(weights, frame, inds, signs)
-    x = frame[inds].to_numpy(dtype=float)
-    key = frame.groupby(per, sort=False).ngroup().to_numpy() if per else np.zeros(len(frame), dtype=np.int64)
+    x = _floats(frame, inds)
+    key = frame.groupby(per, sort=False, observed=True).ngroup().to_numpy() if per else \
+        np.zeros(len(frame), dtype=np.int64)
+    x = x / _column_scale(x, key)  # vector normalisation is scale-free; this keeps x**2 finite
     norm = np.sqrt(_by_group(x**2, key).transform("sum").to_numpy())
     if (norm == 0).any():
         j = int(np.flatnonzero((norm == 0).any(axis=0))[0])
@@ -1248,7 +1284,7 @@ def rank_uncertainty(
     period: str = "year",
     random_state: int | np.random.Generator | None = None,
     progress: bool = False,
-    n_jobs: int | None = None,
+    n_jobs: int = 1,
 ) -> RankUncertainty:
     """How much do the ranks depend on the weights, normalisation and aggregation?
 
@@ -1291,9 +1327,9 @@ def rank_uncertainty(
     random_state : None, int or Generator
     progress : bool
         Show a tqdm progress bar.
-    n_jobs : int, optional
-        Threads that score and rank blocks of draws (default: the number of
-        cores, at most 8). Results do not depend on it.
+    n_jobs : int
+        Threads that score and rank blocks of draws (default 1; -1 = all
+        cores). Results do not depend on it.
 
     Returns
     -------
@@ -1312,6 +1348,7 @@ def rank_uncertainty(
     ['weights', 'normalisation', 'aggregation']
     """
     n, weight_noise, methods, aggs = _check_mc_args(n, weight_noise, normalisations, aggregations)
+    n_jobs = check_n_jobs(n_jobs)
     nominal = _prepare(data, indicators, weights=weights, normalisation=normalisation, aggregation=aggregation,
                        direction=direction, pillars=pillars, pillar_weights=pillar_weights, by=None, bounds=None,
                        target=None, reference=None, floor=floor, entity=entity, period=period)
@@ -1353,7 +1390,7 @@ class _Simulation:
     mats: dict
     member: np.ndarray
     nominal_rank: np.ndarray
-    n_jobs: int | None
+    n_jobs: int
 
     def run(self, designs: list[_Design], names: list[str], progress: bool) -> tuple[np.ndarray, pd.DataFrame]:
         n_ent = len(self.nominal_rank)
@@ -1393,10 +1430,8 @@ def _single_threaded_blas() -> Any:
     return threadpool_limits(limits=1, user_api="blas")
 
 
-def _threads(n_jobs: int | None) -> int:
-    if n_jobs is None or n_jobs < 1:
-        return max(1, min(8, os.cpu_count() or 1))
-    return int(n_jobs)
+def _threads(n_jobs: int) -> int:
+    return max(1, int(n_jobs))
 
 
 def _rank_table(names: pd.Series, score: np.ndarray, nominal_rank: np.ndarray, ranks: np.ndarray) -> pd.DataFrame:

@@ -678,3 +678,56 @@ def test_rank_uncertainty_bad_input(cross, panel):
         rank_uncertainty(cross.head(2), ["a", "b"])
     with pytest.raises(BenchmarkError, match="'zz'"):
         rank_uncertainty(cross, ["a", "b"], weights={"a": 1, "b": 1, "zz": 1})
+
+
+# ==================================================== scale, dtypes, keys
+@pytest.mark.parametrize("scale", [1e300, 1e-300])
+def test_results_do_not_depend_on_the_scale_of_the_data(cross, scale):
+    inds = ["a", "b", "c", "d"]
+    big = cross.assign(**{c: cross[c] * scale for c in inds})
+    with np.errstate(all="raise"):
+        z0, z1 = (normalise(f, inds, method="zscore")[inds].to_numpy() for f in (cross, big))
+        np.testing.assert_allclose(z1, z0, atol=1e-12)
+        np.testing.assert_allclose(topsis(big, inds).closeness, topsis(cross, inds).closeness, atol=1e-12)
+        for method in ("critic", "entropy", "pca"):
+            np.testing.assert_allclose(weights(big, inds, method=method), weights(cross, inds, method=method),
+                                       atol=1e-12)
+        for method in ("critic", "entropy"):
+            np.testing.assert_allclose(weights(big, inds, method=method, normalisation=None),
+                                       weights(cross, inds, method=method, normalisation=None), atol=1e-12)
+
+
+def test_nullable_and_categorical_columns_match_plain_floats(panel):
+    inds = ["a", "b", "cost"]
+    odd = panel.astype({"a": "Float64", "institution": "category", "year": "category"})
+    odd["b"] = pd.Categorical(panel["b"])
+    for fn in (composite, topsis):
+        plain, other = fn(panel, inds), fn(odd, inds)
+        assert other["institution"].dtype == "category"
+        value = "score" if fn is composite else "closeness"
+        np.testing.assert_allclose(other[value], plain[value], atol=1e-14)
+        np.testing.assert_array_equal(other["rank"], plain["rank"])
+    with_na = panel.astype({"a": "Float64"})
+    with_na.loc[4, "a"] = pd.NA
+    with pytest.raises(MissingValueError, match="'a'.*u4/2021"):
+        composite(with_na, inds)
+
+
+@pytest.mark.parametrize("column", ["institution", "year"])
+def test_missing_entity_or_period_names_the_row(panel, column):
+    bad = panel.astype({column: object})
+    bad.loc[5, column] = None
+    for fn in (composite, topsis):
+        with pytest.raises(MissingValueError, match=f"'{column}'.*row 5"):
+            fn(bad, ["a", "b"])
+
+
+def test_rank_uncertainty_n_jobs_defaults_to_one(cross):
+    import inspect
+
+    assert inspect.signature(rank_uncertainty).parameters["n_jobs"].default == 1
+    one = rank_uncertainty(cross, ["a", "b"], n=40, random_state=0)
+    every = rank_uncertainty(cross, ["a", "b"], n=40, random_state=0, n_jobs=-1)
+    pd.testing.assert_frame_equal(one.ranks, every.ranks)
+    with pytest.raises(BenchmarkError, match="n_jobs"):
+        rank_uncertainty(cross, ["a", "b"], n=40, n_jobs=0)
