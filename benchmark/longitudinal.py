@@ -5,10 +5,12 @@ since its baseline, how fast, and is the movement a real trend? Every function
 takes a panel (one row per entity and period) and returns a tidy table; every
 NaN in a result carries a ``reason``.
 
-Periods are ordered by sorting the period column. Numeric periods (years)
-are used as they are, so slopes and CAGR are per unit of the period column
-(per year) and gaps are respected; other periods (labels such as
-``"2019/20"``) are placed one step apart in sorted order.
+Periods are placed in time by :func:`benchmark._validation.period_ordinals`:
+numbers as they are, text years ("2021") and academic years ("2019-20",
+"2019/2020") at their first calendar year, dates in years, months or days as
+their spacing shows. Slopes, CAGR and growth are therefore per period unit
+(per year for yearly data) and gaps in the panel are respected, however the
+column is typed; labels with no known spacing are rejected.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from benchmark._validation import (
     check_probability,
     direction_sign,
     resolve_direction,
+    sorted_periods,
 )
 
 __all__ = ["change", "growth", "trend", "self_compare"]
@@ -66,20 +69,12 @@ def _check_panel(
     return frame, inds
 
 
-def _positions(periods: pd.Index) -> np.ndarray:
-    """Numeric positions of sorted distinct periods (the values if numeric, else 0, 1, 2...)."""
-    if pd.api.types.is_numeric_dtype(periods) and not pd.api.types.is_bool_dtype(periods):
-        return periods.to_numpy(dtype=float)
-    return np.arange(len(periods), dtype=float)
-
-
 def _grid(frame: pd.DataFrame, inds: list[str], entity: str, period: str) -> _Grid:
     e_code, entities = pd.factorize(frame[entity], sort=False)
-    p_code, periods = pd.factorize(frame[period], sort=True)
+    p_code, periods, x = sorted_periods(frame[period], column=period)
     values = np.full((len(entities), len(periods), len(inds)), np.nan)
     values[e_code, p_code, :] = frame[inds].to_numpy(dtype=float, na_value=np.nan)
-    return _Grid(pd.Index(entities), pd.Index(periods), _positions(pd.Index(periods)),
-                 values, inds, e_code, p_code)
+    return _Grid(pd.Index(entities), periods, x, values, inds, e_code, p_code)
 
 
 def _take_periods(periods: pd.Index, idx: np.ndarray) -> pd.Series:
@@ -381,6 +376,7 @@ _GROWTH_MESSAGES = {
     5: "no value at base period",
     6: "base value is not positive",
     7: "not observed",
+    8: "sign change across a gap of several periods: no per-period rate",
 }
 
 
@@ -423,7 +419,10 @@ def growth(
     -----
     "Previous" means the previous period of the whole panel (sorted distinct
     periods). If an entity has no value there the growth is NaN with a reason,
-    so a two-period jump is never reported as one period's growth.
+    so a two-period jump is never reported as one period's growth. Where the
+    whole panel skips periods (e.g. 2019, 2021, 2023), growth is per period
+    unit: ``(x_t / x_prev) ** (1 / gap) - 1`` for ``"yoy"`` and the change
+    divided by the gap for ``"diff"`` and ``"log"``.
 
     Examples
     --------
@@ -452,26 +451,33 @@ def growth(
     result = frame[[entity, period]].copy()
     for k, ind in enumerate(inds):
         result[ind] = rows_out[:, k]
-    result["reason"] = _growth_reasons(rows_code, inds)
+    result["reason"] = _growth_reasons(rows_code, inds).to_numpy()  # by position: any index
     return result
 
 
 def _period_growth(grid: _Grid, kind: str) -> tuple[np.ndarray, np.ndarray]:
     cur = grid.values
     prev = np.concatenate([np.full_like(cur[:, :1, :], np.nan), cur[:, :-1, :]], axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # periods between a value and the previous one: growth is per period unit
+    gap = np.concatenate([[np.nan], np.diff(grid.x)])[None, :, None]
+    spaced = np.broadcast_to(gap != 1, cur.shape) & ~np.isnan(cur) & ~np.isnan(prev)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         if kind == "yoy":
             out = np.where(prev != 0, (cur - prev) / np.abs(prev), np.nan)
+            ratio = cur / prev
+            out = np.where(spaced, np.where(ratio > 0, ratio ** (1.0 / gap) - 1.0, np.nan), out)
         elif kind == "diff":
-            out = cur - prev
+            out = (cur - prev) / np.where(spaced, gap, 1.0)
         else:
-            out = np.where((cur > 0) & (prev > 0), np.log(cur) - np.log(prev), np.nan)
+            out = np.where((cur > 0) & (prev > 0), (np.log(cur) - np.log(prev)) / np.where(spaced, gap, 1.0),
+                           np.nan)
     code = np.zeros(cur.shape, dtype=np.int8)
     first, _ = _first_last(~np.isnan(cur))
     is_first = np.arange(cur.shape[1])[None, :, None] == first[:, None, :]
     code[np.isnan(prev)] = 2
     code[is_first] = 1
     if kind == "yoy":
+        code[spaced & ~(cur / np.where(prev == 0, np.nan, prev) > 0)] = 8
         code[(prev == 0) & ~np.isnan(cur)] = 3
     if kind == "log":
         code[~np.isnan(cur) & ~np.isnan(prev) & ((cur <= 0) | (prev <= 0))] = 4

@@ -42,6 +42,7 @@ from benchmark._validation import (
     check_numeric,
     check_periods,
     check_unique_keys,
+    period_ordinals,
     resolve_direction,
     resolve_indicator_property,
 )
@@ -194,12 +195,13 @@ def _check_known(tasks: pd.DataFrame, actual: pd.DataFrame, entity: str, period:
 
 
 def _position_map(like: pd.Index, extra: Iterable[Any]) -> Callable[[Any], np.ndarray]:
-    """A function mapping period values to numeric positions (see :mod:`benchmark.longitudinal`)."""
+    """A function mapping period values to positions in period units (see :func:`period_ordinals`)."""
     if pd.api.types.is_numeric_dtype(like) and not pd.api.types.is_bool_dtype(like):
         return lambda v: pd.to_numeric(pd.Series(np.ravel(v)), errors="coerce").to_numpy(
             dtype=float, na_value=np.nan)
-    universe = sorted(set(like.tolist()) | {v for v in extra if pd.notna(v)})
-    where = {v: float(k) for k, v in enumerate(universe)}
+    values = [*like.tolist(), *(v for v in extra if pd.notna(v))]
+    universe = pd.Series(pd.unique(pd.Series(values, dtype=object)), dtype=object)
+    where = dict(zip(universe.tolist(), period_ordinals(universe).tolist(), strict=True))
     return lambda v: np.array([where.get(x, np.nan) if pd.notna(x) else np.nan for x in np.ravel(v)])
 
 
@@ -291,10 +293,11 @@ def completion(
     projection reaches the final target -> attainable; else unattainable.
     The status's reason comes first in ``reason``.
 
-    Numeric periods are used as numbers (paces are per year). Non-numeric
-    period labels are counted as steps in the sorted union of the panel's
-    and the targets' periods, so a target period beyond the data is assumed
-    to follow the last known label directly; use numeric periods in that case.
+    Paces are per period unit: numeric periods are used as numbers (per
+    year), text and academic years ("2021", "2019-20") at their first
+    calendar year and dates as their spacing shows (see
+    :func:`benchmark.longitudinal.change`); period labels with no known
+    spacing are rejected.
 
     Examples
     --------
@@ -518,8 +521,8 @@ def _project(how: np.ndarray, actual: np.ndarray, pace: np.ndarray, span: np.nda
         projected = np.where(trend & ~np.isnan(fitted), fitted, projected)
         reasons.add(trend & np.isnan(fitted) & usable, "fewer than two points for a trend: linear pace used")
     projected = actual + acceleration * (projected - actual)
-    # a running total cannot fall
-    return np.where(cumulative, np.fmax(projected, actual), projected)
+    # a running total cannot fall (an undefined projection stays undefined)
+    return np.where(cumulative & ~np.isnan(projected), np.fmax(projected, actual), projected)
 
 
 def _pace_ratio(needed: np.ndarray, pace: np.ndarray, sign: np.ndarray, reasons: _Reasons) -> np.ndarray:
@@ -648,6 +651,14 @@ def completion_summary(
             f"`completion_table` column 'status' has values {format_list(bad or [None])}; expected "
             f"{', '.join(STATUSES)} (pass the output of completion())."
         )
+    keys = [entity, "indicator"] if entity in table.columns else ["indicator"]
+    check_missing(table, keys, keys=keys, name="completion_table", hint="every task needs its keys")
+    if table.duplicated(subset=keys).any():
+        check_unique_keys(table, keys, name="completion_table (one row per task; pass one evaluation "
+                          "period's completion() output)")
+    if "completion_ratio" in table.columns:
+        check_numeric(table, ["completion_ratio"], name="completion_table")
+        check_finite(table, ["completion_ratio"], keys=keys, name="completion_table")
     groups = [entity] if by is None else as_list(by, name="by", allow_empty=True)
     table = _join_metadata(table, [*groups, *([weights] if isinstance(weights, str) else [])], indicators)
     w = _task_weights(table, weights)
@@ -794,8 +805,11 @@ def _score_table(scores: Any, score: str, entity: str) -> pd.DataFrame:
         check_columns(table, [score], name="scores", what="score column")
         table = table.reset_index(drop=True)
     check_frame(table, name="scores")
+    keys = [entity] if entity in table.columns else []
+    check_missing(table, keys, keys=keys, name="scores", hint="every score needs its entity")
+    check_unique_keys(table, keys, name="scores")
     check_numeric(table, [score], name="scores")
-    check_finite(table, [score], name="scores")
+    check_finite(table, [score], keys=keys, name="scores")
     return table
 
 
