@@ -2,11 +2,24 @@
 
 Matplotlib's default font (DejaVu Sans) has no CJK glyphs: institution names
 such as 示范职业技术学院 would show as empty boxes. When a figure's text holds
-CJK characters, :func:`apply_cjk_font` appends an installed CJK font to the
-font family of every text in the figure. Matplotlib (>= 3.6) falls back glyph
-by glyph along that list, so Latin text and numbers keep the default font and
-only the CJK characters come from the CJK font. When no CJK font is installed
-a :class:`CJKFontWarning` says how to install one, once per session.
+CJK characters, :func:`apply_cjk_font` appends a CJK font to the font family of
+every text in the figure. Matplotlib (>= 3.6) falls back glyph by glyph along
+that list, so Latin text and numbers keep the default font and only the CJK
+characters come from the CJK font.
+
+Where the font comes from, in this order: a CJK font matplotlib already knows
+(system fonts in its cache); Noto Sans CJK SC from the ``noto-cjk-sans-otc``
+package, a dependency of this library (SIL Open Font License), registered with
+matplotlib at first use; a CJK font installed on the system after
+matplotlib's font cache was written (the font folders are scanned again, so no
+cache needs deleting). Only when all three fail does a
+:class:`CJKFontWarning` say how to install one - once per session, and
+matplotlib's per-glyph "missing from font" warnings are then silenced so the
+one warning is not buried.
+
+At first use :func:`prepare` also sets ``pdf.fonttype`` and ``ps.fonttype``
+to 42 (embedded TrueType/CID outline fonts instead of Type 3), unless the
+user has already changed them: journals reject PDFs with Type 3 fonts.
 
 Matplotlib is imported inside the functions so that importing this module is
 free.
@@ -18,9 +31,10 @@ import functools
 import re
 import warnings
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
-__all__ = ["CJKFontWarning", "has_cjk", "find_cjk_font", "apply_cjk_font"]
+__all__ = ["CJKFontWarning", "has_cjk", "find_cjk_font", "apply_cjk_font", "prepare"]
 
 # Han (with extensions and compatibility ideographs), kana, bopomofo, hangul,
 # CJK punctuation and full-width forms.
@@ -55,10 +69,15 @@ PREFERRED_FONTS = (
 INSTALL_HINT = (
     "Install a CJK font and restart Python: `apt-get install fonts-noto-cjk` (Debian/Ubuntu), "
     "`dnf install google-noto-sans-cjk-fonts` (Fedora), `brew install --cask font-noto-sans-cjk-sc` "
-    "(macOS), or download Noto Sans CJK SC and register it with "
-    "`matplotlib.font_manager.fontManager.addfont(path)`. If the font is installed but not found, "
-    "delete matplotlib's font cache (`matplotlib.get_cachedir()`)."
+    "(macOS), or `pip install noto-cjk-sans-otc` (the font package this library depends on), or "
+    "register any CJK font file with `matplotlib.font_manager.fontManager.addfont(path)`."
 )
+
+#: File-name fragments of CJK fonts, used to pick the files worth registering
+#: from a rescan of the system font folders.
+_CJK_FILE_HINTS = ("cjk", "wqy", "wenquan", "sourcehan", "source-han", "droidsansfallback", "simhei",
+                   "simsun", "msyh", "yahei", "pingfang", "hiragino", "heiti", "notosanssc", "notoserifsc",
+                   "arialuni", "uming", "ukai", "hei", "song", "kai", "ming", "gothic", "mincho")
 
 
 class CJKFontWarning(UserWarning):
@@ -79,9 +98,7 @@ def has_cjk(strings: Iterable[Any]) -> bool:
     return any(_CJK.search(s) for s in map(str, strings))
 
 
-@functools.lru_cache(maxsize=1)
-def find_cjk_font() -> str | None:
-    """The family name of an installed CJK font, or ``None`` when there is none."""
+def _known_cjk_font() -> str | None:
     from matplotlib import font_manager
 
     names = {f.name for f in font_manager.fontManager.ttflist}
@@ -92,6 +109,82 @@ def find_cjk_font() -> str | None:
     return fallback[0] if fallback else None
 
 
+def _add_fonts(paths: Iterable[Any]) -> None:
+    from matplotlib import font_manager
+
+    for path in paths:
+        try:
+            font_manager.fontManager.addfont(str(path))
+        except (OSError, RuntimeError, ValueError):  # unreadable or unsupported file: skip it
+            continue
+
+
+def _bundled_font_file() -> Any:
+    """The Noto Sans CJK collection of the ``noto-cjk-sans-otc`` package, if installed."""
+    try:
+        from noto_cjk_sans_otc import FONT_PATH
+    except ImportError:
+        return None
+    path = Path(str(FONT_PATH))
+    return path if path.is_file() else None
+
+
+def _new_system_cjk_files() -> list[str]:
+    """CJK font files in the system folders that matplotlib's cached font list does not know yet."""
+    from matplotlib import font_manager
+
+    known = {f.fname for f in font_manager.fontManager.ttflist}
+    found = []
+    for ext in ("ttf", "otf", "ttc"):
+        for path in font_manager.findSystemFonts(fontext=ext):
+            lower = Path(path).name.lower()
+            if path not in known and any(h in lower for h in _CJK_FILE_HINTS):
+                found.append(path)
+    return found
+
+
+@functools.lru_cache(maxsize=1)
+def find_cjk_font() -> str | None:
+    """The family name of a CJK font matplotlib can use, or ``None`` when there is none.
+
+    Tries a font matplotlib already knows, then registers the bundled Noto
+    Sans CJK collection (``noto-cjk-sans-otc``), then any CJK font installed
+    since matplotlib's font cache was written. The answer is remembered for
+    the session.
+    """
+    font = _known_cjk_font()
+    if font is None:
+        bundled = _bundled_font_file()
+        if bundled is not None:
+            _add_fonts([bundled])
+            font = _known_cjk_font()
+    if font is None:
+        _add_fonts(_new_system_cjk_files())
+        font = _known_cjk_font()
+    return font
+
+
+_prepared = False
+
+
+def prepare() -> None:
+    """Once per session: embed fonts as TrueType/CID outlines in PDF and PostScript output.
+
+    Sets ``pdf.fonttype`` and ``ps.fonttype`` to 42 when they still hold
+    matplotlib's default (3, Type 3 bitmaps-by-procedure that journals
+    reject); a value the user chose is left alone.
+    """
+    global _prepared
+    if _prepared:
+        return
+    _prepared = True
+    import matplotlib as mpl
+
+    for key in ("pdf.fonttype", "ps.fonttype"):
+        if mpl.rcParams[key] == mpl.rcParamsDefault[key] == 3:
+            mpl.rcParams[key] = 42
+
+
 def _warn_missing() -> None:
     global _warned
     if _warned:
@@ -99,10 +192,13 @@ def _warn_missing() -> None:
     _warned = True
     warnings.warn(
         "The figure's labels contain Chinese/Japanese/Korean characters, but no CJK font is "
-        "installed, so those characters will show as empty boxes. " + INSTALL_HINT,
+        "installed, so those characters will show as empty boxes. " + INSTALL_HINT
+        + " (matplotlib's per-glyph 'missing from font' warnings are silenced for this session.)",
         CJKFontWarning,
         stacklevel=3,
     )
+    # One warning says it all; without this matplotlib adds one line per missing glyph at draw time.
+    warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font", category=UserWarning)
 
 
 def _family_with(font: str) -> list[str]:
@@ -125,6 +221,7 @@ def apply_cjk_font(fig: Any, strings: Iterable[Any] = ()) -> str | None:
     """
     from matplotlib.text import Text
 
+    prepare()
     texts = fig.findobj(Text)
     if not has_cjk([*strings, *(t.get_text() for t in texts)]):
         return None

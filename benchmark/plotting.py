@@ -13,8 +13,20 @@ statistic that an analysis function returns: plots only place, sort, rescale
 and colour what they are given (:func:`plot_trajectory` asks
 :func:`benchmark.cohort_stats` for the cohort band).
 
-Labels with Chinese, Japanese or Korean characters are drawn with an installed
-CJK font (see :func:`apply_cjk_font`).
+Every function takes ``lang="zh"`` or ``"en"`` for the words it writes
+(titles, axis labels, legends, notes); the default is Chinese when the
+indicator labels (``labels=``, ``label=``) are Chinese. Labels with Chinese,
+Japanese or Korean characters are drawn with a CJK font (see
+:func:`apply_cjk_font`; Noto Sans CJK SC comes with the library).
+
+Colours follow the Okabe-Ito palette, which readers with the common forms of
+colour-vision deficiency can tell apart, and the pairs that carry meaning
+(ahead/behind, target status) also differ in lightness so that a greyscale
+print keeps them apart. PDF and PostScript output embeds fonts as outline
+(Type 42 / CID) fonts rather than Type 3.
+
+A function that fails closes the figure it opened; a figure passed in with
+``ax=`` is left alone.
 
 matplotlib is imported inside the functions, so ``import benchmark`` does not
 load it.
@@ -22,14 +34,17 @@ load it.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import re
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from benchmark._fonts import CJKFontWarning, apply_cjk_font, find_cjk_font
+from benchmark._i18n import resolve_lang, t as _t, using as _using
 from benchmark._validation import (
     BenchmarkError,
     ColumnError,
@@ -59,29 +74,68 @@ __all__ = [
     "CJKFontWarning",
 ]
 
-#: Colours shared by all figures.
-FOCUS_COLOR = "#d62728"
-PEER_COLOR = "#1f77b4"
-OTHER_COLOR = "#c7c7c7"
-COHORT_COLOR = "#7f7f7f"
-AHEAD_COLOR = "#1a9850"
-BEHIND_COLOR = "#d73027"
+#: Colours shared by all figures: the Okabe-Ito palette (Okabe & Ito 2008,
+#: "Color Universal Design"), safe for the common colour-vision deficiencies.
+#: Pairs with a meaning also differ in grey level (Rec. 601 luma in brackets)
+#: so that they survive greyscale printing.
+FOCUS_COLOR = "#D55E00"  # vermillion (119)
+PEER_COLOR = "#0072B2"  # blue (87)
+OTHER_COLOR = "#d0d0d0"  # light grey (208)
+COHORT_COLOR = "#8c8c8c"  # mid grey (140)
+AHEAD_COLOR = "#0072B2"  # blue (87): dark
+BEHIND_COLOR = "#E69F00"  # orange (162): light
 STATUS_COLORS = {
-    "completed": "#1a9850",
-    "attainable": "#fdae61",
-    "unattainable": "#d73027",
-    "no_data": "#bdbdbd",
+    "completed": "#0072B2",  # blue (87)
+    "attainable": "#E69F00",  # orange (162)
+    "unattainable": "#D55E00",  # vermillion (119)
+    "no_data": "#dddddd",  # pale grey (221)
 }
 QUADRANT_COLORS = {
-    "more for less": "#1a9850",
-    "more for more": "#4575b4",
-    "less for less": "#fdae61",
-    "less for more": "#d73027",
+    "more for less": "#0072B2",
+    "more for more": "#56B4E9",
+    "less for less": "#E69F00",
+    "less for more": "#D55E00",
 }
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "<", ">", "h")
 
 
 # ============================================================ shared helpers
+def _label_hints(bound: Mapping[str, Any]) -> list[Any]:
+    """Text that decides the default language: the indicator labels."""
+    hints: list[Any] = []
+    labels = bound.get("labels")
+    if isinstance(labels, pd.DataFrame) and "label" in labels.columns:
+        hints += labels["label"].astype(str).tolist()
+    elif isinstance(labels, Mapping):
+        hints += list(labels.values())
+    for key in ("label", "cost_label", "outcome_label"):
+        if bound.get(key) is not None:
+            hints.append(bound[key])
+    return hints
+
+
+def _figure_function(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Resolve ``lang=`` and write in it; close the figure the function opened if it raises."""
+    signature = inspect.signature(func)
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        import matplotlib.pyplot as plt
+
+        bound = signature.bind(*args, **kwargs).arguments
+        lang = resolve_lang(bound.get("lang"), _label_hints(bound))
+        before = set(plt.get_fignums())
+        try:
+            with _using(lang):
+                return func(*args, **kwargs)
+        except BaseException:
+            for num in set(plt.get_fignums()) - before:
+                plt.close(num)
+            raise
+
+    return wrapper
+
+
 def _axes(ax: Any, figsize: tuple[float, float], *, polar: bool = False) -> Axes:
     """The given axes, or a new figure's single axes."""
     import matplotlib.pyplot as plt
@@ -229,12 +283,14 @@ def _pair_title(long: pd.DataFrame | None, from_period: Any) -> str:
     return f"{long['from_period'].min()}\u2013{long['to_period'].max()}, pooled"
 
 
+@_figure_function
 def plot_transitions(
     data: Any,
     *,
     from_period: Any = None,
     cmap: str = "Blues",
     ax: Any = None,
+    lang: str | None = None,
 ) -> Axes:
     """Heatmap of a tier transition matrix with the counts written in the cells.
 
@@ -257,6 +313,9 @@ def plot_transitions(
         Matplotlib colormap of the shares.
     ax : matplotlib Axes, optional
         Axes to draw on; a new figure by default.
+    lang : {"zh", "en"}, optional
+        Language of titles, axis labels, legends and notes (default: Chinese
+        when the indicator labels are Chinese, else English).
 
     Returns
     -------
@@ -304,10 +363,10 @@ def plot_transitions(
     cols = [str(s) for s in counts.columns]
     ax.set_xticks(range(n), labels=cols)
     ax.set_yticks(range(n), labels=rows)
-    ax.set_xlabel("tier in the next period")
-    ax.set_ylabel("tier in the period")
-    ax.set_title("Tier transitions" + (f" ({subtitle})" if subtitle else ""))
-    ax.figure.colorbar(image, ax=ax, label="share of the row", shrink=0.8)
+    ax.set_xlabel(_t("tier in the next period"))
+    ax.set_ylabel(_t("tier in the period"))
+    ax.set_title(_t("Tier transitions") + (f" ({subtitle})" if subtitle else ""))
+    ax.figure.colorbar(image, ax=ax, label=_t("share of the row"), shrink=0.8)
     _finish(ax, rows + cols)
     return ax
 
@@ -370,6 +429,7 @@ def _principal_components(data: pd.DataFrame, entities: pd.Series, features: lis
     return pcs, explained
 
 
+@_figure_function
 def plot_tiers(
     result: Any,
     data: pd.DataFrame | None = None,
@@ -380,6 +440,7 @@ def plot_tiers(
     annotate: bool = False,
     entity: str | None = None,
     ax: Any = None,
+    lang: str | None = None,
 ) -> Axes:
     """Entities on a map coloured by their derived tier and marked by their official tier.
 
@@ -411,6 +472,9 @@ def plot_tiers(
     entity : str, optional
         Entity column; default the result's own (``"institution"``).
     ax : matplotlib Axes, optional
+    lang : {"zh", "en"}, optional
+        Language of titles, axis labels, legends and notes (default: Chinese
+        when the indicator labels are Chinese, else English).
 
     Returns
     -------
@@ -432,12 +496,12 @@ def plot_tiers(
                 "use kind='score' otherwise."
             )
         xy, explained = _principal_components(data, assignments[entity], features, entity, score)
-        xlabel = f"first principal component ({explained[0]:.0%} of variance)"
-        ylabel = f"second principal component ({explained[1]:.0%} of variance)"
+        xlabel = _t("first principal component ({share:.0%} of variance)", share=explained[0])
+        ylabel = _t("second principal component ({share:.0%} of variance)", share=explained[1])
     else:
         rank = pd.Series(score).rank(ascending=False, method="min").to_numpy()
         xy = np.column_stack([rank, score])
-        xlabel, ylabel = "rank by tier score (1 = best)", "tier score"
+        xlabel, ylabel = _t("rank by tier score (1 = best)"), _t("tier score")
     off = _official_map(official, data, entity)
     if off:
         absent = [e for e in assignments[entity] if e not in off]
@@ -472,7 +536,7 @@ def plot_tiers(
     _tier_legends(ax, tiers_, colours, marker_of)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.set_title("Derived tiers" + (" vs official tiers" if off else ""))
+    ax.set_title(_t("Derived tiers vs official tiers") if off else _t("Derived tiers"))
     _finish(ax, [*names, *map(str, tiers_), *map(str, off_levels)])
     return ax
 
@@ -488,16 +552,17 @@ def _tier_legends(ax: Axes, tiers_: list[Any], colours: list[Any], marker_of: di
     from matplotlib.lines import Line2D
 
     handles = [Line2D([], [], marker="o", ls="", color=c, label=str(t)) for t, c in zip(tiers_, colours, strict=True)]
-    first = ax.legend(handles=handles, title="derived tier", loc="upper left", bbox_to_anchor=(1.01, 1.0),
+    first = ax.legend(handles=handles, title=_t("derived tier"), loc="upper left", bbox_to_anchor=(1.01, 1.0),
                       borderaxespad=0, fontsize="small")
     if marker_of:
         ax.add_artist(first)
         marks = [Line2D([], [], marker=m, ls="", color="black", label=str(lvl)) for lvl, m in marker_of.items()]
-        ax.legend(handles=marks, title="official tier", loc="lower left", bbox_to_anchor=(1.01, 0.0),
+        ax.legend(handles=marks, title=_t("official tier"), loc="lower left", bbox_to_anchor=(1.01, 0.0),
                   borderaxespad=0, fontsize="small")
 
 
 # ============================================================ cost and outcome
+@_figure_function
 def plot_cost_outcome(
     data: pd.DataFrame,
     focus: Any = None,
@@ -516,6 +581,7 @@ def plot_cost_outcome(
     outcome_label: str | None = None,
     logx: bool = False,
     ax: Any = None,
+    lang: str | None = None,
 ) -> Axes:
     """The cost-outcome quadrant chart, with the focus and its peers highlighted.
 
@@ -545,6 +611,9 @@ def plot_cost_outcome(
     logx : bool
         Logarithmic cost axis (costs are often skewed).
     ax : matplotlib Axes, optional
+    lang : {"zh", "en"}, optional
+        Language of titles, axis labels, legends and notes (default: Chinese
+        when the indicator labels are Chinese, else English).
 
     Returns
     -------
@@ -573,14 +642,14 @@ def plot_cost_outcome(
     ax = _axes(ax, (7.5, 5.5))
     quad = frame[quadrant].to_numpy(dtype=object)
     grey = ok & ~in_cohort
-    ax.scatter(x[grey], y[grey], color=OTHER_COLOR, s=18, label="outside the cohort" if grey.any() else None)
+    ax.scatter(x[grey], y[grey], color=OTHER_COLOR, s=18, label=_t("outside the cohort") if grey.any() else None)
     for name, colour in QUADRANT_COLORS.items():
         mask = ok & in_cohort & (quad == name)
         if mask.any():
             ax.scatter(x[mask], y[mask], color=colour, s=28, alpha=0.85, label=name)
     other = ok & in_cohort & ~np.isin(quad, list(QUADRANT_COLORS))
     if other.any():
-        ax.scatter(x[other], y[other], color=COHORT_COLOR, s=28, label="no label")
+        ax.scatter(x[other], y[other], color=COHORT_COLOR, s=28, label=_t("no label"))
     if not np.isnan(xm):
         ax.axvline(xm, color=COHORT_COLOR, ls="--", lw=1)
     if not np.isnan(ym):
@@ -602,11 +671,11 @@ def plot_cost_outcome(
         ax.set_xscale("log")
     _quadrant_names(ax, x, y, quad, ok & in_cohort, xm, ym)
     if (~ok).any():
-        _note(ax, f"{int((~ok).sum())} {entity} row(s) without cost or outcome not shown")
-    ax.set_xlabel(cost_label or f"{cost} (lower is better)")
+        _note(ax, _t("{n} {entity} row(s) without cost or outcome not shown", n=int((~ok).sum()), entity=entity))
+    ax.set_xlabel(cost_label or _t("{cost} (lower is better)", cost=cost))
     ax.set_ylabel(outcome_label or outcome)
     ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
-    ax.set_title("Cost and outcome" + (f", {at}" if at is not None else ""))
+    ax.set_title(_t("Cost and outcome") + (f", {at}" if at is not None else ""))
     _finish(ax, [*map(str, names[ok]), cost_label or "", outcome_label or ""])
     return ax
 
@@ -622,12 +691,13 @@ def _quadrant_names(ax: Axes, x: np.ndarray, y: np.ndarray, quad: np.ndarray, ma
             continue
         right = np.median(x[sel] - xm) > 0
         top = np.median(y[sel] - ym) > 0
-        ax.annotate(name, xy=(0.98 if right else 0.02, 0.98 if top else 0.02), xycoords="axes fraction",
+        ax.annotate(_t(name), xy=(0.98 if right else 0.02, 0.98 if top else 0.02), xycoords="axes fraction",
                     ha="right" if right else "left", va="top" if top else "bottom",
                     fontsize="small", color=colour, fontweight="bold")
 
 
 # ============================================================ self-comparison
+@_figure_function
 def plot_completion(
     data: pd.DataFrame,
     focus: Any = None,
@@ -641,6 +711,7 @@ def plot_completion(
     labels: Mapping[Any, str] | pd.DataFrame | None = None,
     clip: float = 2.0,
     ax: Any = None,
+    lang: str | None = None,
 ) -> Axes:
     """Target completion status by indicator, for one entity or many.
 
@@ -669,6 +740,9 @@ def plot_completion(
         Ratios above this value (default 2.0 = 200 %) are drawn at the clip
         and their value is written at the bar's end.
     ax : matplotlib Axes, optional
+    lang : {"zh", "en"}, optional
+        Language of titles, axis labels, legends and notes (default: Chinese
+        when the indicator labels are Chinese, else English).
 
     Returns
     -------
@@ -693,10 +767,10 @@ def plot_completion(
     if frame[entity].nunique() == 1:
         _require(frame, [ratio], name="data", hint="Name the completion-ratio column with ratio=.")
         ax = _completion_bars(frame, indicator, status, ratio, names, clip, ax)
-        title = f"Target completion: {frame[entity].iloc[0]}"
+        title = _t("Target completion: {who}", who=frame[entity].iloc[0])
     else:
         ax = _status_stack(frame, entity if by == "entity" else indicator, status, names, ax, by == "indicator")
-        title = f"Target completion of {frame[entity].nunique()} entities"
+        title = _t("Target completion of {n} entities", n=frame[entity].nunique())
     if period in frame.columns and frame[period].nunique() == 1:
         title += f", {frame[period].iloc[0]}"
     ax.set_title(title)
@@ -716,13 +790,13 @@ def _completion_bars(frame: pd.DataFrame, indicator: str, status: str, ratio: st
     y = np.arange(len(frame))
     ax.barh(y, shown, color=colours, height=0.7)
     for yi, value, bar_end, state in zip(y, r, shown, states, strict=True):
-        text = "no data" if np.isnan(value) else f"{value:.0f}%"
+        text = _t("no data") if np.isnan(value) else f"{value:.0f}%"
         ax.annotate(text, (bar_end, yi), xytext=(3, 0), textcoords="offset points", va="center",
                     fontsize="x-small", color="black" if not np.isnan(value) else COHORT_COLOR)
     ax.axvline(100, color="black", lw=1, ls="--")
     ax.set_yticks(y, labels=_display(frame[indicator], names))
     ax.set_xlim(0, max(110.0, float(np.nanmax(shown, initial=0)) * 1.15))
-    ax.set_xlabel("completion of the target (%)")
+    ax.set_xlabel(_t("completion of the target (%)"))
     _status_legend(ax, [s for s in STATUS_COLORS if s in set(states)] + sorted(set(states) - set(STATUS_COLORS)))
     return ax
 
@@ -738,11 +812,11 @@ def _status_stack(frame: pd.DataFrame, key: str, status: str, names: Mapping[Any
     y = np.arange(len(counts))
     left = np.zeros(len(counts))
     for s in states:
-        ax.barh(y, counts[s].to_numpy(), left=left, color=STATUS_COLORS.get(s, COHORT_COLOR), height=0.7, label=s)
+        ax.barh(y, counts[s].to_numpy(), left=left, color=STATUS_COLORS.get(s, COHORT_COLOR), height=0.7, label=_t(s))
         left += counts[s].to_numpy()
     tick = _display(counts.index, names) if relabel else [str(v) for v in counts.index]
     ax.set_yticks(y, labels=tick)
-    ax.set_xlabel("number of tasks" if not relabel else "number of entities")
+    ax.set_xlabel(_t("number of tasks") if not relabel else _t("number of entities"))
     ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     return ax
 
@@ -750,10 +824,11 @@ def _status_stack(frame: pd.DataFrame, key: str, status: str, names: Mapping[Any
 def _status_legend(ax: Axes, states: list[str]) -> None:
     from matplotlib.patches import Patch
 
-    handles = [Patch(color=STATUS_COLORS.get(s, COHORT_COLOR), label=s) for s in states]
+    handles = [Patch(color=STATUS_COLORS.get(s, COHORT_COLOR), label=_t(s)) for s in states]
     ax.legend(handles=handles, fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
 
 
+@_figure_function
 def plot_trajectory(
     data: pd.DataFrame,
     focus: Any,
@@ -767,6 +842,7 @@ def plot_trajectory(
     period: str = "year",
     label: str | None = None,
     ax: Any = None,
+    lang: str | None = None,
 ) -> Axes:
     """One indicator over time for the focus, with its targets and its cohort's band.
 
@@ -803,6 +879,9 @@ def plot_trajectory(
     label : str, optional
         Display name of the indicator (default: the column name).
     ax : matplotlib Axes, optional
+    lang : {"zh", "en"}, optional
+        Language of titles, axis labels, legends and notes (default: Chinese
+        when the indicator labels are Chinese, else English).
 
     Returns
     -------
@@ -823,8 +902,8 @@ def plot_trajectory(
                              period_column=period).sort_values(period)
         px = stats[period].to_numpy()
         ax.fill_between(px, _numeric(stats, "q1"), _numeric(stats, "q3"), color=COHORT_COLOR, alpha=0.2,
-                        lw=0, label=f"cohort inter-quartile range ({describe_cohort(cohort)})")
-        ax.plot(px, _numeric(stats, "median"), color=COHORT_COLOR, ls="--", lw=1.5, label="cohort median")
+                        lw=0, label=_t("cohort inter-quartile range ({cohort})", cohort=describe_cohort(cohort)))
+        ax.plot(px, _numeric(stats, "median"), color=COHORT_COLOR, ls="--", lw=1.5, label=_t("cohort median"))
     ax.plot(own[period].to_numpy(), _numeric(own, indicator), color=FOCUS_COLOR, marker="o", lw=2,
             label=str(focus))
     if targets is not None:
@@ -880,14 +959,14 @@ def _draw_targets(ax: Axes, frame: pd.DataFrame, targets: pd.DataFrame, focus: A
     (base_period, base), pairs = _task_targets(targets, focus, indicator, entity, period, frame[period])
     px, py = [p for p, _ in pairs], [t for _, t in pairs]
     if pd.notna(base_period) and pd.notna(base):
-        ax.plot([base_period], [base], marker="s", ls="", color="black", ms=7, label="baseline")
+        ax.plot([base_period], [base], marker="s", ls="", color="black", ms=7, label=_t("baseline"))
         px, py = [base_period, *px], [float(base), *py]
-    ax.plot(px, py, color="black", ls=":", lw=1, label="planned path")
+    ax.plot(px, py, color="black", ls=":", lw=1, label=_t("planned path"))
     for k, (tp, tv) in enumerate(pairs):
         final = k == len(pairs) - 1
         ax.plot([tp], [tv], ls="", marker="*" if final else "^", ms=13 if final else 9, color="black",
                 markerfacecolor="gold" if final else "white",
-                label=f"{'final' if final else 'interim'} target {tp}")
+                label=_t("final target {period}" if final else "interim target {period}", period=tp))
 
 
 def _draw_projection(ax: Axes, completion: pd.DataFrame, focus: Any, indicator: str, entity: str,
@@ -904,13 +983,14 @@ def _draw_projection(ax: Axes, completion: pd.DataFrame, focus: Any, indicator: 
     if pd.isna(row["actual"]) or pd.isna(row["projected_final"]) or row.get("kind") == "accumulated":
         return
     ax.plot([row[period], row[final_col]], [row["actual"], row["projected_final"]], color=FOCUS_COLOR,
-            ls="--", lw=1.5, alpha=0.8, label=f"projection ({row['status']})")
+            ls="--", lw=1.5, alpha=0.8, label=_t("projection ({status})", status=_t(str(row['status']))))
 
 
 # ============================================================ peers
 _GAP_REFERENCE = {"gap_median": "cohort_median", "gap_best": "cohort_best"}
 
 
+@_figure_function
 def plot_gaps(
     data: pd.DataFrame,
     *,
@@ -925,6 +1005,7 @@ def plot_gaps(
     period: str | None = "year",
     at: Any = None,
     ax: Any = None,
+    lang: str | None = None,
 ) -> Axes:
     """Diverging bars of direction-aware gaps, sorted, with bootstrap intervals when present.
 
@@ -958,6 +1039,9 @@ def plot_gaps(
     at : optional
         Period to draw when the table covers several (default: the latest).
     ax : matplotlib Axes, optional
+    lang : {"zh", "en"}, optional
+        Language of titles, axis labels, legends and notes (default: Chinese
+        when the indicator labels are Chinese, else English).
 
     Returns
     -------
@@ -1005,15 +1089,15 @@ def plot_gaps(
         has = ok & ~np.isnan(lo) & ~np.isnan(hi)
         ax.errorbar(values[has], y[has], xerr=err[:, has], fmt="none", ecolor="black", elinewidth=1, capsize=3)
     for yi in y[~ok]:
-        ax.annotate("not available", (0, yi), xytext=(3, 0), textcoords="offset points", va="center",
+        ax.annotate(_t("not available"), (0, yi), xytext=(3, 0), textcoords="offset points", va="center",
                     fontsize="x-small", color=COHORT_COLOR)
     ax.axvline(0, color="black", lw=1)
     ax.set_yticks(y, labels=_display(frame[indicator], names))
-    ref_name = gap.removeprefix("gap_").replace("_", " ")
-    ax.set_xlabel(f"gap to the cohort {ref_name}" + (" (% of the reference)" if percent else "")
-                  + "; > 0 = ahead")
+    ref_name = _t(gap.removeprefix("gap_").replace("_", " "))
+    ax.set_xlabel(_t("gap to the cohort {reference}", reference=ref_name)
+                  + (_t(" (% of the reference)") if percent else "") + _t("; > 0 = ahead"))
     who = frame[entity].iloc[0] if entity in frame.columns and len(frame) else None
-    title = "Gaps to peers" + (f": {who}" if who is not None else "") + (f", {at}" if at is not None else "")
+    title = _t("Gaps to peers") + (f": {who}" if who is not None else "") + (f", {at}" if at is not None else "")
     ax.set_title(title)
     _finish(ax, [title, *_display(frame[indicator], names)])
     return ax
@@ -1043,6 +1127,7 @@ def _profile_positions(frame: pd.DataFrame, scale: str, value: str, percentile: 
             "best": index(best) if best in frame.columns else np.full(n, np.nan)}
 
 
+@_figure_function
 def plot_profile(
     data: pd.DataFrame,
     *,
@@ -1061,6 +1146,7 @@ def plot_profile(
     period: str | None = "year",
     at: Any = None,
     ax: Any = None,
+    lang: str | None = None,
 ) -> Axes:
     """One entity's profile against its cohort: a dot-range chart or a radar.
 
@@ -1095,6 +1181,9 @@ def plot_profile(
         Period to draw when the table covers several (default: the latest).
     ax : matplotlib Axes, optional
         For ``kind="radar"`` it must be a polar axes.
+    lang : {"zh", "en"}, optional
+        Language of titles, axis labels, legends and notes (default: Chinese
+        when the indicator labels are Chinese, else English).
 
     Returns
     -------
@@ -1130,7 +1219,7 @@ def plot_profile(
         ax = _radar(pos, ticks, who, scale, ax)
     else:
         ax = _dot_range(pos, ticks, who, scale, ax)
-    title = ("Profile against the cohort" + (f": {who}" if who is not None else "")
+    title = (_t("Profile against the cohort") + (f": {who}" if who is not None else "")
              + (f", {at}" if at is not None else ""))
     ax.set_title(title, pad=24 if kind == "radar" else None)
     _finish(ax, [title, *ticks])
@@ -1138,19 +1227,19 @@ def plot_profile(
 
 
 def _scale_label(scale: str) -> str:
-    return ("percentile rank among peers (100 = best)" if scale == "percentile"
-            else "index to the cohort median (100 = median; higher = better)")
+    return (_t("percentile rank among peers (100 = best)") if scale == "percentile"
+            else _t("index to the cohort median (100 = median; higher = better)"))
 
 
 def _dot_range(pos: dict[str, np.ndarray], ticks: list[str], who: Any, scale: str, ax: Any) -> Axes:
     n = len(ticks)
     ax = _axes(ax, (7.5, 0.45 * n + 1.6))
     y = np.arange(n)[::-1]  # first indicator on top
-    ax.hlines(y, pos["low"], pos["high"], color=COHORT_COLOR, lw=6, alpha=0.35, label="cohort inter-quartile range")
-    ax.plot(pos["mid"], y, ls="", marker="|", ms=14, mew=2, color=COHORT_COLOR, label="cohort median")
+    ax.hlines(y, pos["low"], pos["high"], color=COHORT_COLOR, lw=6, alpha=0.35, label=_t("cohort inter-quartile range"))
+    ax.plot(pos["mid"], y, ls="", marker="|", ms=14, mew=2, color=COHORT_COLOR, label=_t("cohort median"))
     if not np.isnan(pos["best"]).all() and scale == "median":
-        ax.plot(pos["best"], y, ls="", marker="d", ms=6, color="black", alpha=0.6, label="cohort best")
-    ax.plot(pos["focus"], y, ls="", marker="o", ms=9, color=FOCUS_COLOR, label=str(who) if who is not None else "focus")
+        ax.plot(pos["best"], y, ls="", marker="d", ms=6, color="black", alpha=0.6, label=_t("cohort best"))
+    ax.plot(pos["focus"], y, ls="", marker="o", ms=9, color=FOCUS_COLOR, label=str(who) if who is not None else _t("focus"))
     ax.set_yticks(y, labels=ticks)
     ax.set_xlabel(_scale_label(scale))
     if scale == "percentile":
@@ -1169,11 +1258,11 @@ def _radar(pos: dict[str, np.ndarray], ticks: list[str], who: Any, scale: str, a
         return np.append(v, v[0])
 
     ax.fill_between(closed, ring(pos["low"]), ring(pos["high"]), color=COHORT_COLOR, alpha=0.25,
-                    label="cohort inter-quartile range")
-    ax.plot(closed, ring(pos["mid"]), color=COHORT_COLOR, ls="--", lw=1.5, label="cohort median")
+                    label=_t("cohort inter-quartile range"))
+    ax.plot(closed, ring(pos["mid"]), color=COHORT_COLOR, ls="--", lw=1.5, label=_t("cohort median"))
     focus = np.clip(pos["focus"], 0, None)  # a negative radius would wrap through the centre
     ax.plot(closed, ring(focus), color=FOCUS_COLOR, marker="o", lw=2,
-            label=str(who) if who is not None else "focus")
+            label=str(who) if who is not None else _t("focus"))
     ax.fill(closed, ring(np.nan_to_num(focus)), color=FOCUS_COLOR, alpha=0.1)
     ax.set_xticks(theta, labels=ticks)
     ax.set_theta_offset(np.pi / 2)
@@ -1186,6 +1275,7 @@ def _radar(pos: dict[str, np.ndarray], ticks: list[str], who: Any, scale: str, a
 
 
 # ============================================================ composite ranks
+@_figure_function
 def plot_rank_intervals(
     data: Any,
     *,
@@ -1198,6 +1288,7 @@ def plot_rank_intervals(
     median: str | None = "median_rank",
     entity: str | None = None,
     ax: Any = None,
+    lang: str | None = None,
 ) -> Axes:
     """Nominal rank and its uncertainty interval, one row per entity.
 
@@ -1225,6 +1316,9 @@ def plot_rank_intervals(
     entity : str, optional
         Entity column; default the result's own (``"institution"``).
     ax : matplotlib Axes, optional
+    lang : {"zh", "en"}, optional
+        Language of titles, axis labels, legends and notes (default: Chinese
+        when the indicator labels are Chinese, else English).
 
     Returns
     -------
@@ -1262,22 +1356,22 @@ def plot_rank_intervals(
     names = frame[entity].to_numpy()
     colours = np.where(names == focus, FOCUS_COLOR, np.where(np.isin(names, marked), PEER_COLOR, COHORT_COLOR))
     ax.hlines(y, _numeric(frame, lower), _numeric(frame, upper), colors=colours, lw=4, alpha=0.45,
-              label=f"interval ({lower}\u2013{upper})")
-    ax.scatter(_numeric(frame, rank), y, c=list(colours), s=24, zorder=3, label="nominal rank")
+              label=_t("interval ({lower}\u2013{upper})", lower=lower, upper=upper))
+    ax.scatter(_numeric(frame, rank), y, c=list(colours), s=24, zorder=3, label=_t("nominal rank"))
     if median:
-        ax.scatter(_numeric(frame, median), y, marker="|", s=90, color="black", zorder=4, label="median rank")
+        ax.scatter(_numeric(frame, median), y, marker="|", s=90, color="black", zorder=4, label=_t("median rank"))
     ax.set_yticks(y, labels=[str(v) for v in names])
     for tick, name in zip(ax.get_yticklabels(), names, strict=True):
         if name == focus or name in marked:
             tick.set_color(FOCUS_COLOR if name == focus else PEER_COLOR)
             tick.set_fontweight("bold")
     ax.set_ylim(-0.7, n - 0.3)
-    ax.set_xlabel("rank (1 = best)")
+    ax.set_xlabel(_t("rank (1 = best)"))
     ax.xaxis.set_ticks_position("both")
     ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     if hidden:
-        _note(ax, f"{hidden} lower-ranked entities not shown (top={top})")
-    ax.set_title("Composite rank with its uncertainty interval")
+        _note(ax, _t("{n} lower-ranked entities not shown (top={top})", n=hidden, top=top))
+    ax.set_title(_t("Composite rank with its uncertainty interval"))
     _finish(ax, [str(v) for v in names])
     return ax
 
@@ -1406,6 +1500,7 @@ def _result_data(result: Any, entity: str) -> pd.DataFrame:
     return wide.reset_index()
 
 
+@_figure_function
 def plot_frontier(
     result: Any,
     data: pd.DataFrame | None = None,
@@ -1417,8 +1512,10 @@ def plot_frontier(
     rts: str | None = None,
     orientation: str | None = None,
     entity: str | None = None,
+    labels: Mapping[Any, str] | pd.DataFrame | None = None,
     annotate: bool = False,
     ax: Any = None,
+    lang: str | None = None,
 ) -> Axes:
     """A two-dimensional DEA frontier with the focus's projection onto it.
 
@@ -1458,9 +1555,15 @@ def plot_frontier(
         ``"crs"`` and ``"input"``).
     entity : str, optional
         Entity column (default: the result's own, else ``"institution"``).
+    labels : mapping or indicator-metadata DataFrame, optional
+        Display labels of the inputs and outputs for the axes, e.g.
+        ``datasets.load("shuanggao_indicators")``.
     annotate : bool
         Name every unit on the frontier.
     ax : matplotlib Axes, optional
+    lang : {"zh", "en"}, optional
+        Language of titles, axis labels, legends and notes (default: Chinese
+        when the indicator labels are Chinese, else English).
 
     Returns
     -------
@@ -1495,11 +1598,11 @@ def plot_frontier(
         efficient = np.isclose(scores, 1.0, rtol=0, atol=1e-6)
     if not efficient.any():
         raise BenchmarkError(f"no unit has {efficiency} = 1 in the result; cannot draw the frontier.")
-    xy, xlabel, ylabel = _frontier_plane(raw, ins, outs)
+    xy, xlabel, ylabel = _frontier_plane(raw, ins, outs, _label_map(labels))
     ax = _axes(ax, (7.0, 5.5))
     names = frame[entity].to_numpy()
-    ax.scatter(xy[~efficient, 0], xy[~efficient, 1], color=PEER_COLOR, s=24, alpha=0.7, label="inefficient units")
-    ax.scatter(xy[efficient, 0], xy[efficient, 1], color="black", s=36, label="efficient units")
+    ax.scatter(xy[~efficient, 0], xy[~efficient, 1], color=PEER_COLOR, s=24, alpha=0.7, label=_t("inefficient units"))
+    ax.scatter(xy[efficient, 0], xy[efficient, 1], color="black", s=36, label=_t("efficient units"))
     right = float(np.nanmax(xy[:, 0])) * 1.08
     top = float(np.nanmax(xy[:, 1])) * 1.08
     if shape == (1, 1):
@@ -1508,7 +1611,7 @@ def plot_frontier(
         line = _frontier_outputs(xy[efficient], rts)
     else:
         line = _frontier_inputs(xy[efficient], rts, top, right)
-    ax.plot(line[:, 0], line[:, 1], color="black", lw=1.5, label=f"frontier ({rts.upper()})")
+    ax.plot(line[:, 0], line[:, 1], color="black", lw=1.5, label=_t("frontier ({rts})", rts=rts.upper()))
     if annotate:
         for i in np.flatnonzero(efficient):
             ax.annotate(str(names[i]), xy[i], xytext=(4, 4), textcoords="offset points", fontsize="x-small")
@@ -1518,19 +1621,19 @@ def plot_frontier(
             _focus_rows(frame, entity, focus, name="data")
         i = int(i[0])
         proj = _dea_projection(result, focus, entity, ins, outs, raw[i], scores[i], orientation)
-        pxy, _, _ = _frontier_plane(proj[None, :], ins, outs)
+        pxy, _, _ = _frontier_plane(proj[None, :], ins, outs, {})
         ax.annotate("", xy=pxy[0], xytext=xy[i], arrowprops={"arrowstyle": "->", "color": FOCUS_COLOR, "lw": 1.5})
         ax.scatter([xy[i, 0]], [xy[i, 1]], marker="*", s=240, color=FOCUS_COLOR, edgecolor="black", zorder=5,
-                   label=f"{focus} ({efficiency} {scores[i]:.3f})")
+                   label=f"{focus} ({_t(efficiency)} {scores[i]:.3f})")
         ax.scatter([pxy[0, 0]], [pxy[0, 1]], marker="o", s=50, facecolor="white", edgecolor=FOCUS_COLOR, zorder=5,
-                   label="projection (target)")
+                   label=_t("projection (target)"))
     ax.set_xlim(0, right)
     ax.set_ylim(0, top)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
-    ax.set_title(f"DEA frontier, {rts.upper()}, {orientation} orientation")
-    _finish(ax, [*map(str, names), *ins, *outs, *([str(focus)] if focus is not None else [])])
+    ax.set_title(_t("DEA frontier, {rts}, {orientation} orientation", rts=rts.upper(), orientation=_t(orientation)))
+    _finish(ax, [*map(str, names), xlabel, ylabel, *([str(focus)] if focus is not None else [])])
     return ax
 
 
@@ -1542,12 +1645,15 @@ def _names(value: Any, what: str, *, allow_empty: bool = False) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-def _frontier_plane(raw: np.ndarray, ins: list[str], outs: list[str]) -> tuple[np.ndarray, str, str]:
+def _frontier_plane(raw: np.ndarray, ins: list[str], outs: list[str],
+                    names: Mapping[Any, str]) -> tuple[np.ndarray, str, str]:
     """Coordinates of the picture: raw (1x1), outputs per input (1x2) or inputs per output (2x1)."""
+    i, o = _display(ins, names), _display(outs, names)
     if len(ins) == 1 and len(outs) == 1:
-        return raw, ins[0], outs[0]
+        return raw, i[0], o[0]
     if len(outs) == 2:
         if ins:
-            return raw[:, 1:] / raw[:, :1], f"{outs[0]} per {ins[0]}", f"{outs[1]} per {ins[0]}"
-        return raw, outs[0], outs[1]
-    return raw[:, :2] / raw[:, 2:], f"{ins[0]} per {outs[0]}", f"{ins[1]} per {outs[0]}"
+            return (raw[:, 1:] / raw[:, :1], _t("{a} per {b}", a=o[0], b=i[0]),
+                    _t("{a} per {b}", a=o[1], b=i[0]))
+        return raw, o[0], o[1]
+    return raw[:, :2] / raw[:, 2:], _t("{a} per {b}", a=i[0], b=o[0]), _t("{a} per {b}", a=i[1], b=o[0])

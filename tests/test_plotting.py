@@ -279,7 +279,7 @@ def test_plot_completion_one_institution(completion_table, meta, tmp_path):
     focus = completion_table["institution"].iloc[0]
     own = completion_table[completion_table["institution"] == focus]
     before = copy.deepcopy(completion_table)
-    ax = plotting.plot_completion(completion_table, focus, labels=meta, clip=2.0)
+    ax = plotting.plot_completion(completion_table, focus, labels=meta, clip=2.0, lang="en")
     pd.testing.assert_frame_equal(completion_table, before)
     bars = [p for p in ax.patches if isinstance(p, Rectangle)]
     assert len(bars) == len(own)
@@ -298,7 +298,7 @@ def test_plot_completion_one_institution(completion_table, meta, tmp_path):
 
 
 def test_plot_completion_many_institutions(completion_table, meta, tmp_path):
-    ax = plotting.plot_completion(completion_table, labels=meta)
+    ax = plotting.plot_completion(completion_table, labels=meta, lang="en")
     counts = pd.crosstab(completion_table["indicator"], completion_table["status"])
     bars = [p for p in ax.patches if isinstance(p, Rectangle)]
     assert len(bars) == counts.size
@@ -331,7 +331,7 @@ def test_plot_trajectory_series_band_and_targets(panel, targets, completion_tabl
     focus = panel.loc[panel["tier"] == "A", "institution"].iloc[0]
     before = copy.deepcopy(panel)
     ax = plotting.plot_trajectory(panel, focus, "placement_rate", targets=targets, cohort="tier",
-                                  completion=completion_table, label="毕业生就业去向落实率")
+                                  completion=completion_table, label="毕业生就业去向落实率", lang="en")
     lines = {line.get_label(): line for line in ax.lines}
     own = panel[panel["institution"] == focus].sort_values("year")
     np.testing.assert_allclose(lines[str(focus)].get_ydata(), own["placement_rate"].to_numpy(dtype=float))
@@ -437,7 +437,7 @@ def test_plot_gaps_bad_input(gaps):
 
 
 def test_plot_profile_dot_percentiles(gaps, meta, tmp_path):
-    ax = plotting.plot_profile(gaps, labels=meta)
+    ax = plotting.plot_profile(gaps, labels=meta, lang="en")
     focus_line = next(line for line in ax.lines if line.get_label() == str(gaps["institution"].iloc[0]))
     np.testing.assert_allclose(focus_line.get_xdata(), gaps["percentile_rank"])
     label = dict(zip(meta["indicator"], meta["label"], strict=True))
@@ -498,7 +498,7 @@ def test_plot_cost_outcome_quadrants(quadrants, tmp_path):
     focus = latest["institution"].iloc[3]
     peers = latest["institution"].iloc[4:7].tolist()
     before = copy.deepcopy(quadrants)
-    ax = plotting.plot_cost_outcome(quadrants, focus, peers=peers, cost_label="建设资金合计")
+    ax = plotting.plot_cost_outcome(quadrants, focus, peers=peers, cost_label="建设资金合计", lang="en")
     pd.testing.assert_frame_equal(quadrants, before)
     frow = latest[latest["institution"] == focus].iloc[0]
     cohort = latest[latest["cohort"] == frow["cohort"]]
