@@ -33,10 +33,12 @@ from benchmark._validation import (
     as_list,
     check_choice,
     check_columns,
+    check_count,
     check_entity,
     check_frame,
     check_missing,
     check_n_jobs,
+    check_numeric,
     check_panel,
     check_periods,
     check_probability,
@@ -577,6 +579,8 @@ def _resolve_weights(spec: Any, frame: pd.DataFrame, inds: list[str], signs: np.
     """``weights=`` of composite/topsis: None, a method name, or expert weights."""
     if spec is None:
         return np.full(len(inds), 1.0 / len(inds))
+    if isinstance(spec, AHPResult):
+        spec = spec.weights
     if isinstance(spec, str):
         check_choice(spec, tuple(m for m in WEIGHT_METHODS if m != "user"), name="weights")
         return _data_weights(frame, inds, spec, signs, normalisation="minmax", n_components=None, rotate=True)
@@ -1456,3 +1460,761 @@ def _progress(show: bool, total: int) -> Any:
     from tqdm.auto import tqdm
 
     return tqdm(total=total, desc="rank_uncertainty")
+
+
+# ======================================================================= AHP
+#: Saaty's random consistency index RI(n) for n = 1..15: the mean consistency
+#: index of random reciprocal matrices on the 1/9..9 scale (Saaty 1980, table
+#: 1.2; values for n = 11..15 from Saaty 1990).
+SAATY_RI = (0.0, 0.0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49, 1.51, 1.48, 1.56, 1.57, 1.59)
+#: Alonso & Lamata (2006, table 3): RI from 100 000 random matrices per n.
+ALONSO_LAMATA_RI = (0.0, 0.0, 0.5245, 0.8815, 1.1086, 1.2479, 1.3417, 1.4056, 1.4499, 1.4854, 1.5141,
+                    1.5365, 1.5551, 1.5713, 1.5838)
+_RI_TABLES = {"saaty": SAATY_RI, "alonso-lamata": ALONSO_LAMATA_RI}
+#: Ways of combining subjective and objective weights (:func:`combine_weights`).
+COMBINATIONS = ("linear", "multiplicative", "game")
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class AHPResult(Result):
+    """Priorities and consistency of one or several pairwise-comparison matrices.
+
+    Attributes
+    ----------
+    priorities : DataFrame
+        One row per item: ``item``, ``eigenvector`` (Saaty's principal right
+        eigenvector), ``geometric_mean`` (normalised row geometric means),
+        ``weight`` (the one chosen by ``method``) and ``rank``.
+    consistency : DataFrame
+        One row per matrix (``expert``; ``"group"`` for the aggregated
+        matrix): ``n``, ``lambda_max``, ``ci`` = (lambda_max - n) / (n - 1),
+        ``ri``, ``cr`` = CI / RI and ``consistent`` (CR < 0.1).
+    judgements : DataFrame
+        Every judgement a_ij (i before j) with the value the priorities imply,
+        w_i / w_j, and ``deviation`` = max(e, 1/e) with e = a_ij w_j / w_i,
+        sorted from the most inconsistent.
+    matrix : DataFrame
+        The (aggregated) judgement matrix the priorities come from.
+    lambda_max, ci, cr : float
+        Of ``matrix`` (NaN under ``aggregation="aip"``, which has none).
+    consistent : bool
+        CR < 0.1 for the group matrix, or for every expert under AIP.
+    verdict : str
+        One sentence on consistency naming the worst judgements.
+    """
+
+    priorities: pd.DataFrame
+    consistency: pd.DataFrame
+    judgements: pd.DataFrame
+    matrix: pd.DataFrame
+    lambda_max: float
+    ci: float
+    cr: float
+    consistent: bool
+    verdict: str
+    method: str
+    random_index: str
+    aggregation: str | None
+
+    @property
+    def weights(self) -> pd.Series:
+        """The priorities as indicator weights (index ``indicator``, name ``weight``)."""
+        return pd.Series(self.priorities["weight"].to_numpy(),
+                         index=pd.Index(self.priorities["item"].tolist(), name="indicator"), name="weight")
+
+    def summary(self) -> pd.DataFrame:
+        """Priorities per item, with the headline consistency figures as columns."""
+        out = self.priorities.copy()
+        out["lambda_max"], out["cr"], out["consistent"] = self.lambda_max, self.cr, self.consistent
+        return out
+
+
+def _ahp_error(expert: Any, text: str) -> BenchmarkError:
+    who = "" if expert is None else f" of expert {expert!r}"
+    return BenchmarkError(f"pairwise-comparison matrix{who}: {text}")
+
+
+def _square(matrix: Any, items: Sequence[Any] | None, expert: Any) -> tuple[np.ndarray, list[Any]]:
+    """A checked reciprocal matrix and its item names."""
+    if isinstance(matrix, pd.DataFrame):
+        names = list(matrix.columns)
+        if list(matrix.index) != names and not isinstance(matrix.index, pd.RangeIndex):
+            raise _ahp_error(expert, "the row labels must equal the column labels in the same order.")
+        values = matrix.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    else:
+        try:
+            values = np.asarray(matrix, dtype=float)
+        except (TypeError, ValueError):
+            raise _ahp_error(expert, "entries must be numbers.") from None
+        names = None
+    if values.ndim != 2 or values.shape[0] != values.shape[1] or values.shape[0] < 2:
+        raise _ahp_error(expert, f"must be square with at least 2 items; got shape {values.shape}.")
+    n = values.shape[0]
+    if items is not None:
+        names = list(items)
+        if len(names) != n:
+            raise _ahp_error(expert, f"`items` names {len(names)} items but the matrix has {n}.")
+    names = names if names is not None else [f"c{i + 1}" for i in range(n)]
+    bad = ~(np.isfinite(values) & (values > 0))
+    if bad.any():
+        i, j = np.argwhere(bad)[0]
+        raise _ahp_error(expert, f"entry (row {names[i]!r}, column {names[j]!r}) is {values[i, j]:g}; "
+                                 "judgements must be positive finite numbers (1/9 ... 9).")
+    if not np.allclose(np.diag(values), 1.0):
+        i = int(np.flatnonzero(~np.isclose(np.diag(values), 1.0))[0])
+        raise _ahp_error(expert, f"diagonal entry for {names[i]!r} is {values[i, i]:g}; it must be 1.")
+    off = ~np.isclose(values * values.T, 1.0, rtol=0.02)
+    if off.any():
+        i, j = np.argwhere(np.triu(off))[0]
+        raise _ahp_error(expert, f"not reciprocal: a[{names[i]!r}, {names[j]!r}] = {values[i, j]:g} but "
+                                 f"a[{names[j]!r}, {names[i]!r}] = {values[j, i]:g}; the second must be "
+                                 f"1/{values[i, j]:g}.")
+    # rounded reciprocals (0.33 for 1/3) are replaced by exact ones
+    upper = np.triu(values, 1)
+    return np.triu(values) + np.tril(1.0 / np.where(upper.T > 0, upper.T, 1.0), -1), names
+
+
+def _from_upper(values: Sequence[Any], items: Sequence[Any] | None) -> np.ndarray:
+    flat = np.asarray(values, dtype=float)
+    n = int(round((1 + np.sqrt(1 + 8 * len(flat))) / 2))
+    if n * (n - 1) // 2 != len(flat) or n < 2:
+        raise BenchmarkError(f"an upper-triangle list must hold n(n-1)/2 judgements (1, 3, 6, 10, ...); "
+                             f"got {len(flat)}.")
+    out = np.ones((n, n))
+    out[np.triu_indices(n, 1)] = flat
+    low = np.divide(1.0, out.T, out=np.full((n, n), np.nan), where=out.T != 0)
+    return np.triu(out) + np.tril(low, -1)
+
+
+def _from_long(table: pd.DataFrame, row: str, col: str, value: str, expert: str,
+               items: Sequence[Any] | None) -> dict[Any, pd.DataFrame]:
+    check_columns(table, [row, col, value], name="judgements", what="column")
+    check_missing(table, [row, col, value], name="judgements")
+    check_numeric(table, [value], name="judgements")
+    has_expert = expert in table.columns
+    names = list(items) if items is not None else list(dict.fromkeys(table[row].tolist() + table[col].tolist()))
+    out = {}
+    for who, part in (table.groupby(expert, sort=False) if has_expert else [(None, table)]):
+        pos = {name: k for k, name in enumerate(names)}
+        m = np.full((len(names), len(names)), np.nan)
+        np.fill_diagonal(m, 1.0)
+        for r, c, v in zip(part[row], part[col], part[value].astype(float)):
+            if r not in pos or c not in pos:
+                raise _ahp_error(who, f"item {r if r not in pos else c!r} is not among `items`.")
+            if not v > 0:
+                raise _ahp_error(who, f"the judgement for ({r!r}, {c!r}) is {v:g}; judgements must be "
+                                      "positive (1/9 ... 9).")
+            for (a, b, x) in ((r, c, v), (c, r, 1.0 / v)):
+                old = m[pos[a], pos[b]]
+                if not np.isnan(old) and not np.isclose(old, x, rtol=0.02):
+                    raise _ahp_error(who, f"the pair ({a!r}, {b!r}) is judged twice, inconsistently "
+                                          f"({old:g} and {x:g}).")
+                m[pos[a], pos[b]] = x
+        gaps = np.argwhere(np.isnan(m))
+        if len(gaps):
+            i, j = gaps[0]
+            raise _ahp_error(who, f"no judgement for the pair ({names[i]!r}, {names[j]!r}); every pair "
+                                  "needs one.")
+        out[who] = pd.DataFrame(m, index=names, columns=names)
+    return out if has_expert else {None: out[None]}
+
+
+def _looks_square(values: Any) -> bool:
+    """A nested list that is a square matrix with a unit diagonal (not a list
+    of upper triangles, one per expert)."""
+    try:
+        a = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return a.ndim == 2 and a.shape[0] == a.shape[1] and bool(np.allclose(np.diag(a), 1.0))
+
+
+def _ahp_inputs(judgements: Any, items: Any, row: str, col: str, value: str,
+                expert: str) -> tuple[dict[Any, np.ndarray], list[Any]]:
+    """Every input shape as {expert: checked matrix} (key None for a single matrix)."""
+    if isinstance(judgements, pd.DataFrame) and {row, col, value} <= set(judgements.columns):
+        raw = _from_long(judgements, row, col, value, expert, items)
+    elif isinstance(judgements, Mapping):
+        raw = dict(judgements)
+    elif isinstance(judgements, pd.DataFrame) or (isinstance(judgements, np.ndarray) and judgements.ndim == 2):
+        raw = {None: judgements}
+    elif isinstance(judgements, np.ndarray) and judgements.ndim == 3:
+        raw = {k + 1: m for k, m in enumerate(judgements)}
+    elif isinstance(judgements, Sequence) and not isinstance(judgements, str) and len(judgements) > 0:
+        first = judgements[0]
+        if _looks_square(judgements):
+            raw = {None: judgements}
+        elif isinstance(first, pd.DataFrame) or np.ndim(first) == 2:
+            raw = {k + 1: m for k, m in enumerate(judgements)}
+        elif np.ndim(first) == 0:
+            try:
+                raw = {None: _from_upper(judgements, items)}
+            except (TypeError, ValueError) as exc:
+                if isinstance(exc, BenchmarkError):
+                    raise
+                raise BenchmarkError("an upper-triangle list must hold numbers.") from None
+        else:
+            raw = {k + 1: _from_upper(m, items) for k, m in enumerate(judgements)}
+    else:
+        raise BenchmarkError("`judgements` must be a square matrix (ndarray or DataFrame), an upper-triangle "
+                             "list, a list or dict of matrices (one per expert), or a long table with columns "
+                             f"{row!r}, {col!r}, {value!r} (and {expert!r}); got {type(judgements).__name__}.")
+    mats, names = {}, None
+    for who, m in raw.items():
+        arr, these = _square(m, items, who)
+        if names is not None and (len(these) != len(names) or these != names):
+            raise _ahp_error(who, f"its items {format_list(these)} differ from the first expert's "
+                                  f"({format_list(names)}); compare the same items in the same order.")
+        mats[who], names = arr, these
+    return mats, names
+
+
+def _eigen_priorities(a: np.ndarray) -> tuple[np.ndarray, float]:
+    """Perron eigenvector (sum 1) and eigenvalue of a positive matrix."""
+    values, vectors = np.linalg.eig(a)
+    k = int(np.argmax(values.real))
+    v = np.abs(vectors[:, k].real)
+    return v / v.sum(), float(values[k].real)
+
+
+def _geometric_priorities(a: np.ndarray) -> np.ndarray:
+    g = np.exp(np.log(a).mean(axis=1))
+    return g / g.sum()
+
+
+def _random_index(n: int, table: str) -> float:
+    ri = _RI_TABLES[table]
+    return ri[n - 1] if n <= len(ri) else np.nan
+
+
+def _consistency_row(expert: Any, a: np.ndarray, table: str) -> dict[str, Any]:
+    n = len(a)
+    _, lam = _eigen_priorities(a)
+    ci = (lam - n) / (n - 1) if n > 2 else 0.0
+    ri = _random_index(n, table)
+    cr = ci / ri if ri > 0 else (0.0 if n <= 2 else np.nan)
+    return {"expert": expert, "n": n, "lambda_max": lam, "ci": max(ci, 0.0), "ri": ri, "cr": max(cr, 0.0),
+            "consistent": bool(cr < 0.1) if np.isfinite(cr) else False}
+
+
+def _judgement_table(expert: Any, a: np.ndarray, w: np.ndarray, names: list[Any]) -> pd.DataFrame:
+    i, j = np.triu_indices(len(a), 1)
+    implied = w[i] / w[j]
+    e = a[i, j] / implied
+    return pd.DataFrame({"expert": expert, "row": [names[k] for k in i], "col": [names[k] for k in j],
+                         "judgement": a[i, j], "implied": implied, "deviation": np.maximum(e, 1.0 / e)})
+
+
+def _expert_weights(spec: Any, experts: list[Any]) -> np.ndarray:
+    if spec is None:
+        return np.full(len(experts), 1.0 / len(experts))
+    if isinstance(spec, Mapping):
+        return _user_weights(spec, experts)
+    w = np.asarray(spec, dtype=float)
+    if w.shape != (len(experts),) or not (np.isfinite(w).all() and (w >= 0).all() and w.sum() > 0):
+        raise BenchmarkError(f"`expert_weights` must be {len(experts)} non-negative numbers, one per expert; "
+                             f"got {spec!r}.")
+    return w / w.sum()
+
+
+def ahp(
+    judgements: Any,
+    *,
+    items: Sequence[Any] | None = None,
+    method: str = "eigenvector",
+    aggregation: str = "aij",
+    expert_weights: Sequence[float] | Mapping[Any, float] | None = None,
+    random_index: str = "saaty",
+    row: str = "row",
+    col: str = "col",
+    value: str = "value",
+    expert: str = "expert",
+) -> AHPResult:
+    """Priorities and consistency of pairwise comparisons (Saaty's AHP).
+
+    Each judgement a_ij says how many times more important item i is than
+    item j (Saaty's 1-9 scale), with a_ji = 1 / a_ij. Priorities are the
+    principal right eigenvector of the matrix A (Saaty 1977, 1980) or the
+    normalised geometric means of its rows (Crawford & Williams 1985). The
+    consistency index is CI = (lambda_max - n) / (n - 1) and the consistency
+    ratio CR = CI / RI(n), with Saaty's random index RI (default; n <= 15)
+    or Alonso & Lamata's (2006). CR < 0.1 is Saaty's threshold for
+    acceptable judgements; above it the judgements furthest from the ratios
+    the priorities imply are named so that the expert can revise them.
+
+    Parameters
+    ----------
+    judgements : matrix, list, dict or DataFrame
+        One expert: a square ndarray or DataFrame (labels = items), or the
+        upper triangle row by row (a_12, a_13, ..., a_23, ...). Several
+        experts: a list or dict {expert: matrix or upper-triangle list}, or
+        a 3-d array. Or a long table with columns ``row``, ``col``,
+        ``value`` (and ``expert``), one row per judged pair.
+    items : sequence, optional
+        Item (indicator) names, in matrix order.
+    method : {"eigenvector", "geometric"}
+        Which priorities become ``weight``; both are always reported.
+    aggregation : {"aij", "aip"}
+        Several experts: ``"aij"`` aggregates individual judgements (the
+        weighted geometric mean of the matrices, which stays reciprocal) and
+        analyses the group matrix; ``"aip"`` aggregates individual
+        priorities (their weighted geometric mean, normalised) (Forman &
+        Peniwati 1998).
+    expert_weights : sequence or mapping, optional
+        Weights of the experts (default equal).
+    random_index : {"saaty", "alonso-lamata"}
+        The RI table (:data:`SAATY_RI`, :data:`ALONSO_LAMATA_RI`).
+    row, col, value, expert : str
+        Column names of a long table of judgements.
+
+    Returns
+    -------
+    AHPResult
+        ``priorities``, ``consistency``, ``judgements``, ``matrix``; ``weights``
+        gives a Series for :func:`composite` or :func:`combine_weights`.
+
+    Raises
+    ------
+    BenchmarkError
+        Non-square, non-positive, non-reciprocal matrices (naming the cell),
+        missing pairs, experts comparing different items.
+
+    See Also
+    --------
+    combine_weights : Combine these subjective weights with entropy or CRITIC weights.
+    weights : Objective (data-driven) weights.
+
+    Examples
+    --------
+    >>> res = ahp([[1, 3, 5], [1/3, 1, 2], [1/5, 1/2, 1]], items=["teaching", "research", "service"])
+    >>> res.priorities.round(3)
+           item  eigenvector  geometric_mean  weight  rank
+    0  teaching        0.648           0.648   0.648     1
+    1  research        0.230           0.230   0.230     2
+    2   service        0.122           0.122   0.122     3
+    >>> round(res.cr, 4), res.consistent
+    (0.0032, True)
+    """
+    check_choice(method, ("eigenvector", "geometric"), name="method")
+    check_choice(aggregation, ("aij", "aip"), name="aggregation")
+    check_choice(random_index, tuple(_RI_TABLES), name="random_index")
+    mats, names = _ahp_inputs(judgements, items, row, col, value, expert)
+    experts = list(mats)
+    group = len(mats) > 1
+    ew = _expert_weights(expert_weights, experts)
+    stack = np.array([mats[k] for k in experts])
+    rows = [_consistency_row(k, mats[k], random_index) for k in experts] if group else []
+    tables = []
+    if aggregation == "aij" or not group:
+        a = np.exp(np.tensordot(ew, np.log(stack), axes=1))
+        eig, _ = _eigen_priorities(a)
+        geo = _geometric_priorities(a)
+        head = _consistency_row("group" if group else None, a, random_index)
+        rows.append(head)
+        lam, ci, cr, consistent = head["lambda_max"], head["ci"], head["cr"], head["consistent"]
+        tables.append(_judgement_table("group" if group else None, a, eig, names))
+    else:
+        a = np.full(stack.shape[1:], np.nan)
+        eigs = np.array([_eigen_priorities(m)[0] for m in stack])
+        geos = np.array([_geometric_priorities(m) for m in stack])
+        eig = np.exp(ew @ np.log(eigs))
+        eig = eig / eig.sum()
+        geo = np.exp(ew @ np.log(geos))
+        geo = geo / geo.sum()
+        lam = ci = cr = np.nan
+        consistent = all(r["consistent"] for r in rows)
+    if group:
+        for k in experts:
+            tables.append(_judgement_table(k, mats[k], _eigen_priorities(mats[k])[0], names))
+    consistency = pd.DataFrame(rows)
+    if not group:
+        consistency = consistency.drop(columns="expert")
+    judged = pd.concat(tables, ignore_index=True).sort_values("deviation", ascending=False, kind="stable")
+    judged = judged.reset_index(drop=True)
+    if not group:
+        judged = judged.drop(columns="expert")
+    w = eig if method == "eigenvector" else geo
+    prio = pd.DataFrame({"item": names, "eigenvector": eig, "geometric_mean": geo, "weight": w})
+    prio["rank"] = _descending_rank(w, None)
+    verdict = _ahp_verdict(consistency, judged, group, aggregation)
+    return AHPResult(priorities=prio, consistency=consistency, judgements=judged,
+                     matrix=pd.DataFrame(a, index=names, columns=names), lambda_max=float(lam), ci=float(ci),
+                     cr=float(cr), consistent=bool(consistent), verdict=verdict, method=method,
+                     random_index=random_index, aggregation=aggregation if group else None)
+
+
+def _ahp_verdict(consistency: pd.DataFrame, judged: pd.DataFrame, group: bool, aggregation: str) -> str:
+    bad = consistency[~consistency["consistent"]]
+    if bad.empty:
+        return "consistent: every consistency ratio is below 0.1."
+    parts = []
+    for _, r in bad.iterrows():
+        who = r["expert"] if group else None
+        mine = judged if who is None else judged[judged["expert"] == who]
+        worst = ", ".join(f"a[{x.row!r}, {x.col!r}] = {x.judgement:.3g} (consistent value {x.implied:.3g})"
+                          for x in mine.head(3).itertuples())
+        label = "the matrix" if who is None else ("the group matrix" if who == "group" else f"expert {who!r}")
+        parts.append(f"{label} has CR = {r['cr']:.3f} >= 0.1; revise first {worst}")
+    return "inconsistent: " + "; ".join(parts) + "."
+
+
+# ======================================================= combined weights
+def _weight_vector(spec: Any, name: str) -> pd.Series:
+    if isinstance(spec, AHPResult):
+        spec = spec.weights
+    if isinstance(spec, Mapping):
+        spec = pd.Series(dict(spec), dtype=float)
+    if not isinstance(spec, pd.Series):
+        raise BenchmarkError(f"`{name}` must be a Series or mapping {{indicator: weight}} or an AHPResult; "
+                             f"got {type(spec).__name__}.")
+    s = pd.to_numeric(spec, errors="coerce").astype(float)
+    bad = s.index[~(np.isfinite(s.to_numpy()) & (s.to_numpy() >= 0))].tolist()
+    if bad:
+        raise BenchmarkError(f"`{name}` weights for {format_list(bad)} must be finite non-negative numbers.")
+    if s.sum() <= 0:
+        raise BenchmarkError(f"`{name}` weights are all zero.")
+    return s / s.sum()
+
+
+def combine_weights(
+    subjective: pd.Series | Mapping[str, float] | AHPResult,
+    objective: pd.Series | Mapping[str, float],
+    *,
+    method: str = "linear",
+    share: float = 0.5,
+) -> pd.Series:
+    """Combine subjective (e.g. AHP) and objective (e.g. entropy) weights.
+
+    With s and o each rescaled to sum 1:
+
+    - ``"linear"``: w = share * s + (1 - share) * o, the additive synthesis
+      (Guo 2007, ch. 2);
+    - ``"multiplicative"``: w = s o / sum(s o), the multiplicative synthesis
+      (Guo 2007), which favours indicators both methods rate highly;
+    - ``"game"``: the game-theory combination (Lai et al. 2015): the
+      coefficients (a1, a2) solving
+      ``[[s.s, s.o], [o.s, o.o]] a = [s.s, o.o]`` minimise the deviation of
+      w = a1 s + a2 o from both inputs; they are made non-negative and
+      rescaled to sum 1 (a1 = |a1| / (|a1| + |a2|)).
+
+    Parameters
+    ----------
+    subjective, objective : Series, mapping or AHPResult
+        Weights per indicator, over the same indicators.
+    method : {"linear", "multiplicative", "game"}
+    share : float
+        Share of the subjective weights under ``"linear"`` (0..1).
+
+    Returns
+    -------
+    Series
+        Combined weight per indicator (index ``indicator``, name ``weight``),
+        summing to 1, in the order of ``subjective``; ``attrs["coefficients"]``
+        holds (subjective, objective) coefficients under ``"game"``.
+
+    See Also
+    --------
+    ahp : Subjective weights from pairwise comparisons.
+    weights : Objective weights; its ``subjective=`` argument calls this function.
+
+    Examples
+    --------
+    >>> s = pd.Series({"x": 0.6, "y": 0.3, "z": 0.1})
+    >>> o = pd.Series({"x": 0.2, "y": 0.3, "z": 0.5})
+    >>> combine_weights(s, o, method="multiplicative").round(4).tolist()
+    [0.4138, 0.3103, 0.2759]
+    >>> combine_weights(s, o, method="linear", share=0.5).round(2).tolist()
+    [0.4, 0.3, 0.3]
+    """
+    check_choice(method, COMBINATIONS, name="method")
+    s, o = _weight_vector(subjective, "subjective"), _weight_vector(objective, "objective")
+    only_s = [i for i in s.index if i not in o.index]
+    only_o = [i for i in o.index if i not in s.index]
+    if only_s or only_o:
+        raise BenchmarkError("`subjective` and `objective` must weigh the same indicators; "
+                             + "; ".join(f"only in `{n}`: {format_list(v)}" for n, v in
+                                         (("subjective", only_s), ("objective", only_o)) if v) + ".")
+    o = o.reindex(s.index)
+    sv, ov = s.to_numpy(), o.to_numpy()
+    coef = None
+    if method == "linear":
+        share = check_probability(share, name="share", open_interval=False)
+        w = share * sv + (1.0 - share) * ov
+    elif method == "multiplicative":
+        w = sv * ov
+        if w.sum() <= 0:
+            raise BenchmarkError("no indicator has a positive weight in both inputs, so their product is zero; "
+                                 "use method='linear'.")
+    else:
+        u = np.vstack([sv, ov])
+        gram = u @ u.T
+        a = np.linalg.lstsq(gram, np.diag(gram), rcond=None)[0]
+        a = np.abs(a) / np.abs(a).sum()
+        coef = (float(a[0]), float(a[1]))
+        w = a @ u
+    out = pd.Series(w / w.sum(), index=pd.Index(s.index.tolist(), name="indicator"), name="weight")
+    if coef is not None:
+        out.attrs["coefficients"] = coef
+    return out
+
+
+# ===================================================== grey relational analysis
+def _reference_row(reference: Any, frame: pd.DataFrame, inds: list[str]) -> np.ndarray:
+    spec = reference.to_dict() if isinstance(reference, pd.Series) else reference
+    if not isinstance(spec, Mapping):
+        raise BenchmarkError("`reference` must be 'ideal' or a mapping / Series {indicator: value}; "
+                             f"got {reference!r}.")
+    spec = _per_indicator(spec, inds, name="reference")
+    ref = pd.to_numeric(pd.Series([spec[i] for i in inds]), errors="coerce").to_numpy(dtype=float)
+    if not np.isfinite(ref).all():
+        bad = [i for i, v in zip(inds, ref) if not np.isfinite(v)]
+        raise BenchmarkError(f"`reference` for {format_list(bad)} must be a finite number.")
+    return ref
+
+
+def grey_relational(
+    data: pd.DataFrame,
+    indicators: str | Sequence[str],
+    *,
+    reference: str | Mapping[str, float] | pd.Series = "ideal",
+    rho: float = 0.5,
+    direction: Mapping[str, str] | pd.DataFrame | str | None = None,
+    weights: str | Mapping[str, float] | pd.Series | pd.DataFrame | None = None,
+    entity: str = "institution",
+    period: str = "year",
+) -> pd.DataFrame:
+    """Deng's grey relational grade of each entity with a reference series.
+
+    Within each period, indicators are min-max normalised (direction-aware,
+    1 = best), ``y``; the reference series ``y0`` is the ideal (1 on every
+    indicator) or a given raw series normalised with the same minima and
+    maxima. With deviations ``d = |y0_k - y_ik|`` and their smallest and
+    largest values over all entities and indicators of the period, the grey
+    relational coefficient is (Deng 1982, 1989)
+
+    ``xi_ik = (d_min + rho d_max) / (d_ik + rho d_max)``
+
+    and the grade is the weighted mean of the coefficients over indicators.
+    A higher grade means a closer resemblance to the reference.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per entity, or per (entity, period).
+    indicators : str or list of str
+    reference : "ideal", mapping or Series
+        ``"ideal"`` (the best value of each indicator in the period) or raw
+        indicator values {indicator: value} to compare with (e.g. a target
+        or a leading institution's values).
+    rho : float
+        Distinguishing coefficient in (0, 1]; 0.5 is Deng's usual choice.
+    direction : None, str, mapping or indicator-metadata DataFrame
+    weights : None, method name, mapping, Series or indicator metadata
+        Indicator weights of the grade (as in :func:`composite`; default
+        equal, the mean of the coefficients).
+    entity, period : str
+
+    Returns
+    -------
+    DataFrame
+        One row per input row: entity (and period), ``grade``, ``rank`` (1 =
+        closest, within period) and one coefficient column per indicator.
+
+    See Also
+    --------
+    topsis : Closeness to the ideal by Euclidean distances.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"institution": list("abc"), "x": [1.0, 2.0, 3.0], "cost": [2.0, 1.0, 3.0]})
+    >>> grey_relational(df, ["x", "cost"], direction={"cost": "lower"}).round(4)
+      institution   grade  rank       x    cost
+    0           a  0.4167     3  0.3333  0.5000
+    1           b  0.7500     1  0.5000  1.0000
+    2           c  0.6667     2  1.0000  0.3333
+    """
+    frame, inds, ent, per = _gate(data, indicators, entity=entity, period=period)
+    try:
+        rho_value = float(rho)
+    except (TypeError, ValueError):
+        rho_value = np.nan
+    if not 0 < rho_value <= 1:
+        raise BenchmarkError(f"`rho` (the distinguishing coefficient) must be in (0, 1]; got {rho!r}.")
+    signs = direction_sign(resolve_direction(direction, inds), inds)
+    w = _resolve_weights(weights, frame, inds, signs)
+    x = _floats(frame, inds)
+    key = frame.groupby(per, sort=False, observed=True).ngroup().to_numpy() if per else \
+        np.zeros(len(frame), dtype=np.int64)
+    g = _by_group(x, key)
+    lo, hi = g.transform("min").to_numpy(), g.transform("max").to_numpy()
+    span = np.where(hi > lo, hi - lo, 1.0)  # a constant indicator: every entity equals the ideal
+    y = (x - lo) / span
+    y = np.where(signs > 0, y, 1.0 - y)
+    if isinstance(reference, str):
+        check_choice(reference, ("ideal",), name="reference")
+        y0 = np.where(hi > lo, 1.0, y)
+    else:
+        r = _reference_row(reference, frame, inds)
+        y0 = (r - lo) / span
+        y0 = np.where(signs > 0, y0, 1.0 - y0)
+    d = np.abs(y0 - y)
+    row_min, row_max = d.min(axis=1), d.max(axis=1)
+    d_min = pd.Series(row_min).groupby(key).transform("min").to_numpy()[:, None]
+    d_max = pd.Series(row_max).groupby(key).transform("max").to_numpy()[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        xi = np.where(d_max > 0, (d_min + rho_value * d_max) / (d + rho_value * d_max), 1.0)
+    grade = xi @ w
+    out = frame[_keys(ent, per)].reset_index(drop=True)
+    out["grade"] = grade
+    out["rank"] = _descending_rank(grade, out[per] if per else None)
+    for j, c in enumerate(inds):
+        out[c] = xi[:, j]
+    return out
+
+
+# ============================================================ obstacle degree
+@dataclasses.dataclass(frozen=True, repr=False)
+class ObstacleDegree(Result):
+    """Obstacle degrees of indicators (and pillars) per entity and period.
+
+    Attributes
+    ----------
+    indicators : DataFrame
+        Long table: entity (and period), ``indicator``, ``pillar`` (with
+        pillars), ``weight`` F_j, ``deviation`` I_ij = 1 - y_ij,
+        ``obstacle`` O_ij in percent (summing to 100 per entity and period)
+        and ``rank`` (1 = largest obstacle).
+    pillars : DataFrame
+        The same per pillar (sums of its indicators' obstacles); empty
+        without pillars.
+    """
+
+    indicators: pd.DataFrame
+    pillars: pd.DataFrame
+    entity: str
+    period: str | None
+
+    def top(self, k: int = 3) -> pd.DataFrame:
+        """The ``k`` largest obstacles of each entity (and period)."""
+        k = check_count(k, name="k")
+        return self.indicators[self.indicators["rank"] <= k].reset_index(drop=True)
+
+    def summary(self) -> pd.DataFrame:
+        """The three largest obstacles of each entity (and period)."""
+        return self.top(3)
+
+
+def obstacle_degree(
+    data: pd.DataFrame,
+    indicators: str | Sequence[str],
+    *,
+    weights: str | Mapping[str, float] | pd.Series | pd.DataFrame | AHPResult | None = None,
+    normalisation: str | None = "minmax",
+    direction: Mapping[str, str] | pd.DataFrame | str | None = None,
+    pillars: Mapping[str, Any] | pd.DataFrame | None = None,
+    pillar_weights: str | Mapping[str, float] | None = None,
+    by: str | Sequence[str] | None = None,
+    bounds: Mapping[str, tuple[float, float]] | None = None,
+    entity: str = "institution",
+    period: str = "year",
+) -> ObstacleDegree:
+    """Which indicators hold each entity's composite score back (obstacle-degree model).
+
+    With the composite's effective weight F_j of indicator j (its "factor
+    contribution") and the deviation I_ij = 1 - y_ij of entity i's
+    normalised value y_ij in [0, 1] from the best value, the obstacle degree
+    is
+
+    ``O_ij = 100 F_j I_ij / sum_j F_j I_ij``  (percent),
+
+    summing to 100 over the indicators of each row; a pillar's obstacle is
+    the sum over its indicators. This is the model used after entropy or
+    TOPSIS evaluations in the regional-development literature (e.g. Yang,
+    Ding & Hou 2013, 障碍度模型). Rows at the best value of every indicator
+    have no obstacle and get NaN.
+
+    Parameters
+    ----------
+    data : DataFrame
+    indicators : str or list of str
+    weights, direction, pillars, pillar_weights, by, bounds
+        The composite's choices, as in :func:`composite` (an
+        :class:`AHPResult` or :func:`combine_weights` output is accepted as
+        weights).
+    normalisation : {"minmax", "goalposts"} or None
+        A normalisation onto [0, 1]; ``None`` for data already on [0, 1]
+        with 1 = best.
+    entity, period : str
+
+    Returns
+    -------
+    ObstacleDegree
+        ``indicators`` and ``pillars`` tables; ``top(k)``.
+
+    See Also
+    --------
+    composite : The index whose weights and normalisation this decomposes.
+    contributions : What moved a score between two periods.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"institution": list("abc"), "x": [0.0, 0.5, 1.0], "y": [1.0, 0.0, 0.5]})
+    >>> res = obstacle_degree(df, ["x", "y"], weights={"x": 0.75, "y": 0.25})
+    >>> res.indicators.round(2)
+      institution indicator  weight  deviation  obstacle  rank
+    0           a         x    0.75        1.0    100.00     1
+    1           a         y    0.25        0.0      0.00     2
+    2           b         x    0.75        0.5     60.00     1
+    3           b         y    0.25        1.0     40.00     2
+    4           c         y    0.25        0.5    100.00     1
+    5           c         x    0.75        0.0      0.00     2
+    """
+    if normalisation not in (None, "minmax", "goalposts"):
+        raise BenchmarkError(f"obstacle degrees need indicators on [0, 1]; normalisation={normalisation!r} is "
+                             "not bounded, use 'minmax' or 'goalposts'.")
+    if isinstance(weights, AHPResult):
+        weights = weights.weights
+    p = _prepare(data, indicators, weights=weights, normalisation=normalisation, aggregation="arithmetic",
+                 direction=direction, pillars=pillars, pillar_weights=pillar_weights, by=by, bounds=bounds,
+                 target=None, reference=None, floor=None, entity=entity, period=period)
+    y = p.y
+    if normalisation is None:
+        bad = (y < 0) | (y > 1)
+        if bad.any():
+            j = int(np.flatnonzero(bad.any(axis=0))[0])
+            raise BenchmarkError(f"indicator {p.inds[j]!r} has values outside [0, 1] "
+                                 f"({format_list(row_labels(p.frame, bad[:, j], _keys(p.ent, p.per)))}); "
+                                 "with normalisation=None the data must be normalised already.")
+    keys = _keys(p.ent, p.per)
+    deviation = 1.0 - y
+    load = deviation * p.weights
+    total = load.sum(axis=1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        obstacle = np.where(total > 0, 100.0 * load / total, np.nan)
+    ind_table = _long_obstacles(p.frame[keys], p.inds, obstacle, {"weight": np.broadcast_to(p.weights, y.shape),
+                                                                   "deviation": deviation},
+                                "indicator", p.pillar_of)
+    pil_table = pd.DataFrame(columns=keys + ["pillar", "obstacle", "rank"])
+    if p.pillar_of is not None:
+        member = np.array([[q == name for name in p.pillar_names] for q in p.pillar_of], dtype=float)
+        pil_table = _long_obstacles(p.frame[keys], p.pillar_names, obstacle @ member, {}, "pillar", None)
+    return ObstacleDegree(indicators=ind_table, pillars=pil_table, entity=p.ent, period=p.per)
+
+
+def _long_obstacles(keys: pd.DataFrame, names: list[str], obstacle: np.ndarray, extra: dict[str, np.ndarray],
+                    what: str, pillar_of: list[str] | None) -> pd.DataFrame:
+    """Rows x names arrays as a long table ranked within each row."""
+    n, m = obstacle.shape
+    out = keys.iloc[np.repeat(np.arange(n), m)].reset_index(drop=True)
+    out[what] = np.tile(np.asarray(names, dtype=object), n)
+    if pillar_of is not None:
+        out["pillar"] = np.tile(np.asarray(pillar_of, dtype=object), n)
+    for name, values in extra.items():
+        out[name] = np.asarray(values).reshape(-1)
+    out["obstacle"] = obstacle.reshape(-1)
+    order = np.argsort(-np.nan_to_num(obstacle, nan=-1.0), axis=1, kind="stable")
+    rank = np.empty((n, m), dtype=np.int64)
+    np.put_along_axis(rank, order, np.arange(1, m + 1)[None, :], axis=1)
+    out["rank"] = rank.reshape(-1)
+    sort = (np.repeat(np.arange(n), m) * m + out["rank"].to_numpy() - 1)
+    return out.iloc[np.argsort(sort, kind="stable")].reset_index(drop=True)
