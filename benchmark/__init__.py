@@ -42,6 +42,11 @@ from benchmark.tiers import TierComparison, TierResult, TierTransitions, tier_tr
 from benchmark.structure import (
     agglomeration, concentration, coupling_coordination, location_quotient, relatedness, structural_fit,
 )
+# -- regional differences (inequality decompositions, densities, spatial autocorrelation) --
+from benchmark.inequality import (
+    contiguity_weights, dagum_gini, gini, kernel_density, morans_i, theil,
+)
+from benchmark._plot_inequality import plot_kernel_density
 # -- plots (matplotlib is imported inside each plot function) --
 from benchmark.plotting import (
     plot_completion, plot_cost_outcome, plot_frontier, plot_gaps, plot_profile, plot_rank_intervals,
@@ -74,4 +79,6 @@ __all__ = [
     "agglomeration", "concentration", "coupling_coordination", "location_quotient", "relatedness",
     "structural_fit",
     "Report", "report",
+    "contiguity_weights", "dagum_gini", "gini", "kernel_density", "morans_i", "theil",
+    "plot_kernel_density",
 ]
