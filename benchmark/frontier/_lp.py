@@ -644,8 +644,14 @@ def _envelopment(
         res.feasible[k], res.t[k], res.lam[k] = ref_res.feasible[j], ref_res.t[j], ref_res.lam[j]
     rest = _similarity_order(Xs, Ys, np.flatnonzero(~inside))
     if len(rest):
-        part = _merge(_run(_phase1_block, [(tech, F, Xs, Ys, b, np.full(n, -1), engine)
-                                           for b in _blocks(rest, n_jobs)], n_jobs), n, tech.nrow)
+        if engine == "highs":
+            # Units outside the reference set (Malmquist's cross-period programs): the batched
+            # simplex over the certified frame, HiGHS only for what it cannot certify.
+            jobs = [(tech, F, Xs, Ys, b, engine) for b in _blocks(rest, n_jobs)]
+            part = _merge(_run(_phase1_outside, jobs, n_jobs), n, tech.nrow)
+        else:
+            part = _merge(_run(_phase1_block, [(tech, F, Xs, Ys, b, np.full(n, -1), engine)
+                                               for b in _blocks(rest, n_jobs)], n_jobs), n, tech.nrow)
         stats["solves"] += part.solves
         for k in rest:
             res.feasible[k], res.t[k], res.lam[k] = part.feasible[k], part.t[k], part.lam[k]
@@ -935,6 +941,9 @@ def _simplex(M: np.ndarray, b: np.ndarray, c: np.ndarray, basis: np.ndarray,
 _BATCH_CHUNK = 1024  # programs per lockstep batch
 _SLACK_CODE = 1 << 40  # stored bases code slack columns from here, independent of the frame size
 _BATCH_DIRECT = 600  # reference sets up to this size are solved whole in the batch path
+_SUBSAMPLE_CELLS = 3_000_000  # floats of the constraint tensor per lockstep call of subsample_scores
+#: Cost of the own column that gives outside units a feasible start (data are scaled to O(1)).
+BIG_M = 1e4
 
 
 def _gather(G: np.ndarray, A: np.ndarray, idx: np.ndarray) -> np.ndarray:
@@ -1050,15 +1059,23 @@ def _slack_block(tech: Technology) -> np.ndarray:
 def _batch_program_for(tech: Technology, F: np.ndarray, blk: np.ndarray
                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Phase-1 programs of reference units ``blk``: own columns [t, self], right-hand sides, start."""
-    Xk, Yk = tech.XR[blk], tech.YR[blk]
-    L, r, m, s = len(blk), tech.nrow, tech.m, tech.s
+    return _own_program(tech, tech.XR[blk], tech.YR[blk], len(F))
+
+
+def _own_program(tech: Technology, Xk: np.ndarray, Yk: np.ndarray, n_shared: int
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Phase-1 programs of units ``(Xk, Yk)`` (scaled) with own columns [t, self] before ``n_shared``
+    shared columns and the slacks; the start is lambda_self = 1, t = 1."""
+    L, r, m, s = len(Xk), tech.nrow, tech.m, tech.s
     inp = tech.orientation == "input"
     G = np.zeros((L, r, 2))
     if inp:
         G[:, :m, 0] = -Xk
     else:
         G[:, m:m + s, 0] = -Yk
-    G[:, :, 1] = tech.columns(blk)
+    G[:, :m, 1], G[:, m:m + s, 1] = Xk, Yk
+    if tech.rts != "crs":
+        G[:, -1, 1] = 1.0
     cG = np.zeros((L, 2))
     cG[:, 0] = 1.0 if inp else -1.0
     b = np.zeros((L, r))
@@ -1068,8 +1085,112 @@ def _batch_program_for(tech: Technology, F: np.ndarray, blk: np.ndarray
         b[:, :m] = Xk
     if tech.rts != "crs":
         b[:, -1] = 1.0
-    basis = _start_basis(tech, Xk, Yk, self_col=1, t_col=0, slack0=2 + len(F))
+    basis = _start_basis(tech, Xk, Yk, self_col=1, t_col=0, slack0=2 + n_shared)
     return G, cG, b, basis
+
+
+def _phase1_outside(tech: Technology, F: np.ndarray, Xs: np.ndarray, Ys: np.ndarray,
+                    units: np.ndarray, engine: str) -> _Solved:
+    """Phase 1 of units that are not reference units, against the certified frame ``F``.
+
+    The batched simplex needs a feasible start; the unit's own column gives
+    one, priced at ``BIG_M`` so that it leaves the basis. An optimum that
+    no longer uses it is feasible for the program without it and has the
+    same objective, hence is its optimum; a program that still uses it is
+    infeasible without it (or was stopped early) and goes to HiGHS.
+    """
+    F = np.asarray(F, dtype=np.int64)
+    n = len(units)
+    out = _Solved(units, np.zeros(n, bool), np.full(n, np.nan), np.zeros((n, tech.nrow)), [None] * n, [])
+    A = np.hstack([tech.columns(F).T, _slack_block(tech)])
+    cA = np.zeros(A.shape[1])
+    unsettled = []
+    for a in range(0, n, _BATCH_CHUNK):
+        blk = units[a:a + _BATCH_CHUNK]
+        G, cG, b, basis = _own_program(tech, Xs[blk], Ys[blk], len(F))
+        cG[:, 1] = BIG_M
+        ok, basis = _simplex_shared(G, cG, A, cA, b, basis)
+        B = _gather(G, A, basis)
+        with np.errstate(all="ignore"):
+            xB = np.linalg.solve(B, b[:, :, None])[:, :, 0]
+        own_used = ((basis == 1) & (xB > LAMBDA_TOL)).any(axis=1)
+        good = ok & np.isfinite(xB).all(axis=1) & (xB >= -1e-9).all(axis=1) & ~own_used
+        unsettled.extend((a + np.flatnonzero(~good)).tolist())
+        gi = np.flatnonzero(good)
+        out.feasible[a + gi] = True
+        out.t[a + gi] = np.where(basis[gi] == 0, xB[gi], 0.0).sum(axis=1)
+        lams, _ = _lambdas_from_basis(basis[gi], xB[gi], np.zeros(len(gi), np.int64), F, len(tech.XR))
+        for i, lam in zip(gi, lams):
+            out.lam[a + i] = lam
+    if unsettled:
+        idx = np.asarray(unsettled)
+        part = _phase1_block(tech, F, Xs, Ys, units[idx], np.full(len(Xs), -1), engine)
+        for j, pos in enumerate(idx):
+            out.feasible[pos], out.t[pos], out.lam[pos] = part.feasible[j], part.t[j], part.lam[j]
+        out.solves += part.solves
+    out.solves += n
+    return out
+
+
+def subsample_scores(X: np.ndarray, Y: np.ndarray, subsets: np.ndarray, rts: str, orientation: str,
+                     engine: str = "highs") -> np.ndarray:
+    """Scores of all units ``(X, Y)`` against many reference subsets of them at once.
+
+    ``subsets[b]`` holds the rows of reference set ``b`` (the subsampling
+    bootstrap's job). Each (subset, unit) program runs in the lockstep
+    simplex from the unit's own column priced at ``BIG_M`` (see
+    :func:`_phase1_outside`); programs not certified that way, including the
+    infeasible ones, are settled by :func:`envelopment`. Returns theta (input)
+    or phi (output), shape (B, n); ``inf`` (input) or ``-inf`` (output) where
+    the program is infeasible.
+    """
+    with _one_blas_thread():
+        return _subsample_scores(X, Y, np.asarray(subsets, dtype=np.int64), rts, orientation, engine)
+
+
+def _subsample_scores(X: np.ndarray, Y: np.ndarray, subsets: np.ndarray, rts: str, orientation: str,
+                      engine: str) -> np.ndarray:
+    n = len(X)
+    R, size = subsets.shape
+    sx, sy = _scales(X, Y)
+    tech = Technology(X / sx, Y / sy, rts, orientation, np.zeros(n))
+    S = _slack_block(tech)
+    r, ncols = tech.nrow, 2 + size + S.shape[1]
+    per = max(1, _SUBSAMPLE_CELLS // (n * r * ncols))
+    out = np.empty((R, n))
+    for a in range(0, R, per):
+        sub = subsets[a:a + per]
+        L = len(sub) * n
+        G, cG, b, basis = _own_program(tech, np.tile(tech.XR, (len(sub), 1)), np.tile(tech.YR, (len(sub), 1)),
+                                       size)
+        M = np.empty((L, r, ncols))
+        M[:, :, :2] = G
+        cols = tech.columns(sub.ravel()).reshape(len(sub), size, r).transpose(0, 2, 1)
+        M[:, :, 2:2 + size] = np.repeat(cols, n, axis=0)
+        M[:, :, 2 + size:] = S
+        c = np.zeros((L, ncols))
+        c[:, 0] = cG[:, 0]
+        c[:, 1] = BIG_M
+        ok, basis = _simplex(M, b, c, basis)
+        t = np.full(L, np.nan)
+        sel = np.flatnonzero(ok)
+        Bm = np.take_along_axis(M[sel], basis[sel][:, None, :], axis=2)
+        with np.errstate(all="ignore"):
+            xB = np.linalg.solve(Bm, b[sel][:, :, None])[:, :, 0]
+        own_used = ((basis[sel] == 1) & (xB > LAMBDA_TOL)).any(axis=1)
+        good = np.isfinite(xB).all(axis=1) & (xB >= -1e-9).all(axis=1) & ~own_used
+        t[sel[good]] = np.where(basis[sel[good]] == 0, xB[good], 0.0).sum(axis=1)
+        t = t.reshape(len(sub), n)
+        for rep in np.flatnonzero(np.isnan(t).any(axis=1)):
+            # one reused model per subset for its leftovers (mostly infeasible programs)
+            ref = sub[rep]
+            part_tech = Technology(tech.XR[ref], tech.YR[ref], rts, orientation, np.zeros(size))
+            units = np.flatnonzero(np.isnan(t[rep]))
+            part = _phase1_block(part_tech, np.arange(size), tech.XR, tech.YR, units, np.full(n, -1), engine)
+            infeasible = INF if orientation == "input" else -INF
+            t[rep, units] = np.where(part.feasible, part.t, infeasible)
+        out[a:a + len(sub)] = t
+    return out
 
 
 def _lambdas_from_basis(basis: np.ndarray, xB: np.ndarray, blk: np.ndarray, F: np.ndarray,
