@@ -709,3 +709,139 @@ def test_plot_tiers_bad_input(tier_result, schools):
         plotting.plot_tiers(tier_result, pd.concat([schools, schools.assign(tier="B")]), official="tier")
     with pytest.raises(UnknownEntityError, match="nowhere"):
         plotting.plot_tiers(tier_result, focus="nowhere")
+
+
+# ---------------------------------------------------------------- every plot: lang, failures, palette, fonts
+@pytest.fixture
+def every_plot(panel, meta, gaps, completion_table, quadrants, units, rank_result, tier_result, schools,
+               tier_panel):
+    """A call of each plot function on valid data, keyed by name."""
+    focus = completion_table["institution"].iloc[0]
+    frontier = pd.DataFrame({"institution": units["institution"], "efficiency": [0.5, 0.625, 1, 0.5, 0.4, 0.4375]})
+    return {
+        "plot_profile": lambda **kw: plotting.plot_profile(gaps, labels=meta, **kw),
+        "plot_gaps": lambda **kw: plotting.plot_gaps(gaps, labels=meta, **kw),
+        "plot_trajectory": lambda **kw: plotting.plot_trajectory(panel, focus, "placement_rate", cohort="tier",
+                                                                 label="毕业生就业去向落实率", **kw),
+        "plot_completion": lambda **kw: plotting.plot_completion(completion_table, focus, labels=meta, **kw),
+        "plot_cost_outcome": lambda **kw: plotting.plot_cost_outcome(quadrants, quadrants["institution"].iloc[0],
+                                                                     cost_label="建设资金合计", **kw),
+        "plot_frontier": lambda **kw: plotting.plot_frontier(frontier, units, inputs="x", outputs="y",
+                                                             labels={"x": "经费", "y": "产出"}, **kw),
+        "plot_rank_intervals": lambda **kw: plotting.plot_rank_intervals(rank_result, **kw),
+        "plot_tiers": lambda **kw: plotting.plot_tiers(tier_result, schools, **kw),
+        "plot_transitions": lambda **kw: plotting.plot_transitions(tier_transitions(tier_panel, "tier"), **kw),
+    }
+
+
+def _all_text(ax):
+    from matplotlib.text import Text
+
+    return " ".join(t.get_text() for t in ax.figure.findobj(Text))
+
+
+def test_every_plot_is_covered(every_plot):
+    assert sorted(every_plot) == sorted(PLOTS)
+
+
+@pytest.mark.parametrize("name", PLOTS)
+def test_plot_writes_chinese_or_english(every_plot, name):
+    """lang="zh" writes titles, axes and legends in Chinese; lang="en" in English."""
+    ax_zh, ax_en = every_plot[name](lang="zh"), every_plot[name](lang="en")
+    assert _all_text(ax_zh) != _all_text(ax_en)
+    if name != "plot_trajectory":  # its title is the indicator's label and the focus, no fixed words
+        assert _fonts.has_cjk([ax_zh.get_title()])
+        assert not _fonts.has_cjk([ax_en.get_title().split(":")[0]])
+
+
+def test_chinese_is_the_default_with_chinese_labels(gaps, meta, units):
+    assert plotting.plot_gaps(gaps, labels=meta).get_title().startswith("与同类的差距")
+    assert plotting.plot_gaps(_small_gaps()).get_title().startswith("Gaps to peers")
+    frontier = pd.DataFrame({"institution": units["institution"], "efficiency": [0.5, 0.625, 1, 0.5, 0.4, 0.4375]})
+    ax = plotting.plot_frontier(frontier, units, inputs="x", outputs="y2", labels={"x": "经费", "y2": "产出"})
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("经费", "产出")
+    ax = plotting.plot_frontier(frontier, units.assign(x2=units["x"] * 2), inputs=["x", "x2"], outputs="y",
+                                labels={"x": "经费", "x2": "教师", "y": "产出"}, lang="en")
+    assert ax.get_xlabel() == "经费 per 产出" and ax.get_title().startswith("DEA frontier")
+
+
+def test_bad_lang_names_the_parameter(gaps):
+    with pytest.raises(BenchmarkError, match="`lang`.*'fr'"):
+        plotting.plot_gaps(gaps, lang="fr")
+    assert plt.get_fignums() == []
+
+
+@pytest.mark.parametrize("name", PLOTS)
+def test_a_failing_plot_closes_its_figure(every_plot, name, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("drawing failed")
+
+    plt.close("all")
+    monkeypatch.setattr(plotting, "_finish", broken)
+    with pytest.raises(RuntimeError, match="drawing failed"):
+        every_plot[name]()
+    assert plt.get_fignums() == []
+
+
+def test_a_failing_plot_leaves_the_callers_axes_open(units):
+    fig, ax = plt.subplots()
+    with pytest.raises(UnknownEntityError, match="zz"):
+        plotting.plot_frontier(pd.DataFrame({"institution": units["institution"], "efficiency": 1.0}), units,
+                               inputs="x", outputs="y", focus="zz", ax=ax)
+    assert plt.get_fignums() == [fig.number]
+
+
+def _luma(colour):
+    r, g, b = matplotlib.colors.to_rgb(colour)
+    return 0.299 * r + 0.587 * g + 0.114 * b
+
+
+def test_palette_pairs_differ_in_grey():
+    """Colours that carry meaning stay apart in a greyscale print (Rec. 601 luma differs by >= 0.12)."""
+    assert abs(_luma(plotting.AHEAD_COLOR) - _luma(plotting.BEHIND_COLOR)) >= 0.12
+    greys = sorted(_luma(c) for c in plotting.STATUS_COLORS.values())
+    assert min(np.diff(greys)) >= 0.12
+    assert abs(_luma(plotting.FOCUS_COLOR) - _luma(plotting.OTHER_COLOR)) >= 0.3
+    okabe_ito = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"}
+    assert {plotting.AHEAD_COLOR, plotting.BEHIND_COLOR, plotting.FOCUS_COLOR} <= okabe_ito
+
+
+def test_pdf_embeds_outline_fonts_not_type3(gaps, meta, tmp_path):
+    """Journals reject Type 3 fonts: the PDF carries TrueType/CID font programs (pdf.fonttype 42)."""
+    ax = plotting.plot_gaps(gaps, labels=meta)
+    assert matplotlib.rcParams["pdf.fonttype"] == 42
+    path = tmp_path / "gaps.pdf"
+    ax.figure.savefig(path)
+    raw = path.read_bytes()
+    assert b"/Subtype /Type3" not in raw
+    assert b"/FontFile2" in raw or b"/FontFile3" in raw
+
+
+def test_bundled_cjk_font_is_registered_when_the_system_has_none(monkeypatch):
+    """With no CJK font in matplotlib's list, the noto-cjk-sans-otc collection is added and used."""
+    from matplotlib import font_manager
+
+    pytest.importorskip("noto_cjk_sans_otc")
+    manager = copy.copy(font_manager.fontManager)
+    manager.ttflist = [f for f in font_manager.fontManager.ttflist if "CJK" not in f.name.upper()]
+    monkeypatch.setattr(font_manager, "fontManager", manager)
+    monkeypatch.setattr(_fonts, "_new_system_cjk_files", lambda: [])
+    _fonts.find_cjk_font.cache_clear()
+    try:
+        assert _fonts.find_cjk_font() == "Noto Sans CJK SC"
+        assert any(str(_fonts._bundled_font_file()) == f.fname for f in manager.ttflist)
+    finally:
+        _fonts.find_cjk_font.cache_clear()
+
+
+def test_missing_font_gives_one_warning_and_no_glyph_flood(monkeypatch, tmp_path):
+    monkeypatch.setattr(_fonts, "find_cjk_font", lambda: None)
+    monkeypatch.setattr(_fonts, "_warned", False)
+    table = pd.DataFrame({"institution": "示范学院", "indicator": ["甲", "乙"], "gap_median_pct": [1.0, -2.0]})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ax = plotting.plot_gaps(table)
+        ax.figure.savefig(tmp_path / "boxes.png")
+    texts = [str(w.message) for w in caught]
+    assert sum("CJK" in m for m in texts) == 1
+    assert not any(m.startswith("Glyph") for m in texts), texts
