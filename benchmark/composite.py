@@ -509,6 +509,9 @@ def weights(
     normalisation: str | None = "minmax",
     n_components: int | None = None,
     rotate: bool = True,
+    subjective: Mapping[str, float] | pd.Series | AHPResult | None = None,
+    combination: str = "linear",
+    share: float = 0.5,
     entity: str = "institution",
     period: str = "year",
 ) -> pd.Series:
@@ -543,6 +546,13 @@ def weights(
         Number of factors kept by ``"pca"`` (default: Kaiser's rule).
     rotate : bool
         Varimax-rotate the ``"pca"`` factors.
+    subjective : Series, mapping or AHPResult, optional
+        Expert weights (e.g. from :func:`ahp`) to combine with the weights
+        of ``method`` (组合赋权); see :func:`combine_weights`.
+    combination : {"linear", "multiplicative", "game"}
+        How ``subjective`` is combined with the weights of ``method``.
+    share : float
+        Share of ``subjective`` under ``combination="linear"``.
     entity, period : str
         Entity and period columns (optional here; used in messages).
 
@@ -550,6 +560,11 @@ def weights(
     -------
     Series
         Weight per indicator (index named ``indicator``), summing to 1.
+
+    See Also
+    --------
+    ahp : Subjective weights from pairwise comparisons.
+    combine_weights : Combine subjective and objective weights.
 
     Examples
     --------
@@ -572,7 +587,10 @@ def weights(
         signs = direction_sign(resolve_direction(direction, inds), inds)
         w = _data_weights(frame, inds, method, signs, normalisation=normalisation,
                           n_components=n_components, rotate=rotate)
-    return pd.Series(w, index=pd.Index(inds, name="indicator"), name="weight")
+    out = pd.Series(w, index=pd.Index(inds, name="indicator"), name="weight")
+    if subjective is not None:
+        out = combine_weights(subjective, out, method=combination, share=share).reindex(out.index)
+    return out
 
 
 def _resolve_weights(spec: Any, frame: pd.DataFrame, inds: list[str], signs: np.ndarray) -> np.ndarray:
@@ -761,6 +779,8 @@ def composite(
     target: Mapping[str, float] | None = None,
     reference: Any = None,
     floor: float | None = 0.01,
+    impute: str | Mapping[str, Any] | None = None,
+    treat: str | Mapping[str, Any] | None = None,
     entity: str = "institution",
     period: str = "year",
 ) -> pd.DataFrame:
@@ -803,6 +823,10 @@ def composite(
         [lo + floor (hi - lo), hi], so the worst value becomes ``floor`` on
         the [0, 1] scale instead of 0. ``None`` disables the rule. Other
         zero or negative values raise :class:`NonPositiveError`.
+    impute, treat : None, method name or mapping of arguments
+        Preprocessing run first: :func:`impute` (e.g. ``impute="median"``
+        or ``impute={"method": "trend"}``) and then :func:`treat` (e.g.
+        ``treat="auto"``). Call them directly to see every value changed.
     entity, period : str
 
     Returns
@@ -811,7 +835,8 @@ def composite(
         One row per input row, in input order: the entity (and period)
         columns, ``score``, ``rank`` (1 = best, within period; ties share
         the best rank), one score column per pillar, and one contribution
-        column per indicator. Contributions are the additive terms of the
+        column per indicator; with ``impute``/``treat``, also ``imputed``
+        and/or ``treated``, the number of the row's values each step changed. Contributions are the additive terms of the
         aggregation: arithmetic ``w_i y_i`` (they sum to ``score``);
         geometric ``w_i ln y_i`` (they sum to ``ln score``; the most
         negative is the biggest drag); harmonic ``w_i / y_i`` (they sum to
@@ -827,6 +852,7 @@ def composite(
     1           b  0.166667     3  0.166667  0.00
     2           c  0.750000     1  0.500000  0.25
     """
+    data, counts = _run_steps(data, indicators, impute, treat, entity, period)
     p = _prepare(data, indicators, weights=weights, normalisation=normalisation, aggregation=aggregation,
                  direction=direction, pillars=pillars, pillar_weights=pillar_weights, by=by, bounds=bounds,
                  target=target, reference=reference, floor=floor, entity=entity, period=period)
@@ -842,6 +868,8 @@ def composite(
         out[name] = _aggregate(p.y[:, cols], p.within[cols], aggregation)[0]
     for j, c in enumerate(p.inds):
         out[c] = terms[:, j]
+    for name, n in counts.items():
+        out[name] = n
     return out
 
 
@@ -974,6 +1002,8 @@ def topsis(
     *,
     weights: str | Mapping[str, float] | pd.Series | pd.DataFrame | None = None,
     direction: Mapping[str, str] | pd.DataFrame | str | None = None,
+    impute: str | Mapping[str, Any] | None = None,
+    treat: str | Mapping[str, Any] | None = None,
     entity: str = "institution",
     period: str = "year",
 ) -> pd.DataFrame:
@@ -993,13 +1023,16 @@ def topsis(
     weights : None, method name, mapping, Series or indicator metadata
         As in :func:`composite`.
     direction : None, str, mapping or indicator-metadata DataFrame
+    impute, treat : None, method name or mapping of arguments
+        Preprocessing steps run first, as in :func:`composite`.
     entity, period : str
 
     Returns
     -------
     DataFrame
         Entity (and period), ``d_best``, ``d_worst``, ``closeness`` and
-        ``rank`` (1 = closest to the ideal, within period).
+        ``rank`` (1 = closest to the ideal, within period); with
+        ``impute``/``treat`` also ``imputed``/``treated`` counts per row.
 
     Examples
     --------
@@ -1009,6 +1042,7 @@ def topsis(
     0           a   0.477226     2
     1           b   0.522774     1
     """
+    data, counts = _run_steps(data, indicators, impute, treat, entity, period)
     frame, inds, ent, per = _gate(data, indicators, entity=entity, period=period)
     signs = direction_sign(resolve_direction(direction, inds), inds)
     w = _resolve_weights(weights, frame, inds, signs)
@@ -1032,6 +1066,8 @@ def topsis(
     out = frame[_keys(ent, per)].reset_index(drop=True)
     out["d_best"], out["d_worst"], out["closeness"] = d_best, d_worst, closeness
     out["rank"] = _descending_rank(closeness, out[per] if per else None)
+    for name, n in counts.items():
+        out[name] = n
     return out
 
 
@@ -1289,6 +1325,8 @@ def rank_uncertainty(
     random_state: int | np.random.Generator | None = None,
     progress: bool = False,
     n_jobs: int = 1,
+    impute: str | Mapping[str, Any] | None = None,
+    treat: str | Mapping[str, Any] | None = None,
 ) -> RankUncertainty:
     """How much do the ranks depend on the weights, normalisation and aggregation?
 
@@ -1334,6 +1372,8 @@ def rank_uncertainty(
     n_jobs : int
         Threads that score and rank blocks of draws (default 1; -1 = all
         cores). Results do not depend on it.
+    impute, treat : None, method name or mapping of arguments
+        Preprocessing steps run first, as in :func:`composite`.
 
     Returns
     -------
@@ -1353,6 +1393,7 @@ def rank_uncertainty(
     """
     n, weight_noise, methods, aggs = _check_mc_args(n, weight_noise, normalisations, aggregations)
     n_jobs = check_n_jobs(n_jobs)
+    data, _ = _run_steps(data, indicators, impute, treat, entity, period)
     nominal = _prepare(data, indicators, weights=weights, normalisation=normalisation, aggregation=aggregation,
                        direction=direction, pillars=pillars, pillar_weights=pillar_weights, by=None, bounds=None,
                        target=None, reference=None, floor=floor, entity=entity, period=period)
@@ -2218,3 +2259,489 @@ def _long_obstacles(keys: pd.DataFrame, names: list[str], obstacle: np.ndarray, 
     out["rank"] = rank.reshape(-1)
     sort = (np.repeat(np.arange(n), m) * m + out["rank"].to_numpy() - 1)
     return out.iloc[np.argsort(sort, kind="stable")].reset_index(drop=True)
+
+
+# ============================================================ preprocessing
+#: Imputation methods of :func:`impute`.
+IMPUTATIONS = ("median", "mean", "trend", "knn")
+#: Outlier treatments of :func:`treat`.
+TREATMENTS = ("auto", "winsorise", "log")
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class Preprocessed(Result):
+    """A treated copy of the data and a record of every value changed.
+
+    Attributes
+    ----------
+    data : DataFrame
+        The input with the indicator values imputed or treated (same rows,
+        index and columns).
+    changes : DataFrame
+        One row per changed value: entity (and period), ``indicator``,
+        ``before``, ``after`` and ``how``.
+    indicators : DataFrame
+        One row per indicator: how many values changed and, for
+        :func:`treat`, skewness and kurtosis before and after.
+    """
+
+    data: pd.DataFrame
+    changes: pd.DataFrame
+    indicators: pd.DataFrame
+    step: str
+
+    def summary(self) -> pd.DataFrame:
+        """The per-indicator table."""
+        return self.indicators
+
+
+def _change_table(frame: pd.DataFrame, keys: list[str], inds: list[str], before: np.ndarray,
+                  after: np.ndarray, how: np.ndarray) -> pd.DataFrame:
+    changed = ~((before == after) | (np.isnan(before) & np.isnan(after)))
+    r, c = np.nonzero(changed)
+    out = frame[keys].iloc[r].reset_index(drop=True)
+    if not keys:
+        out["row"] = frame.index[r]
+    out["indicator"] = np.asarray(inds, dtype=object)[c]
+    out["before"], out["after"], out["how"] = before[r, c], after[r, c], how[r, c]
+    return out
+
+
+def _with_values(frame: pd.DataFrame, inds: list[str], values: np.ndarray) -> pd.DataFrame:
+    out = frame.copy()
+    for j, c in enumerate(inds):
+        out[c] = values[:, j]
+    return out
+
+
+def _period_numbers(values: pd.Series, period: str) -> np.ndarray:
+    """Periods as numbers for a trend: numbers, or the leading year of text
+    such as "2019" or "2019-20"."""
+    num = pd.to_numeric(values, errors="coerce")
+    if num.isna().any():
+        lead = values.astype(str).str.extract(r"^\s*(\d{4})")[0]
+        num = pd.to_numeric(lead, errors="coerce")
+    if num.isna().any():
+        bad = values[num.isna()].iloc[0]
+        raise BenchmarkError(f"method='trend' needs periods that are numbers or start with a year; "
+                             f"{period} {bad!r} is neither.")
+    return num.to_numpy(dtype=float)
+
+
+def _impute_trend(x: np.ndarray, t: np.ndarray, ents: np.ndarray, frame: pd.DataFrame, entity: str,
+                  inds: list[str]) -> np.ndarray:
+    """Each entity's own series: linear interpolation between its observed
+    periods, its least-squares line outside them."""
+    out = x.copy()
+    for code in np.unique(ents[np.isnan(x).any(axis=1)]):
+        rows = np.flatnonzero(ents == code)
+        for j in np.flatnonzero(np.isnan(x[rows]).any(axis=0)):
+            v, tt = x[rows, j], t[rows]
+            seen = ~np.isnan(v)
+            if seen.sum() < 2:
+                name = frame[entity].iloc[rows[0]]
+                raise BenchmarkError(f"{entity} {name!r} has fewer than two observed values of {inds[j]!r}, "
+                                     "so its own trend is undefined; use method='median' or 'knn'.")
+            order = np.argsort(tt[seen])
+            ts, vs = tt[seen][order], v[seen][order]
+            slope, icpt = np.polyfit(ts, vs, 1)
+            gap = ~seen
+            inside = gap & (tt >= ts[0]) & (tt <= ts[-1])
+            fill = np.where(inside, np.interp(tt, ts, vs), icpt + slope * tt)
+            out[rows[gap], j] = fill[gap]
+    return out
+
+
+def _impute_knn(x: np.ndarray, key: np.ndarray, k: int) -> np.ndarray:
+    """k-nearest-neighbour imputation within each group on z-scored indicators
+    (distances over the indicators both rows have, scikit-learn's
+    nan-Euclidean), mapped back to the original units."""
+    from sklearn.impute import KNNImputer
+
+    out = x.copy()
+    for code in np.unique(key[np.isnan(x).any(axis=1)]):
+        rows = np.flatnonzero(key == code)
+        part = x[rows] / _column_scale(x[rows])
+        mean, sd = np.nanmean(part, axis=0), np.nanstd(part, axis=0)
+        sd = np.where(sd > 0, sd, 1.0)
+        z = KNNImputer(n_neighbors=min(k, len(rows) - 1)).fit_transform((part - mean) / sd)
+        if z.shape[1] != x.shape[1]:
+            raise BenchmarkError("an indicator is missing in every row of a group; k-NN has no donor for it.")
+        out[rows] = np.where(np.isnan(x[rows]), (z * sd + mean) * _column_scale(x[rows]), x[rows])
+    return out
+
+
+def impute(
+    data: pd.DataFrame,
+    indicators: str | Sequence[str],
+    *,
+    method: str = "median",
+    by: str | Sequence[str] | None = None,
+    k: int = 5,
+    entity: str = "institution",
+    period: str = "year",
+) -> Preprocessed:
+    """Fill missing indicator values and record each one filled.
+
+    Parameters
+    ----------
+    data : DataFrame
+    indicators : str or list of str
+    method : {"median", "mean", "trend", "knn"}
+        ``"median"`` / ``"mean"``: the median or mean of the indicator in
+        the row's group (``by``); ``"trend"``: the entity's own series, by
+        linear interpolation between its observed periods and its
+        least-squares line before the first or after the last (needs two
+        observed values); ``"knn"``: the mean of the ``k`` nearest rows of
+        the same group, by Euclidean distance over z-scored indicators both
+        rows have (Troyanskaya et al. 2001; scikit-learn's ``KNNImputer``).
+    by : str or list of str, optional
+        Groups for ``"median"``, ``"mean"`` and ``"knn"``; default the
+        period column when present (a value is filled from the same year),
+        else all rows.
+    k : int
+        Neighbours for ``"knn"``.
+    entity, period : str
+
+    Returns
+    -------
+    Preprocessed
+        ``data`` (the filled copy), ``changes`` (one row per filled value,
+        ``before`` NaN) and ``indicators`` (values filled per indicator).
+
+    Raises
+    ------
+    BenchmarkError
+        A group with no observed value of an indicator; an entity with fewer
+        than two observed values under ``"trend"``.
+
+    See Also
+    --------
+    treat : Outlier treatment.
+    composite : Takes ``impute=`` to run this step first.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"institution": list("aabb"), "year": [2020, 2021] * 2, "x": [1.0, None, 3.0, 5.0]})
+    >>> res = impute(df, "x", method="mean")
+    >>> res.data["x"].tolist()
+    [1.0, 5.0, 3.0, 5.0]
+    >>> res.changes
+      institution  year indicator  before  after  how
+    0           a  2021         x     NaN    5.0  mean
+    """
+    check_choice(method, IMPUTATIONS, name="method")
+    frame, inds, ent, per = _gate(data, indicators, entity=entity, period=period, missing="allow")
+    k = check_count(k, name="k")
+    x = _floats(frame, inds)
+    keys = _keys(ent, per)
+    if method == "trend":
+        if per is None:
+            raise BenchmarkError(f"method='trend' needs the period column {period!r}.")
+        ents = frame.groupby(ent, sort=False, observed=True).ngroup().to_numpy()
+        y = _impute_trend(x, _period_numbers(frame[per], per), ents, frame, ent, inds)
+    else:
+        cols, key = _groups(frame, by if by is not None else per)
+        if method == "knn":
+            y = _impute_knn(x, key, k)
+        else:
+            fill = _by_group(x, key).transform(method).to_numpy()
+            empty = np.isnan(fill) & np.isnan(x)
+            if empty.any():
+                j = int(np.flatnonzero(empty.any(axis=0))[0])
+                code = int(key[np.flatnonzero(empty[:, j])[0]])
+                raise BenchmarkError(f"indicator {inds[j]!r} has no observed value{_group_name(frame, cols, key, code)}, "
+                                     "so there is nothing to fill from; use wider groups (by=) or drop it.")
+            y = np.where(np.isnan(x), fill, x)
+    how = np.full(x.shape, method, dtype=object)
+    changes = _change_table(frame, keys, inds, x, y, how)
+    counts = pd.DataFrame({"indicator": inds, "imputed": np.isnan(x).sum(axis=0), "method": method})
+    return Preprocessed(data=_with_values(frame, inds, y), changes=changes, indicators=counts, step="impute")
+
+
+def _skew_kurt(v: np.ndarray) -> tuple[float, float]:
+    s = pd.Series(v[~np.isnan(v)])
+    return float(s.skew()), float(s.kurt())
+
+
+def _needs_treatment(v: np.ndarray, skew: float, kurt: float) -> bool:
+    sk, ku = _skew_kurt(v)
+    return bool(abs(sk) > skew and ku > kurt)
+
+
+def _winsorise_auto(v: np.ndarray, limit: int, skew: float, kurt: float) -> tuple[np.ndarray, int]:
+    """COINr's rule: replace the most extreme value on the skewed side by the
+    next one, one at a time, until skewness and kurtosis are acceptable;
+    -1 when ``limit`` values do not suffice."""
+    out = v.copy()
+    for n in range(1, limit + 1):
+        obs = out[~np.isnan(out)]
+        if _skew_kurt(out)[0] >= 0:
+            top = obs.max()
+            out[out == top] = obs[obs < top].max() if (obs < top).any() else top
+        else:
+            bottom = obs.min()
+            out[out == bottom] = obs[obs > bottom].min() if (obs > bottom).any() else bottom
+        if not _needs_treatment(out, skew, kurt):
+            return out, n
+    return v, -1
+
+
+def _log_transform(v: np.ndarray) -> np.ndarray:
+    """ln(x) for positive data, else ln(x - min + 1) (COINr's shifted log)."""
+    lo = np.nanmin(v)
+    return np.log(v) if lo > 0 else np.log(v - lo + 1.0)
+
+
+def treat(
+    data: pd.DataFrame,
+    indicators: str | Sequence[str],
+    *,
+    method: str = "auto",
+    limits: tuple[float, float] = (0.05, 0.95),
+    max_winsorised: int = 5,
+    skew: float = 2.0,
+    kurtosis: float = 3.5,
+    entity: str = "institution",
+    period: str = "year",
+) -> Preprocessed:
+    """Treat outliers before normalising: winsorise or log-transform.
+
+    Parameters
+    ----------
+    data : DataFrame
+    indicators : str or list of str
+    method : {"auto", "winsorise", "log"}
+        ``"auto"`` follows COINr's default (Becker et al. 2022), itself the
+        JRC practice: an indicator with absolute skewness > ``skew`` and
+        (excess) kurtosis > ``kurtosis`` has its most extreme value
+        replaced by the next one, one at a time, up to ``max_winsorised``
+        values, until both are within bounds; if that does not suffice the
+        indicator is log-transformed instead. ``"winsorise"`` clips every
+        indicator to its ``limits`` quantiles; ``"log"`` takes ln(x), or
+        ln(x - min + 1) when some values are <= 0.
+    limits : (float, float)
+        Lower and upper quantiles for ``"winsorise"``.
+    max_winsorised : int
+        The most values ``"auto"`` may winsorise per indicator.
+    skew, kurtosis : float
+        Thresholds of ``"auto"`` (sample skewness and excess kurtosis, as
+        pandas computes them).
+    entity, period : str
+
+    Returns
+    -------
+    Preprocessed
+        ``data`` (the treated copy), ``changes`` (one row per changed value)
+        and ``indicators``: ``treatment`` (none, winsorised, log),
+        ``changed``, ``skew_before``, ``kurtosis_before``, ``skew_after``,
+        ``kurtosis_after``.
+
+    See Also
+    --------
+    impute : Fill missing values.
+    reliability : Correlations and Cronbach's alpha.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"institution": list("abcdefghij"),
+    ...                    "x": [1.0, 2, 2, 3, 3, 3, 4, 4, 5, 60]})
+    >>> res = treat(df, "x")
+    >>> res.changes[["institution", "before", "after", "how"]]
+      institution  before  after         how
+    0           j    60.0    5.0  winsorised
+    """
+    check_choice(method, TREATMENTS, name="method")
+    frame, inds, ent, per = _gate(data, indicators, entity=entity, period=period, missing="allow")
+    max_winsorised = check_count(max_winsorised, name="max_winsorised")
+    x = _floats(frame, inds)
+    y = x.copy()
+    how = np.full(x.shape, "", dtype=object)
+    rows = []
+    for j, c in enumerate(inds):
+        v = x[:, j]
+        sk0, ku0 = _skew_kurt(v)
+        kind = "none"
+        if method == "winsorise":
+            lo_q, hi_q = _check_limits(limits)
+            lo, hi = np.nanquantile(v, [lo_q, hi_q])
+            y[:, j] = np.clip(v, lo, hi)
+            kind = "winsorised"
+        elif method == "log" or (method == "auto" and _needs_treatment(v, skew, kurtosis)):
+            done, n = _winsorise_auto(v, max_winsorised, skew, kurtosis) if method == "auto" else (v, -1)
+            if n > 0:
+                y[:, j], kind = done, "winsorised"
+            else:
+                y[:, j], kind = _log_transform(v), "log"
+        how[:, j] = kind
+        sk1, ku1 = _skew_kurt(y[:, j])
+        changed = int((~np.isclose(v, y[:, j]) & ~np.isnan(v)).sum())
+        rows.append((c, kind if changed else "none", changed, sk0, ku0, sk1, ku1))
+    table = pd.DataFrame(rows, columns=["indicator", "treatment", "changed", "skew_before", "kurtosis_before",
+                                        "skew_after", "kurtosis_after"])
+    changes = _change_table(frame, _keys(ent, per), inds, x, y, how)
+    return Preprocessed(data=_with_values(frame, inds, y), changes=changes, indicators=table, step="treat")
+
+
+def _check_limits(limits: Any) -> tuple[float, float]:
+    try:
+        lo, hi = (float(v) for v in limits)
+    except (TypeError, ValueError):
+        raise BenchmarkError(f"`limits` must be two quantiles (low, high); got {limits!r}.") from None
+    if not 0 <= lo < hi <= 1:
+        raise BenchmarkError(f"`limits` must satisfy 0 <= low < high <= 1; got {limits!r}.")
+    return lo, hi
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class Reliability(Result):
+    """Correlations and internal consistency of a set of indicators.
+
+    Attributes
+    ----------
+    correlations : DataFrame
+        Pearson correlation matrix of the direction-aligned indicators.
+    alpha : DataFrame
+        Per pillar (and ``"all"``): ``n_indicators``, ``alpha`` (Cronbach
+        1951, on the aligned raw values), ``alpha_standardised``
+        (k r / (1 + (k - 1) r) with r the mean inter-indicator correlation)
+        and ``mean_correlation``.
+    items : DataFrame
+        Per indicator: ``pillar``, ``item_rest_correlation`` (with the sum of
+        the other indicators of its set) and ``alpha_if_dropped``.
+    """
+
+    correlations: pd.DataFrame
+    alpha: pd.DataFrame
+    items: pd.DataFrame
+
+    def summary(self) -> pd.DataFrame:
+        """The alpha table."""
+        return self.alpha
+
+
+def _cronbach(x: np.ndarray) -> tuple[float, float, float]:
+    k = x.shape[1]
+    if k < 2:
+        return np.nan, np.nan, np.nan
+    item_var = x.var(axis=0, ddof=1).sum()
+    total_var = x.sum(axis=1).var(ddof=1)
+    alpha = k / (k - 1) * (1.0 - item_var / total_var) if total_var > 0 else np.nan
+    r = np.corrcoef(x, rowvar=False)[np.triu_indices(k, 1)].mean()
+    return alpha, k * r / (1.0 + (k - 1) * r), r
+
+
+def reliability(
+    data: pd.DataFrame,
+    indicators: str | Sequence[str],
+    *,
+    direction: Mapping[str, str] | pd.DataFrame | str | None = None,
+    pillars: Mapping[str, Any] | pd.DataFrame | None = None,
+    entity: str = "institution",
+    period: str = "year",
+) -> Reliability:
+    """Correlation matrix and Cronbach's alpha of the indicators (and of each pillar).
+
+    "Lower is better" indicators change sign first, so that a positive
+    correlation always means "good together". Cronbach's alpha (1951) is
+    ``k / (k - 1) (1 - sum var_j / var(sum_j x_j))``; because it depends on
+    the units, the standardised alpha, which is the alpha of z-scores, is
+    reported too. Values of 0.7 or more are the usual sign that the
+    indicators measure one underlying dimension (OECD/JRC 2008, sec. 5).
+
+    Parameters
+    ----------
+    data : DataFrame
+    indicators : str or list of str
+    direction : None, str, mapping or indicator-metadata DataFrame
+    pillars : mapping or indicator-metadata DataFrame, optional
+        Also report alpha per pillar.
+    entity, period : str
+
+    Returns
+    -------
+    Reliability
+        ``correlations``, ``alpha`` and ``items`` tables.
+
+    See Also
+    --------
+    treat, impute : The other preprocessing steps.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"x": [1.0, 2, 3, 4], "y": [2.0, 3, 3, 5], "z": [1.0, 3, 2, 4]})
+    >>> reliability(df, ["x", "y", "z"]).alpha.round(3)
+      pillar  n_indicators  alpha  alpha_standardised  mean_correlation
+    0    all             3  0.957               0.957               0.882
+    """
+    frame, inds, _, _ = _gate(data, indicators, entity=entity, period=period, need_entity=False)
+    if len(inds) < 2 or len(frame) < 3:
+        raise BenchmarkError(f"reliability needs at least 2 indicators and 3 rows; got {len(inds)} and {len(frame)}.")
+    signs = direction_sign(resolve_direction(direction, inds), inds)
+    x = _floats(frame, inds) * signs
+    x = x / _column_scale(x)
+    flat = [c for c, v in zip(inds, np.ptp(x, axis=0)) if v == 0]
+    if flat:
+        raise BenchmarkError(f"indicator(s) {format_list(flat)} are constant, so their correlations are "
+                             "undefined; drop them.")
+    raw = _floats(frame, inds) * signs
+    pillar_of = _resolve_pillars(pillars, inds)
+    sets = {"all": list(range(len(inds)))}
+    if pillar_of is not None:
+        for name in dict.fromkeys(pillar_of):
+            sets[name] = [j for j, q in enumerate(pillar_of) if q == name]
+    alpha_rows, item_rows = [], []
+    for name, cols in sets.items():
+        a, a_std, r = _cronbach(raw[:, cols])
+        alpha_rows.append((name, len(cols), a, a_std, r))
+    own = sets if pillar_of is None else {q: sets[q] for q in dict.fromkeys(pillar_of)}
+    for j, c in enumerate(inds):
+        name = "all" if pillar_of is None else pillar_of[j]
+        others = [i for i in own[name] if i != j]
+        rest = raw[:, others].sum(axis=1) if others else np.full(len(raw), np.nan)
+        irc = float(np.corrcoef(raw[:, j], rest)[0, 1]) if others and np.ptp(rest) > 0 else np.nan
+        item_rows.append((c, name, irc, _cronbach(raw[:, others])[0] if len(others) >= 2 else np.nan))
+    corr = pd.DataFrame(np.corrcoef(x, rowvar=False), index=inds, columns=inds)
+    return Reliability(
+        correlations=corr,
+        alpha=pd.DataFrame(alpha_rows, columns=["pillar", "n_indicators", "alpha", "alpha_standardised",
+                                                "mean_correlation"]),
+        items=pd.DataFrame(item_rows, columns=["indicator", "pillar", "item_rest_correlation", "alpha_if_dropped"]),
+    )
+
+
+def _run_steps(data: Any, indicators: Any, impute_spec: Any, treat_spec: Any, entity: str,
+               period: str) -> tuple[Any, dict[str, np.ndarray]]:
+    """Apply the ``impute=`` and ``treat=`` steps of a pipeline call; return the
+    data and, per step, the number of values it changed in each row."""
+    counts: dict[str, np.ndarray] = {}
+    for name, spec, fn in (("imputed", impute_spec, impute), ("treated", treat_spec, treat)):
+        if spec is None or spec is False:
+            continue
+        if isinstance(spec, str):
+            kwargs: dict[str, Any] = {"method": spec}
+        elif spec is True:
+            kwargs = {}
+        elif isinstance(spec, Mapping):
+            kwargs = dict(spec)
+        else:
+            raise BenchmarkError(f"`{name[:-1] if name == 'imputed' else 'treat'}` must be None, a method name or a "
+                                 f"mapping of arguments; got {type(spec).__name__}.")
+        kwargs.setdefault("entity", entity)
+        kwargs.setdefault("period", period)
+        res = fn(data, indicators, **kwargs)
+        frame = res.data
+        pos = pd.Series(np.arange(len(frame)), index=frame.index)
+        n = np.zeros(len(frame), dtype=np.int64)
+        if len(res.changes):
+            keys = _keys(kwargs["entity"] if kwargs["entity"] in frame.columns else None,
+                         kwargs["period"] if kwargs["period"] in frame.columns else None)
+            if keys:
+                lookup = pd.Series(np.arange(len(frame)), index=pd.MultiIndex.from_frame(frame[keys]))
+                idx = lookup.reindex(pd.MultiIndex.from_frame(res.changes[keys])).to_numpy()
+            else:
+                idx = pos.reindex(res.changes["row"]).to_numpy()
+            np.add.at(n, idx.astype(np.int64), 1)
+        counts[name] = n
+        data = frame
+    return data, counts
