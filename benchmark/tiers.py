@@ -69,7 +69,11 @@ RECOVERED = 0.75
 
 _MIN_STABILITY_ENTITIES = 10  # below this a bootstrap says nothing about tiers
 _MIN_PER_TIER = 3  # and at least this many entities per tier on average
-_N_INIT = {"kmeans": 10, "gmm": 3, "ward": 1, "jenks": 1}  # restarts by default
+_N_INIT = {"kmeans": 50, "gmm": 3, "ward": 1, "jenks": 1}  # restarts by default
+#: Seed of the k-means++ / mixture starts of the reported partition: the partition
+#: is a function of the data alone, the same for every ``random_state``.
+_FIT_SEED = 0
+_N_INIT_RESAMPLE = 10  # starts per refit of a bootstrap resample or a gap reference set
 _OUT = "out"  # state of an entity absent from a period in tier_transitions
 
 
@@ -398,9 +402,9 @@ def tiers(
             f"({format_list(feats)}); pass one column (e.g. a composite score) or use another method."
         )
     signs = direction_sign(resolve_direction(direction, feats), feats)
-    raw = frame[feats].to_numpy(dtype=float)
-    z = _standardise(raw, feats) * signs
-    n, distinct = len(frame), len(np.unique(z, axis=0))
+    raw = _feature_matrix(frame, feats)
+    unsigned, scale = _standardise(raw, feats)
+    n, distinct = len(frame), len(np.unique(unsigned, axis=0))
     if k == "auto":
         _check_max_k(max_k, distinct, entity)
         max_k = min(max_k, distinct - 1)
@@ -411,7 +415,11 @@ def tiers(
     if n_boot > 0:
         _check_stability_size(n, 2 if k == "auto" else k, entity)
     rng = check_random_state(random_state)
-    score = _order_score(frame, feats, z, order_by, direction, entity)
+    score = _order_score(frame, feats, unsigned * signs, order_by, direction, entity)
+    # Work on the rows in a canonical order (by their standardised features), so
+    # that neither the clustering nor the bootstrap depends on the input's row order.
+    order = _canonical_order(unsigned, frame[entity])
+    z, score_c = unsigned[order] * signs, score[order]
     clusterer = _Clusterer(method, n_init=n_init, covariance_type=covariance_type)
 
     # Thread start-up dominates on a few hundred rows, so one thread is much
@@ -421,39 +429,67 @@ def tiers(
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=1):
-        selection = _select_k(z, clusterer, max_k, n_ref, criterion, rng) if k == "auto" else None
-        k_final = int(selection.loc[selection["chosen"], "k"].iloc[0]) if k == "auto" else k
+        if k == "auto":
+            selection, fits = _select_k(z, clusterer, max_k, n_ref, criterion, rng)
+            k_final = int(selection.loc[selection["chosen"], "k"].iloc[0])
+            clusters = fits[k_final]  # the very partition whose criteria were reported
+        else:
+            selection, k_final = None, k
+            clusters = clusterer.fit(z, k_final, _FIT_SEED)
         if n_boot > 0:
             _check_stability_size(n, k_final, entity)
-        tier = _rank_clusters(_fit_all(z, clusterer, k_final, rng), score)
-        boot = _bootstrap(z, score, tier, k_final, clusterer, rng, n_boot, progress) if n_boot else None
+        _check_groups(clusters, clusterer.method, k_final)
+        tier_c = _rank_clusters(clusters, score_c)
+        boot = _bootstrap(z, score_c, tier_c, k_final, clusterer, rng, n_boot, progress) if n_boot else None
 
+    back = np.empty_like(order)
+    back[order] = np.arange(n)
+    tier = tier_c[back]
+    if boot is not None:
+        boot = {**boot, "hits": boot["hits"][back], "seen": boot["seen"][back]}
     names = tuple(range(1, k_final + 1)) if labels is None else tuple(list(labels)[:k_final])
     return TierResult(
         assignments=_assignment_table(frame[entity], tier, score, names, boot, entity),
-        centres=_centre_table(raw, feats, tier, names),
+        centres=_centre_table(raw / scale, scale, feats, tier, names),
         stability=_stability_table(tier, score, names, boot),
         k_selection=selection, k=k_final, method=method, features=tuple(feats),
         tier_labels=names, order_by=order_by, n_boot=n_boot, entity=entity,
     )
 
 
-def _fit_all(z: np.ndarray, clusterer: _Clusterer, k: int, rng: np.random.Generator) -> np.ndarray:
-    clusters = clusterer.fit(z, k, _seed(rng))
+def _check_groups(clusters: np.ndarray, method: str, k: int) -> None:
     found = len(np.unique(clusters))
     if found < k:
         raise BenchmarkError(
-            f"method={clusterer.method!r} found only {found} non-empty groups for k={k}; "
+            f"method={method!r} found only {found} non-empty groups for k={k}; "
             "use a smaller k or another method."
         )
-    return clusters
+
+
+def _canonical_order(z: np.ndarray, ids: pd.Series) -> np.ndarray:
+    """Row positions sorted by the standardised features (first feature first), ties by entity.
+
+    Entities with identical profiles are interchangeable for the clustering;
+    ordering them by id keeps their bootstrap probabilities independent of the
+    input's row order too (by position when the ids cannot be sorted).
+    """
+    try:
+        tie = np.argsort(np.argsort(ids.to_numpy(), kind="stable"), kind="stable")
+    except TypeError:
+        tie = np.arange(len(ids))
+    return np.lexsort((tie, *z.T[::-1]))
 
 
 # ------------------------------------------------------------ input checks
 def _check_tier_input(data: Any, features: Any, entity: str) -> tuple[pd.DataFrame, list[str]]:
     frame = check_frame(data)
     feats = as_list(features, name="features")
+    _check_key_name(entity, "entity")
     check_columns(frame, [entity], what="entity column")
+    check_columns(frame, feats, what="feature column")
+    # positions, not labels, identify rows from here on (any index is fine: duplicates, MultiIndex)
+    frame = _plain_columns(frame.reset_index(drop=True), feats)
+    _check_keys_present(frame, [entity], data.index)
     if frame[entity].duplicated().any():
         dupes = pd.unique(frame.loc[frame[entity].duplicated(), entity]).tolist()
         raise DuplicateRowError(
@@ -463,6 +499,40 @@ def _check_tier_input(data: Any, features: Any, entity: str) -> tuple[pd.DataFra
     frame, feats = check_panel(frame, feats, entity=entity, period=None)
     return frame, feats
 
+
+def _check_key_name(value: Any, what: str) -> None:
+    if not isinstance(value, str):
+        raise BenchmarkError(f"`{what}` must be the name of the {what} column (a string); got {value!r}.")
+
+
+def _plain_columns(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """Categorical columns as their plain values (numbers stay numbers), so that a
+    category column gives the same answer as its clean equivalent."""
+    cats = [c for c in columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
+    if not cats:
+        return frame
+    frame = frame.copy()
+    for c in cats:
+        frame[c] = frame[c].astype(frame[c].cat.categories.dtype)
+    return frame
+
+
+def _check_keys_present(frame: pd.DataFrame, keys: Sequence[str], index: pd.Index) -> None:
+    """Missing entity / period keys, named by row position and index label."""
+    for key in keys:
+        mask = frame[key].isna().to_numpy()
+        if mask.any():
+            pos = np.flatnonzero(mask).tolist()
+            labels = [index[i] for i in pos]
+            raise MissingValueError(
+                f"`data` has no {key!r} in {len(pos)} row(s): position(s) {format_list(pos)} "
+                f"(index {format_list(labels)}); give every row its {key} or drop those rows."
+            )
+
+
+def _feature_matrix(frame: pd.DataFrame, feats: list[str]) -> np.ndarray:
+    """The features as a float array (nullable Float64/Int64/boolean included)."""
+    return np.column_stack([frame[f].to_numpy(dtype=float, na_value=np.nan) for f in feats])
 
 
 def _check_k(k: Any, n: int, distinct: int, entity: str) -> int:
@@ -514,15 +584,24 @@ def _check_stability_size(n: int, k: int, entity: str) -> None:
         )
 
 
-def _standardise(raw: np.ndarray, feats: list[str]) -> np.ndarray:
-    sd = raw.std(axis=0)
+def _standardise(raw: np.ndarray, feats: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """z-scores (population sd) and the per-feature scale they were computed at.
+
+    Each feature is first divided by its largest absolute value, so that the
+    squares in the standard deviation neither overflow (values near 1e300)
+    nor underflow (near 1e-300): the z-scores do not depend on the units.
+    """
+    scale = np.abs(raw).max(axis=0)
+    scale = np.where(scale > 0, scale, 1.0)
+    x = raw / scale
+    sd = x.std(axis=0)
     constant = [f for f, s in zip(feats, sd, strict=True) if not s > 0]
     if constant:
         raise BenchmarkError(
             f"feature(s) {format_list(constant)} are constant across entities; a constant feature "
             "cannot be standardised and cannot separate tiers - drop it from `features`."
         )
-    return (raw - raw.mean(axis=0)) / sd
+    return (x - x.mean(axis=0)) / sd, scale
 
 
 def _seed(rng: np.random.Generator) -> int:
@@ -542,7 +621,8 @@ def _order_score(frame: pd.DataFrame, feats: list[str], z: np.ndarray, order_by:
             "use order_by='features'."
         ) from None
     # composite() returns one row per input row, in input order
-    return composite(frame[[entity, *feats]], feats, direction=direction)["score"].to_numpy(dtype=float)
+    return composite(frame[[entity, *feats]], feats, direction=direction, entity=entity)["score"].to_numpy(
+        dtype=float)
 
 
 def _rank_clusters(clusters: np.ndarray, score: np.ndarray) -> np.ndarray:
@@ -563,6 +643,12 @@ class _Clusterer:
     method: str
     n_init: int = 10
     covariance_type: str = "full"
+    ward_start: bool = True
+
+    def light(self) -> _Clusterer:
+        """The same method with at most ``_N_INIT_RESAMPLE`` starts, for the many refits of
+        bootstrap resamples and gap reference sets."""
+        return dataclasses.replace(self, n_init=min(self.n_init, _N_INIT_RESAMPLE), ward_start=False)
 
     def fit(self, z: np.ndarray, k: int, seed: int) -> np.ndarray:
         return self.fit_bic(z, k, seed, with_bic=False)[0]
@@ -577,14 +663,29 @@ class _Clusterer:
         if k == 1:
             clusters = np.zeros(len(z), dtype=int)
         elif self.method == "kmeans":
-            from sklearn.cluster import KMeans
-            clusters = KMeans(n_clusters=k, n_init=self.n_init, random_state=seed).fit_predict(z)
+            clusters = _kmeans(z, k, self.n_init, seed, ward_start=self.ward_start)
         elif self.method == "ward":
             from sklearn.cluster import AgglomerativeClustering
             clusters = AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(z)
         else:
             clusters = _jenks_labels(z[:, 0], k)
         return clusters, (_spherical_bic(z, clusters) if with_bic else np.nan)
+
+
+def _kmeans(z: np.ndarray, k: int, n_init: int, seed: int, *, ward_start: bool = True) -> np.ndarray:
+    """k-means from ``n_init`` k-means++ starts plus one start at the centres of
+    Ward's partition (a good deterministic start); the least within-SS wins."""
+    from sklearn.cluster import AgglomerativeClustering, KMeans
+
+    if not ward_start:
+        return KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(z).labels_
+    ward = AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(z)
+    centres = np.vstack([z[ward == j].mean(axis=0) for j in range(k)])
+    fits = [KMeans(n_clusters=k, init=centres, n_init=1).fit(z),
+            KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(z)]
+    # ties go to the Ward start, a function of the data alone
+    best = min(fits, key=lambda m: m.inertia_ * (1 - 1e-12) if m is fits[0] else m.inertia_)
+    return best.labels_
 
 
 def _jenks_labels(x: np.ndarray, k: int) -> np.ndarray:
@@ -692,25 +793,28 @@ def _reference_sets(z: np.ndarray, n_ref: int, rng: np.random.Generator) -> np.n
 
 
 def _select_k(z: np.ndarray, clusterer: _Clusterer, max_k: int, n_ref: int, criterion: str,
-              rng: np.random.Generator) -> pd.DataFrame:
-    """Silhouette, gap statistic and BIC for k = 1..max_k."""
+              rng: np.random.Generator) -> tuple[pd.DataFrame, dict[int, np.ndarray]]:
+    """Silhouette, gap statistic and BIC for k = 1..max_k, and the partition scored for each k."""
     from sklearn.metrics import silhouette_score
 
     ks = np.arange(1, max_k + 1)
     n = len(z)
     sil, bic, log_w = (np.full(len(ks), np.nan) for _ in range(3))
+    fits = {}
     for pos, k in enumerate(ks):
-        clusters, bic[pos] = clusterer.fit_bic(z, int(k), _seed(rng))
+        clusters, bic[pos] = clusterer.fit_bic(z, int(k), _FIT_SEED)
+        fits[int(k)] = clusters
         if 2 <= len(np.unique(clusters)) <= n - 1:
             sil[pos] = silhouette_score(z, clusters)
         log_w[pos] = np.log(_within_ss(z, clusters))
-    ref_log_w = np.array([[np.log(_within_ss(r, clusterer.fit(r, int(k), _seed(rng)))) for k in ks]
+    light = clusterer.light()
+    ref_log_w = np.array([[np.log(_within_ss(r, light.fit(r, int(k), _seed(rng)))) for k in ks]
                           for r in _reference_sets(z, n_ref, rng)])
     gap = ref_log_w.mean(axis=0) - log_w
     gap_se = ref_log_w.std(axis=0) * np.sqrt(1 + 1 / n_ref)
     table = pd.DataFrame({"k": ks, "silhouette": sil, "gap": gap, "gap_se": gap_se, "bic": bic,
                           "within_ss": np.exp(log_w)})
-    return _mark_choices(table, criterion)
+    return _mark_choices(table, criterion), fits
 
 
 def _gap_rule(gap: np.ndarray, se: np.ndarray, ks: np.ndarray) -> int:
@@ -765,6 +869,7 @@ def _bootstrap(z: np.ndarray, score: np.ndarray, tier: np.ndarray, k: int,
     jaccard = np.full((n_boot, k), np.nan)
     hits = np.zeros((n, k))
     seen = np.zeros(n)
+    clusterer = clusterer.light()
     for b in _progress(range(n_boot), progress):
         idx = _draw(n, z, k, rng)
         new_tier = _rank_clusters(clusterer.fit(z[idx], k, _seed(rng)), score[idx])
@@ -801,8 +906,8 @@ def _reading(jaccard: np.ndarray) -> np.ndarray:
 def _assignment_table(ids: pd.Series, tier: np.ndarray, score: np.ndarray, names: tuple[Any, ...],
                       boot: dict[str, np.ndarray] | None, entity: str) -> pd.DataFrame:
     k = len(names)
-    out = pd.DataFrame({entity: ids.to_numpy(), "tier": tier,
-                        "label": np.array(names, dtype=object)[tier - 1], "score": score})
+    out = pd.DataFrame({"tier": tier, "label": np.array(names, dtype=object)[tier - 1], "score": score})
+    out.insert(0, entity, ids.reset_index(drop=True))  # the ids keep their dtype
     if boot is None:
         probs = np.full((len(tier), k), np.nan)
         seen = np.zeros(len(tier), dtype=int)
@@ -820,8 +925,10 @@ def _assignment_table(ids: pd.Series, tier: np.ndarray, score: np.ndarray, names
     return out
 
 
-def _centre_table(raw: np.ndarray, feats: list[str], tier: np.ndarray, names: tuple[Any, ...]) -> pd.DataFrame:
-    means = pd.DataFrame(raw, columns=feats).groupby(tier).mean()
+def _centre_table(scaled: np.ndarray, scale: np.ndarray, feats: list[str], tier: np.ndarray,
+                  names: tuple[Any, ...]) -> pd.DataFrame:
+    # means of the scaled features, then back to the original units: no overflow near 1e300
+    means = pd.DataFrame(scaled, columns=feats).groupby(tier).mean() * scale
     sizes = np.bincount(tier)[1:]
     head = pd.DataFrame({"tier": means.index.to_numpy(), "label": list(names), "size": sizes})
     return pd.concat([head, means.reset_index(drop=True)], axis=1)

@@ -435,7 +435,7 @@ def test_duplicate_entities_suggest_one_period(small):
 
 
 def test_unknown_feature_and_entity_column(small):
-    with pytest.raises(BenchmarkError, match=r"no indicator column 'xx'"):
+    with pytest.raises(BenchmarkError, match=r"no feature column 'xx'"):
         tiers(small, ["xx"], n_boot=0)
     with pytest.raises(BenchmarkError, match=r"no entity column 'school'"):
         tiers(small, ["x"], n_boot=0, entity="school")
