@@ -34,31 +34,33 @@ from benchmark._validation import (
     NonPositiveError,
     UnknownEntityError,
     check_choice,
+    check_column_name,
     check_columns,
-    check_count,
     check_finite,
     check_frame,
     check_missing,
     check_numeric,
     check_positive,
-    check_probability,
     check_random_state,
     check_unique_keys,
     format_list,
-    row_labels,
+    instance,
+    interval,
+    options,
+    validate_params,
 )
 
 __all__ = [
-    "theil",
-    "gini",
-    "dagum_gini",
-    "kernel_density",
-    "morans_i",
-    "contiguity_weights",
-    "TheilResult",
     "DagumResult",
     "DensityResult",
     "MoranResult",
+    "TheilResult",
+    "contiguity_weights",
+    "dagum_gini",
+    "gini",
+    "kernel_density",
+    "morans_i",
+    "theil",
 ]
 
 THEIL_MEASURES = ("T", "L")
@@ -67,6 +69,18 @@ KERNELS = ("gaussian", "epanechnikov")
 TRANSFORMS = ("row", "binary")
 
 _DEFAULT_ENTITY = "institution"
+
+
+def _name(value: Any, name: str) -> None:
+    """Constraint: one column name (``None`` allowed for optional columns)."""
+    check_column_name(value, name=name)
+
+
+def _bandwidth_rule(value: Any, name: str) -> None:
+    if isinstance(value, str):
+        options(*BANDWIDTHS)(value, name)
+    else:
+        interval(0, closed="right")(value, name)
 _DEFAULT_PERIOD = "year"
 
 
@@ -195,6 +209,7 @@ def _gini_value(y: np.ndarray, w: np.ndarray) -> tuple[float, float]:
     return mean, _pair_sum_abs(y, w) / (2.0 * total_w**2 * mean)
 
 
+@validate_params("entity", "period", value=_name, group=_name, weight=_name, corrected=instance(bool))
 def gini(
     data: pd.DataFrame,
     value: str,
@@ -250,8 +265,6 @@ def gini(
     0  4   2.5  0.25
     """
     frame, entity, period = _gate(data, value, entity=entity, period=period, weight=weight, groups=[group])
-    if not isinstance(corrected, bool):
-        raise BenchmarkError(f"`corrected` must be True or False; got {corrected!r}.")
     if corrected and weight is not None:
         raise BenchmarkError("`corrected=True` is the unweighted small-sample correction; drop `weight=` "
                              "or use corrected=False.")
@@ -346,6 +359,8 @@ def _theil_split(
     return total, between, table
 
 
+@validate_params("entity", "period", value=_name, group=_name, subgroup=_name, weight=_name,
+                 measure=options(*THEIL_MEASURES))
 def theil(
     data: pd.DataFrame,
     value: str,
@@ -409,7 +424,6 @@ def theil(
         theil  between  within  between_share  within_share
     0  0.1927   0.1927     0.0            1.0           0.0
     """
-    check_choice(measure, THEIL_MEASURES, name="measure")
     if group is None:
         raise BenchmarkError("`group` is required: name the column of groups (e.g. 'region'); "
                              "for an undecomposed index pass a constant column or use gini().")
@@ -531,6 +545,7 @@ class DagumResult(Result):
 _DAGUM_WITHIN = ("n", "mean", "population_share", "value_share", "gini", "contribution", "contribution_share")
 
 
+@validate_params("entity", "period", value=_name, group=_name, weight=_name)
 def dagum_gini(
     data: pd.DataFrame,
     value: str,
@@ -711,6 +726,8 @@ def _peaks(density: np.ndarray) -> int:
     return int(inner.sum()) or 1
 
 
+@validate_params("entity", "period", value=_name, weight=_name, bandwidth=_bandwidth_rule,
+                 kernel=options(*KERNELS), n_grid=interval(2, integer=True), cut=interval(0))
 def kernel_density(
     data: pd.DataFrame,
     value: str,
@@ -777,15 +794,6 @@ def kernel_density(
     0  2020  4   2.5
     1  2021  4   3.5
     """
-    check_choice(kernel, KERNELS, name="kernel")
-    if isinstance(bandwidth, str):
-        check_choice(bandwidth, BANDWIDTHS, name="bandwidth")
-    elif isinstance(bandwidth, bool) or not isinstance(bandwidth, int | float | np.number) or not (
-            np.isfinite(bandwidth) and bandwidth > 0):
-        raise BenchmarkError(f"`bandwidth` must be 'silverman', 'scott' or a positive number; got {bandwidth!r}.")
-    n_grid = check_count(n_grid, name="n_grid", minimum=2)
-    if isinstance(cut, bool) or not isinstance(cut, int | float | np.number) or not (np.isfinite(cut) and cut >= 0):
-        raise BenchmarkError(f"`cut` must be a non-negative number of bandwidths; got {cut!r}.")
     frame, entity, period = _gate(data, value, entity=entity, period=period, weight=weight, nonnegative=False)
     parts = _by_period(frame, period)
     prepared = []
@@ -837,6 +845,7 @@ def _province_lookup() -> dict[str, str]:
     return lookup
 
 
+@validate_params(strait=instance(bool))
 def contiguity_weights(
     entities: Iterable[Hashable] | None = None, *, strait: bool = True
 ) -> pd.DataFrame:
@@ -1033,6 +1042,8 @@ def _moran_local(z: np.ndarray, w: np.ndarray, permutations: int, rng: np.random
     return pd.DataFrame({"z": z / np.sqrt(m2), "lag": lag / np.sqrt(m2), "I": local, "p_sim": p_sim})
 
 
+@validate_params("entity", "period", "random_state", value=_name, transform=options(*TRANSFORMS),
+                 permutations=interval(0, integer=True), significance=interval(0, 1, closed="neither"))
 def morans_i(
     data: pd.DataFrame,
     value: str,
@@ -1102,9 +1113,6 @@ def morans_i(
     >>> round(float(res.overall["I"].iloc[0]), 4)
     0.509
     """
-    check_choice(transform, TRANSFORMS, name="transform")
-    permutations = check_count(permutations, name="permutations", minimum=0)
-    significance = check_probability(significance, name="significance")
     rng = check_random_state(random_state)
     if entity is None:
         raise BenchmarkError("`entity` is required: name the column of entity ids (e.g. 'province').")

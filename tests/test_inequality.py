@@ -424,6 +424,20 @@ def test_bad_input_names_the_culprit(regions):
         gini(regions, "score", period="yr")
     with pytest.raises(BenchmarkError, match="bandwidth"):
         kernel_density(regions, "score", bandwidth=-1)
+    with pytest.raises(BenchmarkError, match="n_grid"):
+        kernel_density(regions, "score", n_grid=1)
+    with pytest.raises(BenchmarkError, match="kernel"):
+        kernel_density(regions, "score", kernel="box")
+    with pytest.raises(BenchmarkError, match="permutations"):
+        morans_i(regions, "score", permutations=-1)
+    with pytest.raises(BenchmarkError, match="significance"):
+        morans_i(regions, "score", significance=1.5)
+    with pytest.raises(BenchmarkError, match="entity.*one column"):
+        gini(regions, "score", entity=["institution"])
+    with pytest.raises(BenchmarkError, match="value.*one column"):
+        gini(regions, ["score"])
+    for func in (bm.theil, bm.gini, bm.dagum_gini, bm.kernel_density, bm.morans_i):
+        assert func.__benchmark_constraints__
 
 
 def test_bad_weights_matrix(esda_local):
