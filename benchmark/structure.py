@@ -15,7 +15,7 @@ Formulas, conventions and citations are in ``docs/structure.md``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -731,51 +731,157 @@ def structural_fit(
     return summary.reset_index(drop=True)
 
 
-def coupling_coordination(
-    data: pd.DataFrame, u1: str, u2: str, *, weights: Sequence[float] = (0.5, 0.5)
-) -> pd.DataFrame:
-    """Coupling-coordination degree of two indices (e.g. education and industry development).
+#: The ten coordination grades of D in [0, 1] (equal steps of 0.1), as used
+#: throughout the Chinese coupling-coordination literature.
+COUPLING_GRADES = {
+    "en": ("extreme disorder", "serious disorder", "moderate disorder", "mild disorder", "near disorder",
+           "barely coordinated", "primary coordination", "intermediate coordination", "good coordination",
+           "high-quality coordination"),
+    "zh": ("极度失调", "严重失调", "中度失调", "轻度失调", "濒临失调", "勉强协调", "初级协调", "中级协调",
+           "良好协调", "优质协调"),
+}
+_COUPLING_TYPES = {"en": ("synchronous", "{} lagging"), "zh": ("同步型", "{}滞后型")}
 
-    For two indices :math:`U_1, U_2 \\in [0, 1]`:
-    coupling :math:`C = 2\\sqrt{U_1 U_2} / (U_1 + U_2)` (0 when both are 0),
-    development :math:`T = aU_1 + bU_2` and coordination :math:`D = \\sqrt{C T}`
-    (Liu, Li & Song, 2005; the two-system form recommended by Wang et al., 2021).
+
+def _coupling_n(u: np.ndarray, model: str) -> np.ndarray:
+    """Coupling degree C of each row of ``u`` (rows x n subsystems, values in [0, 1])."""
+    n = u.shape[1]
+    top = u.max(axis=1)
+    positive = top > 0
+    safe = np.where(positive[:, None], u, 1.0)
+    if model == "traditional":
+        # C = n [prod U_i / (sum U_i)^n]^(1/n), i.e. geometric over arithmetic mean
+        geo = np.exp(np.log(np.where(safe > 0, safe, 1.0)).mean(axis=1))
+        geo = np.where((safe > 0).all(axis=1), geo, 0.0)
+        return np.where(positive, geo / safe.mean(axis=1), 0.0)
+    i, j = np.triu_indices(n, 1)
+    spread = np.abs(u[:, i] - u[:, j]).sum(axis=1) / len(i)
+    ratio = safe / np.where(positive, top, 1.0)[:, None]
+    with np.errstate(divide="ignore"):
+        balance = np.exp(np.log(ratio).sum(axis=1) / (n - 1))
+    return np.where(positive, np.sqrt(np.clip(1.0 - spread, 0.0, None) * balance), 0.0)
+
+
+def _coupling_weights(weights: Any, names: list[str]) -> np.ndarray:
+    if weights is None:
+        return np.full(len(names), 1.0 / len(names))
+    if isinstance(weights, Mapping):
+        unknown = [k for k in weights if k not in names]
+        absent = [k for k in names if k not in weights]
+        if unknown or absent:
+            raise BenchmarkError(f"`weights` must give one weight per subsystem ({format_list(names)}); "
+                                 f"unknown {format_list(unknown)}, absent {format_list(absent)}.")
+        weights = [weights[k] for k in names]
+    try:
+        w = np.asarray([float(v) for v in weights])
+    except (TypeError, ValueError):
+        raise BenchmarkError(f"`weights` must be {len(names)} numbers summing to 1; got {weights!r}.") from None
+    if w.shape != (len(names),) or (w < 0).any() or not np.isclose(w.sum(), 1):
+        raise BenchmarkError(f"`weights` must be {len(names)} non-negative numbers summing to 1, one per "
+                             f"subsystem ({format_list(names)}); got {weights!r}.")
+    return w
+
+
+def coupling_coordination(
+    data: pd.DataFrame,
+    *subsystems: str | Sequence[str],
+    weights: Sequence[float] | Mapping[str, float] | None = None,
+    model: str = "corrected",
+    tolerance: float = 0.1,
+    lang: str = "en",
+) -> pd.DataFrame:
+    """Coupling-coordination degree of n subsystem indices (e.g. education and industry).
+
+    For n >= 2 indices :math:`U_i \\in [0, 1]`, the corrected coupling
+    degree of Wang et al. (2021) is
+
+    .. math::
+
+        C = \\sqrt{\\Bigl[1 - \\frac{\\sum_{i<j} |U_i - U_j|}{n(n-1)/2}\\Bigr]
+            \\Bigl(\\prod_i \\frac{U_i}{\\max_k U_k}\\Bigr)^{1/(n-1)}}
+
+    which, unlike the traditional :math:`C = n[\\prod U_i / (\\sum U_i)^n]^{1/n}`,
+    spreads over [0, 1] instead of crowding near 1 (``model="traditional"``
+    keeps the latter in the normative form clarified by Liu 2017 and Wang et
+    al. 2021). The development index is :math:`T = \\sum_i a_i U_i` and the
+    coordination degree :math:`D = \\sqrt{C T}`, graded in ten equal steps
+    from extreme disorder (D < 0.1) to high-quality coordination (D >= 0.9).
 
     Parameters
     ----------
     data : DataFrame
-        Any table with the two index columns.
-    u1, u2 : str
-        Columns holding the two indices, each already scaled to [0, 1].
-    weights : (float, float)
-        a and b, non-negative and summing to 1.
+        Any table with the index columns.
+    *subsystems : str or list of str
+        Two or more columns holding the subsystem indices, each already
+        scaled to [0, 1] (``"edu", "industry"`` or ``["a", "b", "c"]``).
+    weights : sequence or mapping, optional
+        The a_i of T, non-negative and summing to 1 (default equal).
+    model : {"corrected", "traditional"}
+    tolerance : float
+        Subsystems whose indices differ by at most this much are
+        "synchronous"; otherwise the lowest one is lagging.
+    lang : {"en", "zh"}
+        Language of ``level`` and ``type``.
 
     Returns
     -------
     DataFrame
-        A copy of ``data`` with ``coupling``, ``development`` and
-        ``coordination`` added.
+        A copy of ``data`` with ``coupling`` C, ``development`` T,
+        ``coordination`` D, ``grade`` (1..10), ``level`` (its label),
+        ``lagging`` (the lagging subsystem; missing when synchronous) and
+        ``type``.
 
     Examples
     --------
     >>> df = pd.DataFrame({"edu": [0.8, 0.5], "industry": [0.2, 0.5]})
-    >>> coupling_coordination(df, "edu", "industry")
-       edu  industry  coupling  development  coordination
-    0  0.8       0.2       0.8          0.5      0.632456
-    1  0.5       0.5       1.0          0.5      0.707107
+    >>> out = coupling_coordination(df, "edu", "industry")
+    >>> out[["coupling", "development", "coordination", "grade"]].round(4)
+       coupling  development  coordination  grade
+    0    0.3162          0.5        0.3976      4
+    1    1.0000          0.5        0.7071      8
+    >>> out[["level", "type"]]
+                           level               type
+    0              mild disorder  industry lagging
+    1  intermediate coordination        synchronous
     """
-    a, b = _check_weights(weights)
-    if u1 == u2:
-        raise ColumnError(f"{u1!r} is given as both indices; name two different columns.")
-    frame = _gate_long(data, [], [u1, u2])
-    above = [c for c in (u1, u2) if (frame[c] > 1).any()]
+    names = [c for part in subsystems for c in ([part] if isinstance(part, str) else list(part))]
+    if len(names) < 2:
+        raise BenchmarkError(f"coupling_coordination needs at least two subsystem columns; got {format_list(names)}.")
+    dupes = sorted({c for c in names if names.count(c) > 1})
+    if dupes:
+        raise ColumnError(f"{format_list(dupes)} is given as more than one subsystem; name different columns.")
+    if model not in ("corrected", "traditional"):
+        raise BenchmarkError(f"`model` must be 'corrected' or 'traditional'; got {model!r}.")
+    if lang not in COUPLING_GRADES:
+        raise BenchmarkError(f"`lang` must be 'en' or 'zh'; got {lang!r}.")
+    try:
+        tol = float(tolerance)
+    except (TypeError, ValueError):
+        tol = np.nan
+    if not 0 <= tol < 1:
+        raise BenchmarkError(f"`tolerance` must be a number in [0, 1); got {tolerance!r}.")
+    w = _coupling_weights(weights, names)
+    frame = _gate_long(data, [], names)
+    u = frame[names].to_numpy(dtype=float, na_value=np.nan)
+    above = [c for c, bad in zip(names, (u > 1).any(axis=0)) if bad]
     if above:
         raise BenchmarkError(
             f"index column(s) {format_list(above)} exceed 1; scale the indices to [0, 1] first "
             "(e.g. min-max normalisation)."
         )
-    c, t, d = _coupling(frame[u1].to_numpy(float), frame[u2].to_numpy(float), a, b)
-    return frame.assign(coupling=c, development=t, coordination=d)
+    c = _coupling_n(u, model)
+    t = u @ w
+    d = np.sqrt(c * t)
+    grade = np.minimum(np.floor(d * 10 + 1e-12).astype(np.int64), 9) + 1
+    low = np.asarray(names, dtype=object)[u.argmin(axis=1)]
+    synchronous = (u.max(axis=1) - u.min(axis=1)) <= tol + 1e-12
+    same, lagging = _COUPLING_TYPES[lang]
+    labels = np.asarray(COUPLING_GRADES[lang], dtype=object)
+    return frame.assign(
+        coupling=c, development=t, coordination=d, grade=grade, level=labels[grade - 1],
+        lagging=np.where(synchronous, None, low),
+        type=np.where(synchronous, same, [lagging.format(x) for x in low]).astype(object),
+    )
 
 
 # ---------------------------------------------------------------- agglomeration

@@ -415,9 +415,9 @@ def test_structural_fit_bad_input(supply, demand):
         structural_fit(supply.assign(cluster=[None, "k", "k", "m", "m"]), demand, on="category", by=by)
 
 
-def test_coupling_coordination_by_hand():
+def test_coupling_coordination_traditional_by_hand():
     df = pd.DataFrame({"edu": [0.8, 0.0, 0.0], "ind": [0.2, 0.6, 0.0]})
-    out = coupling_coordination(df, "edu", "ind", weights=(0.4, 0.6))
+    out = coupling_coordination(df, "edu", "ind", weights=(0.4, 0.6), model="traditional")
     # C = 2 sqrt(0.16) / 1.0 = 0.8, T = 0.32 + 0.12 = 0.44, D = sqrt(0.352).
     np.testing.assert_allclose(out.coupling, [0.8, 0.0, 0.0])
     np.testing.assert_allclose(out.development, [0.44, 0.36, 0.0])
@@ -525,3 +525,59 @@ def test_agglomeration_label_skips_repeated_cluster(cluster_data):
     spec = cluster_data[0].assign(institution=lambda f: np.where(f.institution == "B", "B·m", f.institution))
     out = agglomeration(spec, cluster=["institution", "cluster"], entity="unit")
     assert out.unit.tolist() == ["A·k", "A·k", "B·m", "B·m"]
+
+
+def test_coupling_coordination_corrected_two_systems_by_hand():
+    # Wang et al. (2021), n = 2: C = sqrt((1 - |U1 - U2|) * min/max).
+    df = pd.DataFrame({"edu": [0.8, 0.5, 0.3, 0.0], "ind": [0.2, 0.5, 0.9, 0.0]})
+    out = coupling_coordination(df, "edu", "ind")
+    c = [np.sqrt(0.4 * 0.25), 1.0, np.sqrt(0.4 * (1 / 3)), 0.0]
+    np.testing.assert_allclose(out.coupling, c)
+    np.testing.assert_allclose(out.development, [0.5, 0.5, 0.6, 0.0])
+    np.testing.assert_allclose(out.coordination, np.sqrt(np.array(c) * [0.5, 0.5, 0.6, 0.0]))
+    # D = 0.398, 0.707, 0.490, 0 -> grades 4, 8, 5, 1
+    assert out.grade.tolist() == [4, 8, 5, 1]
+    assert out.level.tolist() == ["mild disorder", "intermediate coordination", "near disorder",
+                                  "extreme disorder"]
+    assert out.type.tolist() == ["ind lagging", "synchronous", "edu lagging", "synchronous"]
+    zh = coupling_coordination(df, "edu", "ind", lang="zh")
+    assert zh.level.tolist() == ["轻度失调", "中级协调", "濒临失调", "极度失调"]
+    assert zh.type.tolist()[0] == "ind滞后型"
+
+
+def test_coupling_coordination_corrected_three_systems_by_hand():
+    df = pd.DataFrame({"a": [0.6], "b": [0.3], "c": [0.4]})
+    out = coupling_coordination(df, ["a", "b", "c"], weights={"a": 0.5, "b": 0.25, "c": 0.25})
+    # pairs |.3| + |.2| + |.1| = 0.6 over 3 pairs; prod(U/max) = 1 * 0.5 * (2/3), power 1/2
+    expected = np.sqrt((1 - 0.6 / 3) * np.sqrt(0.5 * 2 / 3))
+    assert out.coupling[0] == pytest.approx(expected)
+    assert out.development[0] == pytest.approx(0.3 + 0.075 + 0.1)
+    assert out.lagging[0] == "b"
+    # the traditional form: geometric over arithmetic mean
+    trad = coupling_coordination(df, "a", "b", "c", model="traditional")
+    assert trad.coupling[0] == pytest.approx((0.6 * 0.3 * 0.4) ** (1 / 3) / (1.3 / 3))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(0.01, 1.0), min_size=2, max_size=5))
+def test_coupling_is_one_for_equal_indices_and_bounded(values):
+    df = pd.DataFrame([values], columns=[f"u{i}" for i in range(len(values))])
+    out = coupling_coordination(df, list(df.columns))
+    assert 0.0 <= out.coupling[0] <= 1.0 + 1e-12
+    assert out.coupling[0] <= coupling_coordination(df, list(df.columns), model="traditional").coupling[0] + 1e-12
+    equal = pd.DataFrame([[values[0]] * len(values)], columns=df.columns)
+    assert coupling_coordination(equal, list(df.columns)).coupling[0] == pytest.approx(1.0)
+
+
+def test_coupling_coordination_bad_input():
+    df = pd.DataFrame({"a": [0.5], "b": [0.2], "c": [0.1]})
+    with pytest.raises(BenchmarkError, match="at least two"):
+        coupling_coordination(df, "a")
+    with pytest.raises(BenchmarkError, match="weights.*'a', 'b', 'c'"):
+        coupling_coordination(df, ["a", "b", "c"], weights=(0.5, 0.5))
+    with pytest.raises(BenchmarkError, match="model"):
+        coupling_coordination(df, "a", "b", model="liu")
+    with pytest.raises(BenchmarkError, match="lang"):
+        coupling_coordination(df, "a", "b", lang="fr")
+    with pytest.raises(ColumnError, match="'zz'"):
+        coupling_coordination(df, "a", "zz")
