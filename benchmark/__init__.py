@@ -35,6 +35,8 @@ from benchmark.valueadded import ValueAdded, value_added
 # -- cost and efficiency --
 from benchmark.costs import allocate_costs, cost_outcome_quadrant, cost_per_outcome, relative_cost
 from benchmark.frontier import dea, dea_bootstrap, malmquist, super_efficiency
+from benchmark.frontier import sbm, scale_efficiency
+from benchmark._plot_malmquist import plot_malmquist
 # -- composite / tiers --
 from benchmark.composite import composite, contributions, normalise, rank_uncertainty, topsis, weights
 from benchmark.tiers import TierComparison, TierResult, TierTransitions, tier_transitions, tiers
@@ -76,6 +78,7 @@ __all__ = [
     "change", "growth", "self_compare", "trend", "completion", "completion_summary", "grade",
     "allocate_costs", "cost_outcome_quadrant", "cost_per_outcome", "relative_cost",
     "dea", "dea_bootstrap", "malmquist", "super_efficiency",
+    "sbm", "scale_efficiency", "plot_malmquist",
     "agglomeration", "concentration", "coupling_coordination", "location_quotient", "relatedness",
     "structural_fit",
     "Report", "report",

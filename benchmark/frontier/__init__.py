@@ -11,6 +11,8 @@ productivity change between periods into catch-up and frontier shift.
 from benchmark.frontier.bootstrap import BootstrapResult, dea_bootstrap
 from benchmark.frontier.dea import DEAResult, dea, super_efficiency
 from benchmark.frontier.malmquist import MalmquistResult, malmquist
+from benchmark.frontier.sbm import SBMResult, sbm
+from benchmark.frontier.scale import scale_efficiency
 
 __all__ = [
     "dea",
@@ -20,4 +22,7 @@ __all__ = [
     "DEAResult",
     "BootstrapResult",
     "MalmquistResult",
+    "sbm",
+    "scale_efficiency",
+    "SBMResult",
 ]
