@@ -225,6 +225,17 @@ def test_dagum_weighted_matches_brute_force(regions):
         (total, gw, gnb, gt), abs=1e-12)
 
 
+def test_dagum_without_overlap_is_the_gini_of_group_means():
+    # Dagum (1997): with non-overlapping groups D_jh = 1, so Gt = 0 and the net between-group part is
+    # the Gini of the distribution in which every unit has its group's mean.
+    df = pd.DataFrame({"unit": range(7), "g": list("aaabbcc"), "v": [1.0, 2.0, 3.0, 5.0, 6.0, 9.0, 12.0]})
+    row = dagum_gini(df, "v", group="g", entity="unit").overall.iloc[0]
+    smoothed = df.groupby("g")["v"].transform("mean")
+    assert row["transvariation"] == pytest.approx(0.0, abs=1e-15)
+    assert row["between"] == pytest.approx(ineq_gini(smoothed))
+    assert row["gini"] == pytest.approx(ineq_gini(df["v"]))
+
+
 def test_dagum_pair_table(regions):
     res = dagum_gini(regions, "score", group="region")
     table = res.pair_table(2021)
