@@ -49,8 +49,9 @@ def test_decomposition_and_orientation(panel):
     b = malmquist(panel, ["staff", "budget"], "graduates", orientation="output")
     np.testing.assert_allclose(a.index["malmquist"], b.index["malmquist"])  # CRS: orientation-free
     assert a.index.groupby(["period_from", "period_to"]).size().tolist() == [12, 12]
-    summ = a.summary()
+    summ = a.period_means()
     assert list(summ["period_from"]) == [2019, 2020]
+    assert list(summ["units"]) == [12, 12]
     # every unit's productivity grows 10 % a year at unchanged distance to the frontier
     np.testing.assert_allclose(idx["malmquist"], 1.1)
     np.testing.assert_allclose(idx["efficiency_change"], 1.0)
@@ -68,13 +69,23 @@ def test_unbalanced_panel_is_reported(panel):
     assert cov.loc[2020, "only_to"] == 1
 
 
-def test_vrs_infeasible_cross_period_has_a_reason():
+def test_vrs_infeasible_cross_period_warns_and_keeps_deap_components():
+    """B's 2nd-year output exceeds anything period 1 can make under VRS: the VRS cross-period program is
+    infeasible. As in DEAP the index stays on CRS distances (by hand: best y/x is 1 in year 1 and 3 in
+    year 2) and the VRS distances only enter pech through the same-period scores."""
     df = pd.DataFrame({"institution": list("ABAB"), "year": [1, 1, 2, 2],
                        "x": [1.0, 2, 1, 2], "y": [1.0, 2, 3, 5]})
-    res = malmquist(df, "x", "y", rts="vrs").index
-    assert res["malmquist"].isna().all()
-    assert res["reason"].str.contains("infeasible").all()
-    np.testing.assert_allclose(res["efficiency_change"], 1.0)  # within-period scores still shown
+    with pytest.warns(UserWarning, match=r"2 of 2 unit-pairs have an infeasible VRS") as rec:
+        res = malmquist(df, "x", "y", rts="vrs")
+    assert len([w for w in rec if "infeasible" in str(w.message)]) == 1
+    idx = res.index.set_index("institution")
+    np.testing.assert_allclose(idx["malmquist"], [3.0, 2.5])  # own productivity growth y/x
+    np.testing.assert_allclose(idx["technical_change"], [3.0, 3.0])
+    np.testing.assert_allclose(idx["efficiency_change"], [1.0, 2.5 / 3])
+    np.testing.assert_allclose(idx["pure_efficiency_change"], [1.0, 1.0])  # both VRS-efficient each year
+    np.testing.assert_allclose(idx["scale_efficiency_change"], idx["efficiency_change"])
+    assert np.isinf(idx["vrs_to_on_from"]).all()
+    assert idx["reason"].isna().all()
 
 
 def test_bad_input(panel):
