@@ -1633,7 +1633,8 @@ def _from_long(table: pd.DataFrame, row: str, col: str, value: str, expert: str,
     check_missing(table, [row, col, value], name="judgements")
     check_numeric(table, [value], name="judgements")
     has_expert = expert in table.columns
-    names = list(items) if items is not None else list(dict.fromkeys(table[row].tolist() + table[col].tolist()))
+    names = list(items) if items is not None else \
+        list(dict.fromkeys(v for pair in zip(table[row], table[col]) for v in pair))
     out = {}
     for who, part in (table.groupby(expert, sort=False) if has_expert else [(None, table)]):
         pos = {name: k for k, name in enumerate(names)}
