@@ -1068,14 +1068,19 @@ def tier_transitions(
     1           a         A       B  down
     """
     frame = check_frame(data)
+    for value, what in ((tier, "tier"), (entity, "entity"), (period, "period")):
+        _check_key_name(value, what)
     check_columns(frame, [entity], what="entity column")
     check_columns(frame, [period], what="period column")
     check_columns(frame, [tier], what="tier column")
+    id_dtype = frame[entity].dtype
+    frame = _plain_columns(frame.reset_index(drop=True), [entity, period, tier])
+    _check_keys_present(frame, [entity, period], data.index)
     check_unique_keys(frame, [entity, period])
-    check_missing(frame, [entity, period, tier], keys=[entity, period],
-                  hint="give every row its entity, period and tier (drop rows outside the tiering)")
+    check_missing(frame, [tier], keys=[entity, period],
+                  hint="give every row its tier (drop rows outside the tiering)")
     levels = _tier_levels(frame[tier], order, tier)
-    periods = np.sort(pd.unique(frame[period]))
+    periods = _sorted_periods(frame[period], period)
     if len(periods) < 2:
         raise BenchmarkError(f"`data` covers a single {period} ({periods[0]}); transitions need two or more.")
     rank = {lab: i + 1 for i, lab in enumerate(levels)}
@@ -1092,8 +1097,22 @@ def tier_transitions(
                    "count", states)
     shares = _row_shares(counts)
     movers = _movers(pairs, entity)
+    movers[entity] = movers[entity].astype(id_dtype)  # e.g. a category id column stays one
     return TierTransitions(transitions=long, counts=counts, shares=shares, movers=movers,
                            flows=_flows(pairs, periods), states=states, entity=entity)
+
+
+def _sorted_periods(values: pd.Series, period: str) -> np.ndarray:
+    """Distinct periods in their natural order (numbers, dates, or text such as "2019-20")."""
+    distinct = pd.unique(values)
+    try:
+        return np.sort(distinct)
+    except TypeError:
+        raise BenchmarkError(
+            f"period column {period!r} mixes values that cannot be ordered "
+            f"({format_list(pd.unique(values.map(lambda v: type(v).__name__)).tolist())}); "
+            "give every period the same type (e.g. all years as numbers)."
+        ) from None
 
 
 def _tier_levels(values: pd.Series, order: Sequence[Any] | None, tier: str) -> list[Any]:

@@ -563,3 +563,184 @@ def test_bad_transitions(panel):
         tier_transitions(panel, "tier", order=["A", "B", "C", "out"])
     with pytest.raises(BenchmarkError, match=r"from_period 2022 is not the start"):
         tier_transitions(panel, "tier").matrix(2022)
+
+
+# ---------------------------------------------------------------- trust: the bundled school panel
+SCHOOL_FEATURES = ["enrolment", "fulltime_teachers", "student_teacher_ratio", "double_qualified_ratio",
+                   "placement_rate", "tech_service_income", "training_income", "patents_transferred"]
+
+
+@pytest.fixture(scope="module")
+def schools():
+    from benchmark import datasets
+
+    panel = datasets.load("shuanggao")
+    return panel[(panel["unit_type"] == "school") & (panel["year"] == 2023)].reset_index(drop=True)
+
+
+def _zscores(frame, cols):
+    x = frame[cols].to_numpy(dtype=float)
+    return (x - x.mean(axis=0)) / x.std(axis=0)
+
+
+def _tier_of(res):
+    """Tier per entity, in entity order, for comparing results across row orders."""
+    a = res.assignments
+    return a.set_index(a.columns[0])["tier"].sort_index()
+
+
+@pytest.fixture(scope="module")
+def school_auto(schools):
+    return tiers(schools, SCHOOL_FEATURES, k="auto", n_boot=0, n_ref=2, random_state=0)
+
+
+def test_auto_reports_the_partition_it_returns(schools, school_auto):
+    res = school_auto
+    z = _zscores(schools, SCHOOL_FEATURES)
+    tier = res.assignments["tier"].to_numpy()
+    row = res.k_selection.set_index("k").loc[res.k]
+    # silhouette by scikit-learn and within-SS by hand, both on the returned tiers
+    assert silhouette_score(z, tier) == pytest.approx(row["silhouette"], abs=1e-12)
+    within = sum(((z[tier == t] - z[tier == t].mean(axis=0)) ** 2).sum() for t in np.unique(tier))
+    assert within == pytest.approx(row["within_ss"], rel=1e-10)
+    assert res.k_selection.loc[res.k_selection["chosen"], "k"].tolist() == [res.k]
+
+
+def test_auto_partition_same_for_every_seed_and_row_order(schools, school_auto):
+    expected = _tier_of(school_auto)
+    runs = [(seed, None) for seed in range(1, 6)] + [(seed, seed) for seed in (11, 12, 13)]
+    for seed, shuffle in runs:
+        data = schools if shuffle is None else schools.sample(frac=1, random_state=shuffle)
+        res = tiers(data, SCHOOL_FEATURES, k="auto", n_boot=0, n_ref=2, random_state=seed)
+        assert res.k == school_auto.k
+        pd.testing.assert_series_equal(_tier_of(res), expected)
+        # and the assignments come back in the caller's row order
+        assert res.assignments["institution"].tolist() == data["institution"].tolist()
+
+
+def test_kmeans_partition_as_good_as_many_sklearn_restarts(schools):
+    # the reported k=4 partition is at least as tight as the best of 10 x 10 k-means++ restarts by scikit-learn
+    z = _zscores(schools, SCHOOL_FEATURES)
+    res = tiers(schools, SCHOOL_FEATURES, k=4, n_boot=0)
+    tier = res.assignments["tier"].to_numpy()
+    within = sum(((z[tier == t] - z[tier == t].mean(axis=0)) ** 2).sum() for t in range(1, 5))
+    best = min(KMeans(n_clusters=4, n_init=10, random_state=s).fit(z).inertia_ for s in range(10))
+    assert within <= best * (1 + 1e-9)
+
+
+@pytest.mark.parametrize("factor", [1e300, 1e-300])
+def test_tiers_do_not_depend_on_units(schools, factor):
+    base = tiers(schools, SCHOOL_FEATURES, k=3, n_boot=10, random_state=4)
+    scaled = schools.assign(**{c: schools[c] * factor for c in SCHOOL_FEATURES})
+    with np.errstate(all="raise"):  # no overflow or underflow on the way
+        res = tiers(scaled, SCHOOL_FEATURES, k=3, n_boot=10, random_state=4)
+    pd.testing.assert_series_equal(_tier_of(res), _tier_of(base))
+    np.testing.assert_allclose(res.assignments["score"], base.assignments["score"], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(res.centres[SCHOOL_FEATURES].to_numpy() / factor,
+                               base.centres[SCHOOL_FEATURES].to_numpy(), rtol=1e-9)
+    pd.testing.assert_frame_equal(res.stability, base.stability)
+
+
+def test_any_index_gives_the_same_tiers(schools):
+    base = tiers(schools, SCHOOL_FEATURES, k=3, n_boot=10, random_state=1)
+    n = len(schools)
+    indexes = [pd.Index([7] * n), pd.Index([f"r{i}" for i in range(n)]),
+               pd.MultiIndex.from_arrays([np.arange(n) % 3, np.arange(n)])]
+    for index in indexes:
+        res = tiers(schools.set_axis(index), SCHOOL_FEATURES, k=3, n_boot=10, random_state=1)
+        pd.testing.assert_frame_equal(res.assignments, base.assignments)
+        pd.testing.assert_frame_equal(res.stability, base.stability)
+
+
+def test_id_dtypes_are_kept(schools):
+    base = tiers(schools, SCHOOL_FEATURES, k=3, n_boot=0)
+    codes = pd.Series(np.arange(len(schools)) * 7 + 1000)
+    for ids in (codes, codes.astype("Int64"), codes.astype(str), schools["institution"].astype("category")):
+        res = tiers(schools.assign(institution=ids), SCHOOL_FEATURES, k=3, n_boot=0)
+        assert res.assignments["institution"].dtype == ids.dtype
+        assert res.assignments["institution"].tolist() == ids.tolist()
+        assert res.assignments["tier"].tolist() == base.assignments["tier"].tolist()
+
+
+def test_nullable_and_category_features_equal_clean_floats(schools):
+    base = tiers(schools, SCHOOL_FEATURES, k=3, n_boot=5, random_state=2)
+    as_nullable = schools.astype({"enrolment": "Int64", "placement_rate": "Float64",
+                                  "patents_transferred": "category", "fulltime_teachers": "float32"})
+    res = tiers(as_nullable, SCHOOL_FEATURES, k=3, n_boot=5, random_state=2)
+    pd.testing.assert_frame_equal(res.assignments, base.assignments)
+    broken = as_nullable.copy()
+    broken.loc[5, "placement_rate"] = pd.NA
+    with pytest.raises(MissingValueError, match=r"'placement_rate' in 1 row"):
+        tiers(broken, SCHOOL_FEATURES, k=3, n_boot=0)
+
+
+def test_missing_entity_keys_name_their_rows(small):
+    df = small.set_axis([f"r{i}" for i in range(10)])
+    df.loc["r4", "institution"] = None
+    with pytest.raises(MissingValueError, match=r"no 'institution' in 1 row\(s\): position\(s\) 4 \(index 'r4'\)"):
+        tiers(df, ["x", "y"], n_boot=0)
+
+
+@pytest.mark.parametrize("kwargs", [{"entity": ["institution"]}, {"entity": 3}])
+def test_column_arguments_must_be_names(small, kwargs):
+    with pytest.raises(BenchmarkError, match=r"`entity` must be the name of the entity column"):
+        tiers(small, ["x", "y"], n_boot=0, **kwargs)
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.integers(0, 10_000), st.sampled_from(["kmeans", "ward", "gmm"]))
+def test_row_order_does_not_change_anything(seed, method):
+    # property: a permutation of the rows permutes the assignments and leaves every table otherwise equal,
+    # bootstrap probabilities included (same random_state)
+    df, cols, _ = blobs([[0, 0], [2, 1], [1, 3]], 8, spread=1.0, seed=seed)
+    perm = np.random.default_rng(seed).permutation(len(df))
+    a = tiers(df, cols, k=3, method=method, n_boot=8, random_state=seed)
+    b = tiers(df.iloc[perm], cols, k=3, method=method, n_boot=8, random_state=seed)
+    pd.testing.assert_frame_equal(b.assignments, a.assignments.iloc[perm].reset_index(drop=True))
+    pd.testing.assert_frame_equal(b.stability, a.stability)
+    pd.testing.assert_frame_equal(b.centres, a.centres)
+
+
+# ---------------------------------------------------------------- trust: tier_transitions shapes
+def test_transitions_same_for_every_shape(panel):
+    base = tier_transitions(panel, "tier")
+    years = {y: f"{y}-{(y + 1) % 100:02d}" for y in panel["year"].unique()}
+    shapes = {
+        "shuffled": panel.sample(frac=1, random_state=3),
+        "duplicate index": panel.set_axis([0] * len(panel)),
+        "multiindex": panel.set_index([panel["institution"], panel["year"]], drop=False),
+        "category": panel.astype({"institution": "category", "tier": "category", "year": "category"}),
+        "Int64 year": panel.astype({"year": "Int64"}),
+        "academic years": panel.assign(year=panel["year"].map(years)),
+        "datetime": panel.assign(year=pd.to_datetime(panel["year"].astype(str) + "-09-01")),
+    }
+    for name, data in shapes.items():
+        res = tier_transitions(data, "tier")
+        pd.testing.assert_frame_equal(res.counts, base.counts, obj=name)
+        pd.testing.assert_frame_equal(res.flows.drop(columns=["from_period", "to_period"]),
+                                      base.flows.drop(columns=["from_period", "to_period"]), obj=name)
+        assert res.movers["institution"].tolist() == base.movers["institution"].tolist(), name
+        assert res.movers["institution"].dtype == data["institution"].dtype, name
+    academic = tier_transitions(shapes["academic years"], "tier")
+    assert academic.flows["from_period"].tolist() == [years[y] for y in base.flows["from_period"]]
+
+
+def test_transitions_keep_integer_ids(panel):
+    ids = {name: 100 + i for i, name in enumerate(sorted(panel["institution"].unique()))}
+    res = tier_transitions(panel.assign(institution=panel["institution"].map(ids)), "tier")
+    assert res.movers["institution"].dtype == np.int64
+    assert res.movers["institution"].tolist() == tier_transitions(panel, "tier").movers["institution"].map(
+        ids).tolist()
+
+
+def test_transitions_missing_keys_name_rows(panel):
+    df = panel.reset_index(drop=True)
+    df.loc[2, "year"] = np.nan
+    with pytest.raises(MissingValueError, match=r"no 'year' in 1 row\(s\): position\(s\) 2"):
+        tier_transitions(df, "tier")
+    df = panel.reset_index(drop=True).astype({"institution": object})
+    df.loc[0, "institution"] = None
+    with pytest.raises(MissingValueError, match=r"no 'institution' in 1 row\(s\): position\(s\) 0"):
+        tier_transitions(df, "tier")
+    with pytest.raises(BenchmarkError, match=r"`tier` must be the name of the tier column"):
+        tier_transitions(panel, ["tier"])
