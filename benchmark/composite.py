@@ -142,7 +142,8 @@ def _group_name(frame: pd.DataFrame, cols: list[str], key: np.ndarray, code: int
     if not cols:
         return ""
     row = frame.loc[key == code, cols].iloc[0]
-    return " in group " + ", ".join(f"{c}={row[c]!r}" for c in cols)
+    values = [row[c].item() if isinstance(row[c], np.generic) else row[c] for c in cols]
+    return " in group " + ", ".join(f"{c}={v!r}" for c, v in zip(cols, values))
 
 
 # ============================================================= normalisation
@@ -2345,10 +2346,11 @@ def _impute_trend(x: np.ndarray, t: np.ndarray, ents: np.ndarray, frame: pd.Data
                                      "so its own trend is undefined; use method='median' or 'knn'.")
             order = np.argsort(tt[seen])
             ts, vs = tt[seen][order], v[seen][order]
-            slope, icpt = np.polyfit(ts, vs, 1)
+            centre = ts.mean()  # centred periods keep the line exact for years like 2019
+            slope, icpt = np.polyfit(ts - centre, vs, 1)
             gap = ~seen
             inside = gap & (tt >= ts[0]) & (tt <= ts[-1])
-            fill = np.where(inside, np.interp(tt, ts, vs), icpt + slope * tt)
+            fill = np.where(inside, np.interp(tt, ts, vs), icpt + slope * (tt - centre))
             out[rows[gap], j] = fill[gap]
     return out
 
