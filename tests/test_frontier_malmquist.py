@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -10,7 +12,8 @@ import pytest
 
 from benchmark import BenchmarkError, ColumnError, DuplicateRowError, malmquist
 
-pytestmark = pytest.mark.filterwarnings("ignore:DEA with:UserWarning")
+pytestmark = [pytest.mark.filterwarnings("ignore:DEA with:UserWarning"),
+              pytest.mark.filterwarnings("ignore:.*infeasible VRS cross-period:UserWarning")]
 
 
 @pytest.fixture
@@ -88,6 +91,16 @@ def test_vrs_infeasible_cross_period_warns_and_keeps_deap_components():
     assert idx["reason"].isna().all()
 
 
+def test_crs_infeasible_cross_period_is_missing_with_a_reason():
+    """No period-1 unit produces y2, so period-2 units with y2 > 0 cannot be projected on that frontier."""
+    df = pd.DataFrame({"institution": list("ABAB"), "year": [1, 1, 2, 2], "x": [1.0, 2, 1, 2],
+                       "y1": [1.0, 2, 1, 2], "y2": [0.0, 0, 1, 0]})
+    with pytest.warns(UserWarning, match="1 unit-pair.*constant returns"):
+        idx = malmquist(df, "x", ["y1", "y2"]).index.set_index("institution")
+    assert np.isnan(idx.loc["A", "malmquist"]) and "infeasible" in idx.loc["A", "reason"]
+    assert np.isfinite(idx.loc["B", "malmquist"])
+
+
 def test_bad_input(panel):
     with pytest.raises(BenchmarkError, match="only year"):
         malmquist(panel[panel["year"] == 2019], "staff", "graduates")
@@ -104,3 +117,106 @@ def test_bad_input(panel):
     before = copy.deepcopy(panel)
     malmquist(panel, "staff", "graduates")
     pd.testing.assert_frame_equal(panel, before)
+
+
+# ----------------------------------------------------------------- deaR parity (tests/data/r_models)
+DATA = Path(__file__).parent / "data" / "r_models"
+PANELS = {"EconomyLong": ("DMUs", "Period", ["Capital", "Labor"], ["GIOV"]),
+          "Grifell_Lovell_1999": ("DMU", "Year", ["X"], ["Y"])}
+QUANTITY = {"mi": "malmquist", "ec": "efficiency_change", "tc": "technical_change",
+            "pech": "pure_efficiency_change", "sech": "scale_efficiency_change",
+            "eff_later_data_earlier_frontier": "eff_to_on_from",
+            "eff_earlier_data_later_frontier": "eff_from_on_to"}
+
+
+@pytest.fixture(scope="module")
+def dear() -> pd.DataFrame:
+    return pd.read_csv(DATA / "malmquist.csv", keep_default_na=False, na_values=["nan"],
+                       dtype={"unit": str, "period": str})
+
+
+@pytest.mark.parametrize("dataset", list(PANELS))
+@pytest.mark.parametrize("rts", ["crs", "vrs"])
+@pytest.mark.parametrize("orientation", ["input", "output"])
+def test_deap_decomposition_matches_dear(dear, dataset, rts, orientation):
+    idc, per, ins, outs = PANELS[dataset]
+    df = pd.read_csv(DATA / f"{dataset}.csv")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # EconomyLong has infeasible VRS cross-period programs
+        res = malmquist(df, ins, outs, entity=idc, period=per, rts=rts, orientation=orientation)
+    ref = dear[(dear["dataset"] == dataset) & (dear["rts"] == rts)
+               & (dear["orientation"] == {"input": "io", "output": "oo"}[orientation])]
+    idx = res.index.assign(unit=res.index[idc].astype(str),
+                           pair=res.index["period_from"].astype(str) + "-" + res.index["period_to"].astype(str))
+    idx = idx.set_index(["unit", "pair"])
+    per_unit = ref[ref["model"] == "malmquist_fgnz"]
+    checked = 0
+    for quantity, column in QUANTITY.items():
+        rows = per_unit[per_unit["quantity"] == quantity].set_index(["unit", "period"])["value"]
+        if len(rows):
+            np.testing.assert_allclose(idx[column].reindex(rows.index), rows, rtol=0, atol=1e-6)
+            checked += 1
+    assert checked == (5 if rts == "crs" else 4)
+    # same-period distances: CRS in the crs run, VRS in the vrs run
+    same = per_unit[per_unit["quantity"] == "eff_same_period"].set_index(["unit", "period"])["value"]
+    cols = ("eff_from", "eff_to") if rts == "crs" else ("vrs_from", "vrs_to")
+    got = pd.concat([idx[cols[0]].rename_axis(["unit", "p"]).reset_index().assign(
+                         period=lambda d: d["p"].str.split("-").str[0]),
+                     idx[cols[1]].rename_axis(["unit", "p"]).reset_index().assign(
+                         period=lambda d: d["p"].str.split("-").str[1])])
+    got["value"] = got[cols[0]].fillna(got[cols[1]])
+    got = got.drop_duplicates(["unit", "period"]).set_index(["unit", "period"])["value"]
+    np.testing.assert_allclose(got.reindex(same.index), same, atol=1e-6)
+    # DEAP's annual (per period pair) and firm (per unit) geometric means
+    means = ref[ref["model"] == "malmquist_fgnz_geomean"]
+    annual = res.period_means().assign(pair=lambda d: d["period_from"].astype(str) + "-" + d["period_to"].astype(str))
+    firm = res.unit_means().assign(unit=lambda d: d[idc].astype(str))
+    for quantity in means["quantity"].unique():
+        a = means[(means["quantity"] == quantity) & (means["unit"] == "")].set_index("period")["value"]
+        np.testing.assert_allclose(annual.set_index("pair")[QUANTITY[quantity]].reindex(a.index), a, atol=1e-6)
+        u = means[(means["quantity"] == quantity) & (means["period"] == "")].set_index("unit")["value"]
+        np.testing.assert_allclose(firm.set_index("unit")[QUANTITY[quantity]].reindex(u.index), u, atol=1e-6)
+
+
+def test_summary_states_coverage(panel):
+    gappy = panel.drop(panel.index[(panel["institution"] == "c3") & (panel["year"] == 2020)])
+    summ = malmquist(gappy, ["staff", "budget"], "graduates", rts="vrs").summary()
+    assert list(summ["units"]) == [11, 11, 11]  # c3 (missing in 2020) is in neither pair
+    assert list(summ["pairs"]) == [11, 11, 22]
+    assert summ["period_from"].iloc[-1] == 2019 and summ["period_to"].iloc[-1] == 2021
+    np.testing.assert_allclose(summ["malmquist"], summ["efficiency_change"] * summ["technical_change"])
+    np.testing.assert_allclose(summ["efficiency_change"],
+                               summ["pure_efficiency_change"] * summ["scale_efficiency_change"])
+
+
+def test_ids_keep_their_dtype():
+    df = pd.DataFrame({"institution": [10, 20, 30] * 2, "year": [1] * 3 + [2] * 3,
+                       "x": [1.0, 2, 4, 1, 2, 4], "y": [1.0, 1, 2, 2, 1, 2]})
+    res = malmquist(df, "x", "y")
+    assert res.index["institution"].dtype == df["institution"].dtype
+    assert res.unit_means()["institution"].dtype == df["institution"].dtype
+
+
+def test_plot_components_over_time(panel):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from benchmark import plot_malmquist
+
+    res = malmquist(panel, ["staff", "budget"], "graduates", rts="vrs")
+    ax = res.plot(lang="zh")
+    assert len(ax.get_lines()) == 6  # five components and the line at 1
+    assert "Malmquist" in ax.get_title()
+    ax = plot_malmquist(res, focus="c1", components=["malmquist"])
+    np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), res.index.query("institution == 'c1'")["malmquist"])
+    n_figs = len(plt.get_fignums())
+    with pytest.raises(BenchmarkError, match="pure_efficiency_change"):
+        plot_malmquist(malmquist(panel, "staff", "graduates"), components=["pure_efficiency_change"])
+    with pytest.raises(BenchmarkError, match="lang"):
+        plot_malmquist(res, lang="fr")
+    with pytest.raises(BenchmarkError, match="'c99'"):
+        plot_malmquist(res, focus="c99")
+    assert len(plt.get_fignums()) == n_figs  # failed calls leave no figure open
+    plt.close("all")

@@ -326,7 +326,7 @@ def _warn_infeasible(index: pd.DataFrame, rts: str) -> None:
     if crs:
         warnings.warn(
             f"{crs} unit-pair(s) have an infeasible cross-period program under constant returns; their "
-            "malmquist and technical_change are NaN (see the `reason` column).", UserWarning, stacklevel=3)
+            "malmquist and technical_change are NaN (see the `reason` column).", UserWarning, stacklevel=4)
     if rts == "vrs":
         vrs = int((~np.isfinite(index["vrs_to_on_from"]) | ~np.isfinite(index["vrs_from_on_to"]))
                   [index["vrs_from"].notna()].sum())
@@ -335,4 +335,4 @@ def _warn_infeasible(index: pd.DataFrame, rts: str) -> None:
                 f"{vrs} of {int(index['vrs_from'].notna().sum())} unit-pairs have an infeasible VRS "
                 "cross-period program (vrs_to_on_from / vrs_from_on_to are inf). As in DEAP, the index and "
                 "technical change use CRS distances and the pure/scale split uses same-period VRS "
-                "distances only, so no reported component is affected.", UserWarning, stacklevel=3)
+                "distances only, so no reported component is affected.", UserWarning, stacklevel=4)
