@@ -101,7 +101,8 @@ def plot_kernel_density(
             ax.set_yticks(pos, [str(p) for p in periods])
             ax.set_xlabel(name)
             ax.set_ylabel(text["period"])
-            ax.set_zlabel(text["density"])
+            ax.set_zlabel(text["density"], labelpad=14)
+            ax.ticklabel_format(axis="z", style="sci", scilimits=(-2, 3))
         else:
             if ax is None:
                 _, ax = plt.subplots(figsize=(7, 1.0 + 0.8 * len(periods)) if kind == "ridge" else (7, 4),
