@@ -44,7 +44,10 @@ from benchmark._validation import (
     check_probability,
     check_random_state,
     direction_sign,
+    interval,
+    options,
     resolve_direction,
+    validate_params,
 )
 
 __all__ = [
@@ -1305,6 +1308,7 @@ def _check_mc_args(n: Any, weight_noise: Any, methods: Any, aggregations: Any) -
     return int(n), weight_noise, methods, aggregations
 
 
+@validate_params("entity", "period", "indicators", "random_state", "n_jobs", "progress")
 def rank_uncertainty(
     data: pd.DataFrame,
     indicators: str | Sequence[str],
@@ -1760,6 +1764,8 @@ def _expert_weights(spec: Any, experts: list[Any]) -> np.ndarray:
     return w / w.sum()
 
 
+@validate_params(method=options("eigenvector", "geometric"), aggregation=options("aij", "aip"),
+                 random_index=options("saaty", "alonso-lamata"))
 def ahp(
     judgements: Any,
     *,
@@ -1919,6 +1925,7 @@ def _weight_vector(spec: Any, name: str) -> pd.Series:
     return s / s.sum()
 
 
+@validate_params(method=options(*COMBINATIONS), share=interval(0, 1))
 def combine_weights(
     subjective: pd.Series | Mapping[str, float] | AHPResult,
     objective: pd.Series | Mapping[str, float],
@@ -1965,7 +1972,7 @@ def combine_weights(
     >>> s = pd.Series({"x": 0.6, "y": 0.3, "z": 0.1})
     >>> o = pd.Series({"x": 0.2, "y": 0.3, "z": 0.5})
     >>> combine_weights(s, o, method="multiplicative").round(4).tolist()
-    [0.4138, 0.3103, 0.2759]
+    [0.4615, 0.3462, 0.1923]
     >>> combine_weights(s, o, method="linear", share=0.5).round(2).tolist()
     [0.4, 0.3, 0.3]
     """
@@ -2015,6 +2022,7 @@ def _reference_row(reference: Any, frame: pd.DataFrame, inds: list[str]) -> np.n
     return ref
 
 
+@validate_params("entity", "period", "indicators", rho=interval(0, 1, closed="right"))
 def grey_relational(
     data: pd.DataFrame,
     indicators: str | Sequence[str],
@@ -2147,6 +2155,7 @@ class ObstacleDegree(Result):
         return self.top(3)
 
 
+@validate_params("entity", "period", "indicators")
 def obstacle_degree(
     data: pd.DataFrame,
     indicators: str | Sequence[str],
@@ -2374,6 +2383,7 @@ def _impute_knn(x: np.ndarray, key: np.ndarray, k: int) -> np.ndarray:
     return out
 
 
+@validate_params("entity", "period", "indicators", method=options(*IMPUTATIONS), k=interval(1, integer=True))
 def impute(
     data: pd.DataFrame,
     indicators: str | Sequence[str],
@@ -2496,6 +2506,8 @@ def _log_transform(v: np.ndarray) -> np.ndarray:
     return np.log(v) if lo > 0 else np.log(v - lo + 1.0)
 
 
+@validate_params("entity", "period", "indicators", method=options(*TREATMENTS),
+                 max_winsorised=interval(1, integer=True), skew=interval(0), kurtosis=interval(None))
 def treat(
     data: pd.DataFrame,
     indicators: str | Sequence[str],
@@ -2634,6 +2646,7 @@ def _cronbach(x: np.ndarray) -> tuple[float, float, float]:
     return alpha, k * r / (1.0 + (k - 1) * r), r
 
 
+@validate_params("entity", "period", "indicators")
 def reliability(
     data: pd.DataFrame,
     indicators: str | Sequence[str],

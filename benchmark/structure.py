@@ -37,6 +37,9 @@ from benchmark._validation import (
     check_missing,
     check_numeric,
     check_positive,
+    interval,
+    options,
+    validate_params,
 )
 
 __all__ = [
@@ -782,6 +785,8 @@ def _coupling_weights(weights: Any, names: list[str]) -> np.ndarray:
     return w
 
 
+@validate_params(model=options("corrected", "traditional"), lang=options("en", "zh"),
+                 tolerance=interval(0, 1, closed="left"))
 def coupling_coordination(
     data: pd.DataFrame,
     *subsystems: str | Sequence[str],
