@@ -39,6 +39,10 @@ from benchmark.frontier import sbm, scale_efficiency
 from benchmark._plot_malmquist import plot_malmquist
 # -- composite / tiers --
 from benchmark.composite import composite, contributions, normalise, rank_uncertainty, topsis, weights
+from benchmark.composite import (
+    AHPResult, ObstacleDegree, Preprocessed, Reliability, ahp, combine_weights, grey_relational, impute,
+    obstacle_degree, reliability, treat,
+)
 from benchmark.tiers import TierComparison, TierResult, TierTransitions, tier_transitions, tiers
 # -- structure --
 from benchmark.structure import (
@@ -74,6 +78,8 @@ __all__ = [
     "plot_completion", "plot_cost_outcome", "plot_frontier", "plot_gaps", "plot_profile",
     "plot_rank_intervals", "plot_tiers", "plot_trajectory", "plot_transitions",
     "composite", "contributions", "normalise", "rank_uncertainty", "topsis", "weights",
+    "AHPResult", "ObstacleDegree", "Preprocessed", "Reliability", "ahp", "combine_weights", "grey_relational",
+    "impute", "obstacle_degree", "reliability", "treat",
     "TierComparison", "TierResult", "TierTransitions", "tier_transitions", "tiers",
     "change", "growth", "self_compare", "trend", "completion", "completion_summary", "grade",
     "allocate_costs", "cost_outcome_quadrant", "cost_per_outcome", "relative_cost",
