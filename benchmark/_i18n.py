@@ -107,6 +107,280 @@ ZH: dict[str, str] = {
     "input": "投入",
     "output": "产出",
     "efficiency": "效率",
+    # ==== the report
+    "Summary": "摘要",
+    "1. Against itself": "一、与自身比",
+    "2. Against peers": "二、与同类比",
+    "3. Against cost": "三、与成本比",
+    "4. In the field": "四、在全体中的位置",
+    "Notes and methods": "说明与方法",
+    "Gap analysis: {focus}": "差距分析：{focus}",
+    "Written by benchmark {version} on {date}. Every figure and table comes from the library's public "
+    "functions; see the notes for the methods and settings.":
+        "由 benchmark {version} 于 {date} 生成。所有图表均来自本库的公开函数；方法与参数见“说明与方法”。",
+    " sharing its {columns}": "（同{columns}）",
+    "Evaluation {where}; ": "评价期 {where}；",
+    "compared with the {n} other entities{within}; peers: {cohort} ({size}).":
+        "与其他 {n} 个单位{within}比较；同类组：{cohort}（{size} 个）。",
+    "the cross-section": "截面数据",
+    "{what} left out.": "{what}：未生成。",
+    "Self-comparison": "自身纵向比较",
+    "Change and trend": "变化与趋势",
+    "Peer gaps": "同类差距",
+    "Comparison with the leaders": "与领先组比较",
+    "Composite index and tiers": "综合指数与分层",
+    "Tier history": "层级变化",
+    "it needs a panel: pass data with one row per entity and period and name the period column with period=.":
+        "需要面板数据：每个单位每期一行，并用 period= 指定期间列。",
+    "{focus!r} is observed in a single {period}; it needs two or more.": "{focus!r} 只有一个{period}的数据，至少需要两期。",
+    "pass targets= (one row per entity and indicator with baseline and target_<period> columns) to judge "
+    "completion.": "请传入 targets=（每个单位、每个指标一行，含基期值与 target_<期间> 列）以评价目标完成情况。",
+    "pass leaders= (a leading group, such as the entities of the top tier) to compare with it as well.":
+        "如需与领先组比较，请传入 leaders=（如最高层级的单位）。",
+    "pass cost= (a spending column) and outcomes= (or outputs=) to compare cost per outcome.":
+        "请传入 cost=（支出列）与 outcomes=（或 outputs=）以比较单位产出成本。",
+    "pass inputs= and outputs= (columns) to measure efficiency against the frontier.":
+        "请传入 inputs= 与 outputs=（列名）以测算前沿效率。",
+    # -- 1. against itself
+    "How far {focus} has come since its first observed period, how fast (linear trend with a {ci:.0%} "
+    "interval), and whether it meets its targets.":
+        "{focus} 自首个观测期以来进步了多少、速度如何（线性趋势及其 {ci:.0%} 区间），以及能否完成目标。",
+    "Change since the baseline and trend": "相对基期的变化与趋势",
+    "Indicator": "指标",
+    "Base {period}": "基期（{period}）",
+    "Baseline": "基期值",
+    "Latest {period}": "最新期（{period}）",
+    "Latest": "最新值",
+    "Change": "变化",
+    "Per year (CAGR)": "年均增长（CAGR）",
+    "Trend slope": "趋势斜率",
+    "Trend": "趋势",
+    "flat": "平稳",
+    "Below own best": "低于自身最好水平",
+    "Trend: improving / worsening when the whole interval of the OLS slope lies on the better / worse side of "
+    "zero (direction-aware), otherwise flat. \"Below own best\": distance from the best value the institution "
+    "has reached.": "趋势：OLS 斜率的整个区间位于零的较好（较差）一侧时为向好（变差），否则为平稳（已考虑指标方向）。"
+                    "“低于自身最好水平”：与该单位历史最好值的距离。",
+    "Target completion": "目标完成情况",
+    "Target {at}": "{at} 目标",
+    "Actual {at}": "{at} 实际",
+    "Completion": "完成度",
+    "Final target": "终期目标",
+    "Projected": "预计终期值",
+    "Pace needed / achieved": "所需进度 / 实际进度",
+    "Status": "状态",
+    " Peers' median share of targets completed: {rate}.": "同类单位目标完成率中位数：{rate}。",
+    "{n} missed at the final evaluation.": "终期评价有 {n} 项未完成。",
+    "{a} attainable and {u} out of reach by the final target if the pace achieved since the baseline "
+    "continues.": "若保持基期以来的进度，{a} 项可按期完成，{u} 项难以完成。",
+    "{done} of {n} targets completed in {period} {at} ({rate}); ": "{period} {at} 已完成 {n} 项目标中的 {done} 项（{rate}）；",
+    "Completion ratio by indicator": "各指标完成度",
+    "Completion ratio (actual / target) by indicator, coloured by status; the line marks 100 %.":
+        "各指标完成度（实际值 / 目标值），颜色表示状态；竖线为 100 %。",
+    "Trajectories": "发展轨迹",
+    "Trajectories of {names}": "{names}的发展轨迹",
+    "{names}: the institution over time with its targets and projection, against its peers' median and "
+    "inter-quartile band.": "{names}：该单位历年数值、目标与趋势外推，对照同类中位数与四分位区间。",
+    # -- 2. against peers
+    "Where {focus} stands among its peers ({cohort}, {n} entities) in {where}. A positive gap means ahead of "
+    "the peers' median whatever the indicator's direction; the {ci:.0%} bootstrap interval says whether the "
+    "gap is more than the spread of the peers.":
+        "{focus} 在同类单位（{cohort}，{n} 个）中的位置（{where}）。差距为正表示领先于同类中位数（已考虑指标方向）；"
+        "{ci:.0%} bootstrap 区间说明差距是否超出同类内部的波动。",
+    "Gaps to the peers' median": "与同类中位数的差距",
+    "Gaps to the leading group ({who})": "与领先组（{who}）的差距",
+    "Better": "方向",
+    "higher": "越高越好",
+    "lower": "越低越好",
+    "Value": "数值",
+    "Peers' median": "同类中位数",
+    "Peers' Q1 - Q3": "同类四分位区间",
+    "Gap": "差距",
+    "Gap %": "差距 %",
+    "{ci:.0%} interval": "{ci:.0%} 区间",
+    "Significant": "显著",
+    "yes": "是",
+    "no": "否",
+    "Percentile": "百分位",
+    "Best peer": "同类最优",
+    "{names} and {more} more ({n} tied)": "{names} 等 {n} 个并列",
+    "Not compared: ": "未比较：",
+    "Gaps to the median of {who}": "与{who}中位数的差距",
+    "Gap to the median of {who} in percent of that median (blue: ahead, orange: behind); whiskers: {ci:.0%} "
+    "bootstrap interval, pale bars: not significant.":
+        "与{who}中位数的差距，以中位数的百分比表示（蓝色：领先，橙色：落后）；须线为 {ci:.0%} bootstrap 区间，浅色条不显著。",
+    "{focus} belongs to the leading group ({who}): its peers are the leaders, compared above.":
+        "{focus} 属于领先组（{who}）：其同类即领先组，见上文比较。",
+    # -- 3. against cost
+    "What each outcome costs {focus} compared with its peers, and how far it is from the efficiency frontier "
+    "of all compared entities.": "{focus} 每单位产出的成本与同类相比如何，以及距离全体单位效率前沿有多远。",
+    "Cost per outcome": "单位产出成本",
+    "Outcome": "产出",
+    "Cost per unit": "单位成本",
+    "Index (peers = 100)": "指数（同类 = 100）",
+    "Cost-outcome quadrant": "成本—产出象限",
+    "Note": "备注",
+    "Index below 100: the outcome costs less than at the median peer. The quadrant compares total cost and "
+    "outcome with the peers' medians (the institution left out).":
+        "指数低于 100 表示该产出的成本低于同类中位数。象限将总成本与产出同同类中位数比较（不含该单位本身）。",
+    "Cost and {outcome}": "成本与{outcome}",
+    "{cost} against {outcome}: dashed lines are the peers' medians; the star is the institution.":
+        "{cost}与{outcome}：虚线为同类中位数，星号为该单位。",
+    "more outcome for less cost than the peers' medians": "与同类中位数相比投入少、产出多",
+    "more outcome for more cost than the peers' medians": "与同类中位数相比投入多、产出多",
+    "less outcome for less cost than the peers' medians": "与同类中位数相比投入少、产出少",
+    "less outcome for more cost than the peers' medians": "与同类中位数相比投入多、产出少",
+    "{outcome}: {quadrant} ({cost}); each unit costs {index} % of the peers' median.":
+        "{outcome}：{quadrant}（{cost}）；单位成本为同类中位数的 {index} %。",
+    "{focus!r} has missing inputs or outputs in {where}.": "{focus!r} 在 {where} 缺少投入或产出数据。",
+    "{rts}, {orientation}-oriented": "{rts}，{orientation}导向",
+    "DEA ({model}): {focus} is on the frontier; no combination of other entities does better.":
+        "DEA（{model}）：{focus} 位于前沿面上，没有其他单位的组合优于它。",
+    "DEA ({model}): efficiency {score:.2f}; peers to learn from: {names}. The frontier implies: {moves}.":
+        "DEA（{model}）：效率 {score:.2f}；可借鉴的标杆：{names}。前沿面对应的改进：{moves}。",
+    "{model}; {k} of {n} entities efficient": "{model}；{n} 个单位中 {k} 个有效",
+    "Efficiency {score:.3f} ({model} envelopment model on {i} input(s) and {j} output(s), {n} entities in "
+    "{where}); {k} entities are efficient and {focus} ranks {rank} of {n}.":
+        "效率 {score:.3f}（{model}包络模型，{i} 项投入、{j} 项产出，{where} 共 {n} 个单位）；{k} 个单位有效，"
+        "{focus} 排第 {rank}/{n}。",
+    " The same outputs could be produced with {share:.0%} less of every input (before slacks) by the "
+    "combination of peers below.": "下列标杆的组合可用少 {share:.0%} 的各项投入（松弛前）获得相同产出。",
+    " The peers below produce {share:.0%} more of every output with the same inputs.":
+        "下列标杆以相同投入多获得 {share:.0%} 的各项产出。",
+    "Peer": "标杆",
+    "Weight": "权重",
+    "Lambda": "λ",
+    "Role": "角色",
+    "Actual": "实际值",
+    "Frontier target": "前沿目标值",
+    "Change %": "变化 %",
+    "Peers to learn from (reference set, by weight)": "可借鉴的标杆（参考集，按权重）",
+    "Input savings and output increases the frontier implies": "前沿面对应的投入节约与产出增加",
+    "Efficiency frontier (DEA)": "效率前沿（DEA）",
+    "Efficiency frontier": "效率前沿",
+    "The DEA frontier through the efficient entities and the institution's projection onto it (its frontier "
+    "target).": "经过有效单位的 DEA 前沿面，以及该单位在前沿面上的投影（前沿目标）。",
+    "The frontier is drawn for one input and one output, or - with constant returns to scale (rts='crs') - one "
+    "input and two outputs or two inputs and one output.":
+        "前沿面图仅适用于一投入一产出，或在规模报酬不变（rts='crs'）时的一投入两产出、两投入一产出。",
+    # -- 4. in the field
+    "Where {focus} ranks among all {n} compared entities on a composite of the indicators, how much that rank "
+    "depends on the analyst's choices, and which tier the data place it in.":
+        "{focus} 在全部 {n} 个单位中的综合排名、该排名对分析设定的敏感程度，以及数据把它分在哪一层级。",
+    "Composite rank": "综合排名",
+    "Composite rank and its interval": "综合排名及其区间",
+    "metadata weights": "元数据权重",
+    "equal weights": "等权重",
+    "Composite rank {rank} of {n} ({weights}, min-max normalisation, arithmetic mean of {k} indicators). Over "
+    "{draws} draws of weights, normalisation and aggregation the rank lies between {low} and {high} (5-95 %), "
+    "median {median}.": "综合排名第 {rank}/{n}（{weights}，极差标准化，{k} 项指标算术平均）。在 {draws} 次权重、"
+                       "标准化与合成方法的随机抽取中，排名位于 {low} 至 {high} 之间（5–95 %），中位数 {median}。",
+    "Rank intervals": "排名区间",
+    "Nominal composite rank (dot) and the 5-95 % interval of the simulated ranks (bar); the institution in "
+    "vermillion": "名义综合排名（点）与模拟排名的 5–95 % 区间（条）；朱红色为该单位",
+    ", its peers in blue": "，蓝色为其同类",
+    "; the 25 best shown with the institution": "；显示前 25 名及该单位",
+    ".": "。",
+    "Uncertain choice": "不确定的设定",
+    "Output": "输出",
+    "First-order index": "一阶指数",
+    "Total index": "总效应指数",
+    "Which choice moves the ranks (Sobol indices)": "哪项设定影响排名（Sobol 指数）",
+    "Tiers": "分层",
+    "Tier and its stability": "层级及其稳定性",
+    "Tiers: too few entities for the bootstrap stability analysis ({n} for k={k}); the tiers are shown without "
+    "it.": "分层：单位过少（k={k} 时仅 {n} 个），未做 bootstrap 稳定性分析。",
+    "official \\ data": "官方 \\ 数据",
+    "Official tiers (rows) against data-driven tiers (columns)": "官方层级（行）与数据分层（列）",
+    ", in {share} of {n} bootstrap resamples": "，在 {n} 次 bootstrap 重抽样中占 {share}",
+    " The tier itself is {reading} (mean Jaccard similarity {j} between the tier and its best match in each "
+    "resample; Hennig 2007).": "该层级本身{reading}（各次重抽样中与最佳匹配层级的平均 Jaccard 相似度 {j}；Hennig 2007）。",
+    "stable": "稳定",
+    "patterns": "大致稳定",
+    "unstable": "不稳定",
+    "Data-driven tier {tier} of {k} (k-means on {n} standardised indicators)":
+        "数据分层：{k} 层中的 {tier} 层（基于 {n} 项标准化指标的 k-means）",
+    "Tier": "层级",
+    "Size": "单位数",
+    "Mean Jaccard": "平均 Jaccard",
+    "Dissolved": "瓦解比例",
+    "Recovered": "重现比例",
+    "Reading": "判读",
+    "Tier stability": "层级稳定性",
+    "Entities on the first two principal components of the standardised indicators, coloured by data-driven "
+    "tier": "各单位在标准化指标前两个主成分上的位置，颜色为数据分层",
+    ", marked by official tier": "，形状为官方层级",
+    "; the institution is circled.": "；圈出者为该单位。",
+    "Agreement with the official tiers ({official}): {share} of entities in the same tier; adjusted Rand index "
+    "{ari:.2f}. Placed higher by the data: {above}; lower: {below}.":
+        "与官方层级（{official}）的一致性：{share} 的单位层级相同；调整兰德指数 {ari:.2f}。数据分层更高：{above} 个；更低：{below} 个。",
+    "Tier over time": "层级随时间的变化",
+    " (not tiered in {periods}: missing values)": "（{periods} 因缺失值未分层）",
+    "Data-driven tier of {focus} by {period} (same indicators, tiers fitted per {period}): {path}.":
+        "{focus} 各{period}的数据分层（指标相同，逐{period}分层）：{path}。",
+    "Moves between data-driven tiers from one {period} to the next, all entities (counts and row shares).":
+        "全部单位在相邻{period}之间的数据分层变动（数量与行内占比）。",
+    # -- summary
+    "Strengths": "优势",
+    "Gaps": "差距",
+    "Also": "其他发现",
+    "None stands out.": "无突出项。",
+    "Median percentile": "百分位中位数",
+    "of {n} indicators among {m} peers (100 = best)": "{n} 项指标，{m} 个同类单位（100 = 最好）",
+    "Targets completed": "已完成目标",
+    "{k} of {n}": "{k} / {n}",
+    "{n} missed": "{n} 项未完成",
+    "{n} out of reach": "{n} 项难以完成",
+    "; peers' median {rate}": "；同类中位数 {rate}",
+    "Cost index": "成本指数",
+    "cost per {outcome}; peers' median = 100": "每单位{outcome}的成本；同类中位数 = 100",
+    "DEA efficiency": "DEA 效率",
+    "5-95 % interval {low}-{high}": "5–95 % 区间 {low}–{high}",
+    "probability {p}": "概率 {p}",
+    "official {tier}": "官方层级 {tier}",
+    "Data-driven tier": "数据分层",
+    "{label}: {value} against a peer median of {median} ({gap}; percentile {pr:.0f})":
+        "{label}：{value}，同类中位数 {median}（{gap}；百分位 {pr:.0f}）",
+    "Own trend: improving in {k} of {n} indicators": "自身趋势：{n} 项指标中 {k} 项向好",
+    "; worsening in {names}.": "；变差：{names}。",
+    "; none worsening.": "；无变差指标。",
+    "Targets missed": "未完成的目标",
+    "Targets out of reach at the current pace": "按当前进度难以完成的目标",
+    "Against the leading group ({who}): behind their median in {k} of {n} indicators.":
+        "与领先组（{who}）相比：{n} 项指标中 {k} 项低于其中位数。",
+    "Profile against the peers": "与同类对比概况",
+    "Percentile rank among the peers ({cohort}) per indicator, direction-aware (outwards is better); the band "
+    "marks the peers' quartiles.": "各指标在同类（{cohort}）中的百分位（已考虑方向，越靠外越好）；色带为同类四分位区间。",
+    # -- notes
+    "Left out": "未生成的部分",
+    "Data set aside and warnings": "剔除的数据与警告",
+    "Methods": "方法",
+    "Nothing was left out.": "所有部分均已生成。",
+    "No data were set aside.": "没有剔除数据。",
+    "Random seeds are fixed, so the same data give the same report.": "随机种子固定，同样的数据生成同样的报告。",
+    "Directions: every gap, rank and verdict is direction-aware (for a 'lower is better' indicator a lower "
+    "value counts as ahead).": "方向：所有差距、排名与判断均考虑指标方向（“越低越好”的指标数值越低越领先）。",
+    "Peer gaps: the institution is left out of its own cohort; intervals are percentile-bootstrap intervals of "
+    "the gap to the peers' median ({n_boot} resamples, {ci:.0%}); a gap is significant when its interval "
+    "excludes zero.": "同类差距：同类组不含该单位本身；区间为与同类中位数差距的百分位 bootstrap 区间（{n_boot} 次重抽样，"
+                      "{ci:.0%}）；区间不含零时差距显著。",
+    "Trends: OLS slope per indicator with a t interval; CAGR = (latest / baseline)^(1 / years) - 1.":
+        "趋势：各指标的 OLS 斜率及其 t 区间；CAGR =（最新值 / 基期值）^(1 / 年数) − 1。",
+    "Target completion: completion ratio = actual / target (target / actual when lower is better); the final "
+    "value is projected at the pace achieved since the baseline.":
+        "目标完成：完成度 = 实际值 / 目标值（越低越好的指标为目标值 / 实际值）；终期值按基期以来的进度外推。",
+    "Cost: cost per outcome = cost / outcome; index = 100 x own value / peers' median (institution left out).":
+        "成本：单位产出成本 = 成本 / 产出；指数 = 100 × 本单位值 / 同类中位数（不含本单位）。",
+    "DEA: envelopment model, {rts} returns to scale, {orientation} orientation (Charnes, Cooper and Rhodes "
+    "1978; Banker, Charnes and Cooper 1984).":
+        "DEA：包络模型，规模报酬 {rts}，{orientation}导向（Charnes, Cooper and Rhodes 1978；Banker, Charnes and Cooper 1984）。",
+    "Composite: min-max normalisation and weighted arithmetic mean; rank interval from {n_draws} Monte Carlo "
+    "draws of weights (Dirichlet), normalisation and aggregation, with Sobol indices (Saltelli et al. 2010).":
+        "综合指数：极差标准化与加权算术平均；排名区间来自 {n_draws} 次对权重（Dirichlet）、标准化与合成方法的蒙特卡洛抽取，"
+        "并给出 Sobol 指数（Saltelli et al. 2010）。",
+    "Tiers: k-means on standardised, direction-aware indicators, ordered by mean score; stability from "
+    "{n_tier_boot} bootstrap resamples (Hennig 2007).":
+        "分层：对标准化且考虑方向的指标做 k-means，按平均得分排序；稳定性来自 {n_tier_boot} 次 bootstrap 重抽样（Hennig 2007）。",
 }
 
 _current: contextvars.ContextVar[str] = contextvars.ContextVar("benchmark_lang", default="en")

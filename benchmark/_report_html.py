@@ -4,6 +4,12 @@ Everything written here goes through :func:`esc` (``html.escape`` with
 quotes), so institution names, indicator labels and messages taken from the
 data can never inject markup. Figures are embedded as base64 PNG and the CSS
 is inline: the page needs no network and no other file.
+
+Headers, captions and alt texts pass through the message table
+(:mod:`benchmark._i18n`), so a Chinese report gets Chinese headers. The page
+is laid out for a phone (390 px: tables and figures scroll inside their own
+box, the page never scrolls sideways), a desktop (1280 px) and print (A4, small
+type, headings kept with what follows, figures and table rows not split).
 """
 
 from __future__ import annotations
@@ -19,13 +25,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from benchmark._i18n import t as _t
+
 __all__ = ["esc", "Column", "table", "figure", "page", "number", "percent", "signed_percent", "sign_class"]
 
 DASH = "\u2013"
 
 CSS = """
-:root { --ink:#1f2933; --muted:#616e7c; --line:#d9e2ec; --band:#f5f7fa; --accent:#d62728;
-        --ahead:#1a7f37; --behind:#c0392b; }
+:root { --ink:#1f2933; --muted:#616e7c; --line:#d9e2ec; --band:#f5f7fa; --accent:#D55E00;
+        --ahead:#005a8c; --behind:#a84300; }
 * { box-sizing: border-box; }
 body { margin:0; color:var(--ink); background:#fff; line-height:1.45;
        font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK SC",
@@ -67,7 +75,35 @@ figure.fig { margin:14px 0; text-align:center; }
 figure.fig img { max-width:100%; height:auto; border:1px solid var(--line); }
 figure.fig figcaption { font-size:13px; color:var(--muted); margin-top:4px; text-align:left; }
 footer { max-width:1180px; margin:0 auto; padding:12px 40px 40px; font-size:12px; color:var(--muted); }
-@media print { nav.toc { display:none; } figure.fig { page-break-inside:avoid; } }
+div.table-wrap { max-width:100%; overflow-x:auto; -webkit-overflow-scrolling:touch; }
+div.fig-wrap { max-width:100%; overflow-x:auto; }
+h2, h3 { break-after:avoid; page-break-after:avoid; }
+@media (max-width: 640px) {
+  header.top { padding:16px 14px 12px; } header.top h1 { font-size:20px; }
+  nav.toc { padding:6px 14px; overflow-x:auto; white-space:nowrap; }
+  main { padding:4px 14px 24px; } footer { padding:12px 14px 24px; }
+  div.cards { grid-template-columns:repeat(2, minmax(0, 1fr)); gap:8px; }
+  div.columns > div { flex-basis:100%; }
+  table.data { font-size:12px; width:auto; min-width:100%; }
+  table.data td, table.data th { white-space:nowrap; }
+  figure.fig img { max-width:none; width:600px; }
+}
+@media print {
+  @page { size:A4; margin:12mm; }
+  body { font-size:10pt; -webkit-print-color-adjust:exact; print-color-adjust:exact; }
+  header.top { padding:8px 0; background:#fff; color:var(--ink); border-bottom:2px solid var(--ink); }
+  header.top p { color:var(--muted); }
+  nav.toc { display:none; }
+  main, footer { max-width:none; padding:0; }
+  section.part { padding:6px 0 10px; }
+  div.table-wrap, div.fig-wrap { overflow:visible; }
+  table.data { font-size:7.5pt; width:100%; table-layout:auto; }
+  table.data th, table.data td { padding:2px 3px; white-space:normal; overflow-wrap:anywhere; }
+  table.data td.num, table.data th.num { white-space:nowrap; }
+  table.data tr, figure.fig, div.card { break-inside:avoid; page-break-inside:avoid; }
+  table.data thead { display:table-header-group; }
+  figure.fig img { max-width:100%; max-height:22cm; width:auto; }
+}
 """
 
 
@@ -171,12 +207,12 @@ def table(frame: pd.DataFrame, columns: Sequence[Column], *, caption: str | None
     cols = [c for c in columns if c.key in frame.columns
             and not (drop_empty and len(frame) and frame[c.key].isna().all())]
     num = ' class="num"'
-    head = "".join(f"<th{num if c.numeric else ''}>{esc(c.header)}</th>" for c in cols)
+    head = "".join(f"<th{num if c.numeric else ''}>{esc(_t(c.header))}</th>" for c in cols)
     rows = ["<tr>" + "".join(_cell(row, c) for c in cols) + "</tr>" for _, row in frame.iterrows()]
-    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    cap = f"<caption>{esc(_t(caption))}</caption>" if caption else ""
     ident = f' id="{esc(table_id)}"' if table_id else ""
-    return (f'<table class="data"{ident}>{cap}<thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>")
+    return (f'<div class="table-wrap"><table class="data"{ident}>{cap}<thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table></div>")
 
 
 # ---------------------------------------------------------------- figures
@@ -185,8 +221,8 @@ def figure(fig: Any, *, alt: str, caption: str, fig_id: str, dpi: int = 100) -> 
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
     data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return (f'<figure class="fig" id="{esc(fig_id)}"><img alt="{esc(alt)}" '
-            f'src="data:image/png;base64,{data}"><figcaption>{esc(caption)}</figcaption></figure>')
+    return (f'<figure class="fig" id="{esc(fig_id)}"><div class="fig-wrap"><img alt="{esc(_t(alt))}" '
+            f'src="data:image/png;base64,{data}"></div><figcaption>{esc(_t(caption))}</figcaption></figure>')
 
 
 # ---------------------------------------------------------------- page

@@ -29,6 +29,7 @@ import pandas as pd
 
 from benchmark import _report_html as H
 from benchmark._cohorts import cohort_members, describe_cohort
+from benchmark._i18n import resolve_lang, t as _t, using as _using
 from benchmark._results import Result
 from benchmark._validation import (
     BenchmarkError,
@@ -97,6 +98,8 @@ class Report(Result):
         The evaluation period.
     seconds : float
         Time taken to compute and write the report.
+    lang : str
+        Language the report was written in (``"zh"`` or ``"en"``).
     """
 
     path: Path
@@ -108,6 +111,7 @@ class Report(Result):
     period: str | None = None
     at: Any = None
     seconds: float = float("nan")
+    lang: str = "en"
 
     def to_frames(self) -> dict[str, pd.DataFrame]:
         """The report's tables by name."""
@@ -181,12 +185,13 @@ class _Context:
         return f"{self.label(indicator)} ({unit})" if unit else self.label(indicator)
 
     def where(self) -> str:
-        return f"{self.period} {self.at}" if self.period is not None else "the cross-section"
+        return f"{self.period} {self.at}" if self.period is not None else _t("the cross-section")
 
     def leave_out(self, what: str, why: str) -> str:
         """Record and render a part of the report that could not be written."""
+        what, why = _t(what), _t(why)
         self.omitted.append(f"{what}: {why}")
-        return f'<p class="omitted"><strong>{H.esc(what)} left out.</strong> {H.esc(why)}</p>'
+        return f'<p class="omitted"><strong>{H.esc(_t("{what} left out.", what=what))}</strong> {H.esc(why)}</p>'
 
 
 def _guard(ctx: _Context, what: str, build: Callable[[], str]) -> str:
@@ -227,6 +232,7 @@ def report(
     random_state: Any = 0,
     title: str | None = None,
     description: str | None = None,
+    lang: str | None = None,
     entity: str = "institution",
     period: str | None = "year",
     excel: str | Path | None = None,
@@ -329,6 +335,10 @@ def report(
     title, description : str, optional
         Page title (default "Gap analysis: <focus>") and a line under it
         (e.g. where the data come from).
+    lang : {"zh", "en"}, optional
+        Language of the prose, headings, table headers and figures (default:
+        Chinese when the indicator labels of the metadata are Chinese, else
+        English). Labels and names from the data are shown as they are.
     entity, period : str
         Entity and period columns (``period=None`` or an absent column: a
         cross-section).
@@ -361,17 +371,23 @@ def report(
     out_path = _writable(path, "path")
     if excel is not None:
         _writable(excel, "excel")
+    check_choice(lang, (None, "zh", "en"), name="lang")
     ctx = _resolve(data, focus, targets=targets, indicators=indicators, cohort=cohort, inputs=inputs,
                    outputs=outputs, cost=cost, outcomes=outcomes, metadata=metadata, direction=direction,
                    within=within, leaders=leaders, official=official, official_order=official_order, at=at,
                    ci=ci, n_boot=n_boot, n_draws=n_draws, n_tier_boot=n_tier_boot, k=k, rts=rts,
                    orientation=orientation, label_column=label_column, random_state=random_state,
                    entity=entity, period=period)
+    labels = ctx.meta["label"].astype(str).tolist() if "label" in ctx.meta.columns else []
+    lang = resolve_lang(lang, labels)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        document, written = _compose(ctx, title=title, description=description)
+        with _using(lang):
+            document, written = _compose(ctx, title=title, description=description)
     seen = {}
     for w in caught:
+        if str(w.message).startswith("Glyph ") and "missing from font" in str(w.message):
+            continue  # the one CJKFontWarning already says the font is missing
         seen.setdefault(f"{w.category.__name__}: {w.message}", w)
     for text, w in seen.items():
         ctx.notes.append(text)
@@ -383,7 +399,7 @@ def report(
     rep = Report(path=out_path, focus=focus, tables=tables, sections=written,
                  notes=tuple(ctx.omitted + ctx.notes), excel=None, period=ctx.period,
                  at=ctx.at.item() if hasattr(ctx.at, "item") else ctx.at,
-                 seconds=time.perf_counter() - started)
+                 seconds=time.perf_counter() - started, lang=lang)
     if excel is not None:
         rep = dataclasses.replace(rep, excel=_write_excel(rep, Path(excel)))
     return rep
@@ -617,34 +633,31 @@ def _compose(ctx: _Context, *, title: str | None, description: str | None) -> tu
     body = "\n".join([_section("summary", summary, ctx),
                       *(_section(n, parts[n], ctx) for n in ("self", "peers", "cost", "field")),
                       _section("notes", _notes_section(ctx), ctx)])
-    head = title or f"Gap analysis: {ctx.focus}"
+    head = title or _t("Gap analysis: {focus}", focus=ctx.focus)
     sub = [line for line in (description, _scope_line(ctx)) if line]
     from benchmark import __version__
 
-    footer = (f"Written by benchmark {__version__} on {_dt.date.today().isoformat()}. Every figure and table "
-              "comes from the library's public functions; see the notes for the methods and settings.")
-    lang = "zh" if _has_cjk(str(ctx.focus)) else "en"
-    return H.page(title=head, subtitle=sub, toc=SECTIONS, body=body, footer=footer, lang=lang), written
-
-
-def _has_cjk(text: str) -> bool:
-    from benchmark._fonts import has_cjk
-
-    return has_cjk([text])
+    footer = _t("Written by benchmark {version} on {date}. Every figure and table comes from the library's "
+                "public functions; see the notes for the methods and settings.",
+                version=__version__, date=_dt.date.today().isoformat())
+    toc = [(anchor, _t(name)) for anchor, name in SECTIONS]
+    lang = "zh-CN" if _t("Summary") != "Summary" else "en"
+    return H.page(title=head, subtitle=sub, toc=toc, body=body, footer=footer, lang=lang), written
 
 
 def _scope_line(ctx: _Context) -> str:
     n = ctx.cs[ctx.entity].nunique()
-    within = (" sharing its " + ", ".join(f"{c} ({ctx.cs.loc[ctx.cs[ctx.entity] == ctx.focus, c].iloc[0]})"
-                                            for c in ctx.within)) if ctx.within else ""
-    when = f"Evaluation {ctx.where()}; " if ctx.period is not None else ""
-    return (f"{when}compared with the {n - 1} other entities{within}; "
-            f"peers: {describe_cohort(ctx.cohort)} ({len(ctx.members)}).")
+    within = (_t(" sharing its {columns}", columns=", ".join(
+        f"{c} ({ctx.cs.loc[ctx.cs[ctx.entity] == ctx.focus, c].iloc[0]})" for c in ctx.within))
+        if ctx.within else "")
+    when = _t("Evaluation {where}; ", where=ctx.where()) if ctx.period is not None else ""
+    return when + _t("compared with the {n} other entities{within}; peers: {cohort} ({size}).",
+                     n=n - 1, within=within, cohort=describe_cohort(ctx.cohort), size=len(ctx.members))
 
 
 def _section(anchor: str, content: str, ctx: _Context) -> str:
     title = dict(SECTIONS)[anchor]
-    return f'<section class="part" id="{anchor}">\n<h2>{H.esc(title)}</h2>\n{content}\n</section>'
+    return f'<section class="part" id="{anchor}">\n<h2>{H.esc(_t(title))}</h2>\n{content}\n</section>'
 
 
 def _new_figure(width: float, height: float, *, nrows: int = 1, ncols: int = 1, polar: bool = False) -> tuple:
@@ -657,21 +670,28 @@ def _new_figure(width: float, height: float, *, nrows: int = 1, ncols: int = 1, 
 
 # ============================================================ 1. against itself
 def _self_section(ctx: _Context) -> str:
-    lead = (f"How far {ctx.focus} has come since its first observed period, how fast (linear trend with a "
-            f"{ctx.options['ci']:.0%} interval), and whether it meets its targets.")
+    lead = _t("How far {focus} has come since its first observed period, how fast (linear trend with a "
+              "{ci:.0%} interval), and whether it meets its targets.", focus=ctx.focus, ci=ctx.options["ci"])
     if ctx.period is None:
         return ctx.leave_out("Self-comparison", "it needs a panel: pass data with one row per entity and "
                              "period and name the period column with period=.")
     own = ctx.data[ctx.data[ctx.entity] == ctx.focus]
     if own[ctx.period].nunique() < 2:
-        return ctx.leave_out("Self-comparison", f"{ctx.focus!r} is observed in a single {ctx.period}; "
-                             "it needs two or more.")
+        return ctx.leave_out("Self-comparison", _t("{focus!r} is observed in a single {period}; it needs two "
+                                                   "or more.", focus=ctx.focus, period=ctx.period))
     parts = [f'<p class="lead">{H.esc(lead)}</p>',
              _guard(ctx, "Change and trend", lambda: _change_part(ctx, own)),
              _guard(ctx, "Target completion", lambda: _completion_part(ctx)),
              _guard(ctx, "Trajectories", lambda: _trajectory_part(ctx))]
     ctx.facts["has_self"] = "self_comparison" in ctx.tables
     return "\n".join(parts)
+
+
+def _period_text(value: Any) -> str:
+    """A period as written in a table: 2021.0 -> "2021", text such as "2019-20" unchanged."""
+    if isinstance(value, (int, float, np.integer, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _change_part(ctx: _Context, own: pd.DataFrame) -> str:
@@ -689,21 +709,22 @@ def _change_part(ctx: _Context, own: pd.DataFrame) -> str:
     p = ctx.period
     cols = [
         H.Column("label", "Indicator", code="indicator"),
-        H.Column(f"baseline_{p}", f"Base {p}", lambda v: str(int(v)) if float(v).is_integer() else str(v), True),
+        H.Column(f"baseline_{p}", _t("Base {period}", period=p), _period_text, True),
         H.Column("baseline", "Baseline", H.number, True),
-        H.Column(f"latest_{p}", f"Latest {p}", lambda v: str(int(v)) if float(v).is_integer() else str(v), True),
+        H.Column(f"latest_{p}", _t("Latest {period}", period=p), _period_text, True),
         H.Column("latest", "Latest", H.number, True),
         H.Column("pct_change", "Change", H.percent, True, css=lambda v: ""),
         H.Column("cagr", "Per year (CAGR)", H.percent, True),
         H.Column("slope", "Trend slope", H.number, True),
-        H.Column("verdict", "Trend", str, css=lambda v: {"improving": "pos", "worsening": "neg"}.get(v, "")),
+        H.Column("verdict", "Trend", _t, css=lambda v: {"improving": "pos", "worsening": "neg"}.get(v, "")),
         H.Column("gap_to_best_pct", "Below own best", H.percent, True),
     ]
-    return ("<h3>Change since the baseline and trend</h3>"
+    return (f"<h3>{H.esc(_t('Change since the baseline and trend'))}</h3>"
             + H.table(sc, cols, table_id="table-self")
-            + '<p class="muted">Trend: improving / worsening when the whole interval of the OLS slope lies on '
-              "the better / worse side of zero (direction-aware), otherwise flat. "
-              "&quot;Below own best&quot;: distance from the best value the institution has reached.</p>")
+            + '<p class="muted">' + H.esc(_t(
+                "Trend: improving / worsening when the whole interval of the OLS slope lies on the better / worse "
+                "side of zero (direction-aware), otherwise flat. \"Below own best\": distance from the best value "
+                "the institution has reached.")) + "</p>")
 
 
 def _completion_part(ctx: _Context) -> str:
@@ -741,27 +762,27 @@ def _completion_part(ctx: _Context) -> str:
     cols = [
         H.Column("label", "Indicator", code="indicator"),
         H.Column("baseline", "Baseline", H.number, True),
-        H.Column("target", f"Target {ctx.at}", H.number, True),
-        H.Column("actual", f"Actual {ctx.at}", H.number, True),
+        H.Column("target", _t("Target {at}", at=ctx.at), H.number, True),
+        H.Column("actual", _t("Actual {at}", at=ctx.at), H.number, True),
         H.Column("completion_ratio", "Completion", H.percent, True,
                  css=lambda v: "pos" if v >= 1 else "neg"),
         *([] if final else [
             H.Column("final_target", "Final target", H.number, True),
             H.Column("projected_final", "Projected", H.number, True),
             H.Column("pace_ratio", "Pace needed / achieved", lambda v: H.number(v, 2), True)]),
-        H.Column("status", "Status", str, css=lambda v: {"completed": "pos", "unattainable": "neg"}.get(v, "")),
+        H.Column("status", "Status", _t, css=lambda v: {"completed": "pos", "unattainable": "neg"}.get(v, "")),
     ]
     facts = ctx.facts["completion"]
     peer = ("" if np.isnan(facts["peer_rate"]) else
-            f" Peers' median share of targets completed: {H.percent(facts['peer_rate'], 0)}.")
+            _t(" Peers' median share of targets completed: {rate}.", rate=H.percent(facts["peer_rate"], 0)))
     if facts["final"]:
-        rest = f"{facts['unattainable']} missed at the final evaluation."
+        rest = _t("{n} missed at the final evaluation.", n=facts["unattainable"])
     else:
-        rest = (f"{facts['attainable']} attainable and {facts['unattainable']} out of reach by the final "
-                "target if the pace achieved since the baseline continues.")
-    text = (f"{facts['completed']} of {facts['n']} targets completed in {p} {ctx.at} "
-            f"({H.percent(facts['rate'], 0)}); {rest}{peer}")
-    return ("<h3>Target completion</h3>" + f"<p>{H.esc(text)}</p>"
+        rest = _t("{a} attainable and {u} out of reach by the final target if the pace achieved since the "
+                  "baseline continues.", a=facts["attainable"], u=facts["unattainable"])
+    text = _t("{done} of {n} targets completed in {period} {at} ({rate}); ", done=facts["completed"], n=facts["n"],
+              period=p, at=ctx.at, rate=H.percent(facts["rate"], 0)) + rest + peer
+    return (f"<h3>{H.esc(_t('Target completion'))}</h3>" + f"<p>{H.esc(text)}</p>"
             + H.figure(fig, alt="Completion ratio by indicator", fig_id="fig-completion",
                        caption="Completion ratio (actual / target) by indicator, coloured by status; the line "
                                "marks 100 %.")
@@ -788,10 +809,10 @@ def _trajectory_part(ctx: _Context) -> str:
     for ax in axes[len(chosen):]:
         ax.set_visible(False)
     names = ", ".join(ctx.label(i) for i in chosen)
-    return ("<h3>Trajectories</h3>"
-            + H.figure(fig, alt=f"Trajectories of {names}", fig_id="fig-trajectories",
-                       caption=f"{names}: the institution over time with its targets and projection, against "
-                               "its peers' median and inter-quartile band."))
+    return (f"<h3>{H.esc(_t('Trajectories'))}</h3>"
+            + H.figure(fig, alt=_t("Trajectories of {names}", names=names), fig_id="fig-trajectories",
+                       caption=_t("{names}: the institution over time with its targets and projection, against "
+                                  "its peers' median and inter-quartile band.", names=names)))
 
 
 def _trajectory_choice(ctx: _Context) -> list[str]:
@@ -813,10 +834,10 @@ def _trajectory_choice(ctx: _Context) -> list[str]:
 
 # ============================================================ 2. against peers
 def _peers_section(ctx: _Context) -> str:
-    lead = (f"Where {ctx.focus} stands among its peers ({describe_cohort(ctx.cohort)}, {len(ctx.members)} "
-            f"entities) in {ctx.where()}. A positive gap means ahead of the peers' median whatever the "
-            f"indicator's direction; the {ctx.options['ci']:.0%} bootstrap interval says whether the gap is "
-            "more than the spread of the peers.")
+    lead = _t("Where {focus} stands among its peers ({cohort}, {n} entities) in {where}. A positive gap means "
+              "ahead of the peers' median whatever the indicator's direction; the {ci:.0%} bootstrap interval "
+              "says whether the gap is more than the spread of the peers.", focus=ctx.focus,
+              cohort=describe_cohort(ctx.cohort), n=len(ctx.members), where=ctx.where(), ci=ctx.options["ci"])
     parts = [f'<p class="lead">{H.esc(lead)}</p>',
              _guard(ctx, "Peer gaps", lambda: _gap_part(ctx, ctx.cohort, "peer_gaps", "gaps", "gaps")),
              _leaders_part(ctx)]
@@ -841,16 +862,16 @@ def _gap_part(ctx: _Context, cohort: Any, name: str, seed: str, fig_id: str) -> 
         ctx.facts["gaps"] = gaps
     cols = [
         H.Column("label", "Indicator", code="indicator"),
-        H.Column("direction", "Better", lambda v: "higher" if v == "higher" else "lower"),
+        H.Column("direction", "Better", lambda v: _t("higher") if v == "higher" else _t("lower")),
         H.Column("value", "Value", H.number, True),
         H.Column("cohort_median", "Peers' median", H.number, True),
         H.Column("_iqr", "Peers' Q1 - Q3", str, True),
         H.Column("gap_median", "Gap", H.number, True, css=H.sign_class),
         H.Column("gap_median_pct", "Gap %", H.signed_percent, True, css=H.sign_class),
-        H.Column("_interval", f"{ctx.options['ci']:.0%} interval", str, True),
-        H.Column("significant", "Significant", lambda v: "yes" if v else "no"),
+        H.Column("_interval", _t("{ci:.0%} interval", ci=ctx.options["ci"]), str, True),
+        H.Column("significant", "Significant", lambda v: _t("yes") if v else _t("no")),
         H.Column("percentile_rank", "Percentile", lambda v: H.number(v, 0), True),
-        H.Column("_best", "Best peer", str, code="best_entity"),
+        H.Column("_best", "Best peer", str, code="_best_who"),
     ]
     shown = gaps.assign(
         _iqr=[f"{H.number(a)} - {H.number(b)}" if pd.notna(a) else None
@@ -859,17 +880,30 @@ def _gap_part(ctx: _Context, cohort: Any, name: str, seed: str, fig_id: str) -> 
                    for a, b in zip(gaps.get("gap_median_low", gaps["gap_median"] * np.nan),
                                    gaps.get("gap_median_high", gaps["gap_median"] * np.nan), strict=True)],
         _best=[H.number(v) if pd.notna(v) else None for v in gaps["cohort_best"]],
+        _best_who=[_tied(v) for v in gaps["best_entity"]] if "best_entity" in gaps.columns else None,
     )
-    heading = "Gaps to the peers' median" if name == "peer_gaps" else f"Gaps to the leading group ({who})"
+    heading = (_t("Gaps to the peers' median") if name == "peer_gaps"
+               else _t("Gaps to the leading group ({who})", who=who))
     absent = shown[shown["gap_median"].isna()]
-    missing = ("" if absent.empty else '<p class="muted">Not compared: ' + H.esc("; ".join(
+    missing = ("" if absent.empty else '<p class="muted">' + H.esc(_t("Not compared: ") + "; ".join(
         f"{ctx.label(r['indicator'])} ({r['reason']})" for _, r in absent.iterrows())) + ".</p>")
     return (f"<h3>{H.esc(heading)}</h3>"
-            + H.figure(fig, alt=f"Gaps to the median of {who}", fig_id=f"fig-{fig_id}",
-                       caption=f"Gap to the median of {who} in percent of that median (green: ahead, red: "
-                               f"behind); whiskers: {ctx.options['ci']:.0%} bootstrap interval, pale bars: "
-                               "not significant.")
+            + H.figure(fig, alt=_t("Gaps to the median of {who}", who=who), fig_id=f"fig-{fig_id}",
+                       caption=_t("Gap to the median of {who} in percent of that median (blue: ahead, orange: "
+                                  "behind); whiskers: {ci:.0%} bootstrap interval, pale bars: not significant.",
+                                  who=who, ci=ctx.options["ci"]))
             + H.table(shown[shown["gap_median"].notna()], cols, table_id=f"table-{fig_id}") + missing)
+
+
+def _tied(names: Any, shown: int = 2) -> Any:
+    """The best peer's name, or a few names and a count when many peers tie for best."""
+    if not isinstance(names, str):
+        return names
+    parts = names.split(", ")
+    if len(parts) <= shown + 1:
+        return names
+    return _t("{names} and {more} more ({n} tied)", names=", ".join(parts[:shown]), more=len(parts) - shown,
+              n=len(parts))
 
 
 def _leaders_part(ctx: _Context) -> str:
@@ -881,16 +915,17 @@ def _leaders_part(ctx: _Context) -> str:
     if isinstance(leaders, str):
         return leaders
     if set(leaders) == set(ctx.members):
-        return (f'<p class="muted">{H.esc(ctx.focus)} belongs to the leading group '
-                f"({H.esc(describe_cohort(ctx.leaders))}): its peers are the leaders, compared above.</p>")
+        return ('<p class="muted">' + H.esc(_t("{focus} belongs to the leading group ({who}): its peers are the "
+                                               "leaders, compared above.", focus=ctx.focus,
+                                               who=describe_cohort(ctx.leaders))) + "</p>")
     return _guard(ctx, "Comparison with the leaders",
                   lambda: _gap_part(ctx, ctx.leaders, "leader_gaps", "leaders", "leaders"))
 
 
 # ============================================================ 3. against cost
 def _cost_section(ctx: _Context) -> str:
-    lead = (f"What each outcome costs {ctx.focus} compared with its peers, and how far it is from the "
-            "efficiency frontier of all compared entities.")
+    lead = _t("What each outcome costs {focus} compared with its peers, and how far it is from the efficiency "
+              "frontier of all compared entities.", focus=ctx.focus)
     parts = [f'<p class="lead">{H.esc(lead)}</p>']
     if ctx.cost is None or not ctx.outcomes:
         parts.append(ctx.leave_out("Cost per outcome", "pass cost= (a spending column) and outcomes= (or "
@@ -936,16 +971,17 @@ def _cost_part(ctx: _Context) -> str:
         H.Column("cohort_median", "Peers' median", H.number, True),
         H.Column("relative_cost", "Index (peers = 100)", lambda v: H.number(v, 0), True,
                  css=lambda v: "pos" if v < 100 else ("neg" if v > 100 else "")),
-        H.Column("quadrant", "Cost-outcome quadrant", str),
+        H.Column("quadrant", "Cost-outcome quadrant", _t),
         H.Column("reason", "Note", str),
     ]
-    return ("<h3>Cost per outcome</h3>"
+    return (f"<h3>{H.esc(_t('Cost per outcome'))}</h3>"
             + H.table(mine, cols, table_id="table-cost")
-            + '<p class="muted">Index below 100: the outcome costs less than at the median peer. The quadrant '
-              "compares total cost and outcome with the peers' medians (the institution left out).</p>"
-            + H.figure(fig, alt=f"Cost and {ctx.label(first)}", fig_id="fig-cost-outcome",
-                       caption=f"{ctx.label(ctx.cost)} against {ctx.label(first)}: dashed lines are the peers' "
-                               "medians; the star is the institution."))
+            + '<p class="muted">' + H.esc(_t(
+                "Index below 100: the outcome costs less than at the median peer. The quadrant compares total "
+                "cost and outcome with the peers' medians (the institution left out).")) + "</p>"
+            + H.figure(fig, alt=_t("Cost and {outcome}", outcome=ctx.label(first)), fig_id="fig-cost-outcome",
+                       caption=_t("{cost} against {outcome}: dashed lines are the peers' medians; the star is the "
+                                  "institution.", cost=ctx.label(ctx.cost), outcome=ctx.label(first))))
 
 
 def _dea_part(ctx: _Context) -> str:
@@ -959,7 +995,8 @@ def _dea_part(ctx: _Context) -> str:
     sub = ctx.cs[[ctx.entity, *cols]]
     incomplete = sub[cols].isna().any(axis=1)
     if incomplete[sub[ctx.entity] == ctx.focus].any():
-        raise BenchmarkError(f"{ctx.focus!r} has missing inputs or outputs in {ctx.where()}.")
+        raise BenchmarkError(_t("{focus!r} has missing inputs or outputs in {where}.", focus=ctx.focus,
+                                where=ctx.where()))
     if incomplete.any():
         ctx.notes.append(f"DEA: {int(incomplete.sum())} entities without every input and output in "
                          f"{ctx.where()} were left out: {format_list(sub.loc[incomplete, ctx.entity].tolist())}.")
@@ -985,34 +1022,36 @@ def _dea_tables(ctx: _Context, res: Any, sub: pd.DataFrame, plot_frontier: Calla
     ctx.tables["dea_targets"] = goals
     o = ctx.options
     n_eff, n = int(eff["efficient"].sum()), len(eff)
-    model = f"{o['rts'].upper()}, {o['orientation']}-oriented"
+    model = _t("{rts}, {orientation}-oriented", rts=o["rts"].upper(), orientation=_t(o["orientation"]))
     if mine.empty:
-        learn = f"DEA ({model}): {ctx.focus} is on the frontier; no combination of other entities does better."
+        learn = _t("DEA ({model}): {focus} is on the frontier; no combination of other entities does better.",
+                   model=model, focus=ctx.focus)
     else:
         names = ", ".join(f"{p} ({w:.0%})" for p, w in zip(mine["peer"], mine["weight"], strict=True))
         moves = "; ".join(f"{ctx.label(r['indicator'])} {H.signed_percent(r['gap_pct'], 0)}"
                           for _, r in goals.iterrows() if pd.notna(r["gap_pct"]) and abs(r["gap_pct"]) > 0.05)
-        learn = (f"DEA ({model}): efficiency {score:.2f}; peers to learn from: {names}. "
-                 f"The frontier implies: {moves}.")
-    ctx.facts["efficiency"] = {"score": score, "detail": f"{model}; {n_eff} of {n} entities efficient",
-                               "learn": learn}
+        learn = _t("DEA ({model}): efficiency {score:.2f}; peers to learn from: {names}. The frontier implies: "
+                   "{moves}.", model=model, score=score, names=names, moves=moves)
+    ctx.facts["efficiency"] = {"score": score, "learn": learn,
+                               "detail": _t("{model}; {k} of {n} entities efficient", model=model, k=n_eff, n=n)}
     rank = int((eff["efficiency"] > score + 1e-9).sum()) + 1
-    text = (f"Efficiency {score:.3f} ({model} envelopment model on {len(ctx.inputs)} input(s) and "
-            f"{len(ctx.outputs)} output(s), {n} entities in {ctx.where()}); {n_eff} entities are efficient and "
-            f"{ctx.focus} ranks {rank} of {n}.")
+    text = _t("Efficiency {score:.3f} ({model} envelopment model on {i} input(s) and {j} output(s), {n} entities "
+              "in {where}); {k} entities are efficient and {focus} ranks {rank} of {n}.", score=score, model=model,
+              i=len(ctx.inputs), j=len(ctx.outputs), n=n, where=ctx.where(), k=n_eff, focus=ctx.focus, rank=rank)
     if o["orientation"] == "input" and score < 1:
-        text += (f" The same outputs could be produced with {1 - score:.0%} less of every input (before "
-                 "slacks) by the combination of peers below.")
+        text += _t(" The same outputs could be produced with {share:.0%} less of every input (before slacks) by "
+                   "the combination of peers below.", share=1 - score)
     elif o["orientation"] == "output" and score < 1:
-        text += f" The peers below produce {1 / score - 1:.0%} more of every output with the same inputs."
+        text += _t(" The peers below produce {share:.0%} more of every output with the same inputs.",
+                   share=1 / score - 1)
     peer_cols = [H.Column("peer", "Peer"), H.Column("weight", "Weight", H.percent, True),
                  H.Column("lambda", "Lambda", lambda v: H.number(v, 3), True),
                  *[H.Column(c, ctx.label(c), H.number, True) for c in [*ctx.inputs, *ctx.outputs]]]
-    goal_cols = [H.Column("label", "Indicator", code="indicator"), H.Column("role", "Role"),
+    goal_cols = [H.Column("label", "Indicator", code="indicator"), H.Column("role", "Role", _t),
                  H.Column("actual", "Actual", H.number, True), H.Column("target", "Frontier target", H.number, True),
                  H.Column("gap", "Change", H.number, True),
                  H.Column("gap_pct", "Change %", H.signed_percent, True)]
-    html = ("<h3>Efficiency frontier (DEA)</h3>" + f"<p>{H.esc(text)}</p>"
+    html = (f"<h3>{H.esc(_t('Efficiency frontier (DEA)'))}</h3>" + f"<p>{H.esc(text)}</p>"
             + (H.table(mine, peer_cols, caption="Peers to learn from (reference set, by weight)",
                        table_id="table-dea-peers") if not mine.empty else "")
             + H.table(goals, goal_cols, caption="Input savings and output increases the frontier implies",
@@ -1021,31 +1060,23 @@ def _dea_tables(ctx: _Context, res: Any, sub: pd.DataFrame, plot_frontier: Calla
     # Ratio pictures (one input and two outputs, or the reverse) are exact only under constant returns.
     if shape == (1, 1) or (shape in {(1, 2), (2, 1)} and o["rts"] == "crs"):
         fig, (ax,) = _new_figure(7.5, 5.5)
-        plot_frontier(res, sub, focus=ctx.focus, ax=ax)
-        _relabel_axes(ax, {c: ctx.label(c) for c in [*ctx.inputs, *ctx.outputs]})
+        plot_frontier(res, sub, focus=ctx.focus, labels={c: ctx.label(c) for c in [*ctx.inputs, *ctx.outputs]},
+                      ax=ax)
         html += H.figure(fig, alt="Efficiency frontier", fig_id="fig-frontier",
                          caption="The DEA frontier through the efficient entities and the institution's "
                                  "projection onto it (its frontier target).")
     else:
-        html += ('<p class="muted">The frontier is drawn for one input and one output, or - with constant '
-                 "returns to scale (rts='crs') - one input and two outputs or two inputs and one output.</p>")
+        html += ('<p class="muted">' + H.esc(_t(
+            "The frontier is drawn for one input and one output, or - with constant returns to scale "
+            "(rts='crs') - one input and two outputs or two inputs and one output.")) + "</p>")
     return html
-
-
-def _relabel_axes(ax: Any, labels: dict[str, str]) -> None:
-    """Replace column names in the axis labels by display labels."""
-    for get, set_ in ((ax.get_xlabel, ax.set_xlabel), (ax.get_ylabel, ax.set_ylabel)):
-        text = get()
-        for name in sorted(labels, key=len, reverse=True):
-            text = text.replace(name, labels[name])
-        set_(text)
 
 
 # ============================================================ 4. in the field
 def _field_section(ctx: _Context) -> str:
-    lead = (f"Where {ctx.focus} ranks among all {ctx.cs[ctx.entity].nunique()} compared entities on a "
-            "composite of the indicators, how much that rank depends on the analyst's choices, and which "
-            "tier the data place it in.")
+    lead = _t("Where {focus} ranks among all {n} compared entities on a composite of the indicators, how much "
+              "that rank depends on the analyst's choices, and which tier the data place it in.",
+              focus=ctx.focus, n=ctx.cs[ctx.entity].nunique())
     parts = [f'<p class="lead">{H.esc(lead)}</p>']
     prepared = _guard_value(ctx, "Composite index and tiers", lambda: _field_data(ctx))
     if isinstance(prepared, str):
@@ -1117,20 +1148,21 @@ def _rank_part(ctx: _Context, cs: pd.DataFrame, inds: list[str], weights: dict |
     ranked_peers = [m for m in ctx.members if m in set(ranks[ctx.entity])]
     plot_rank_intervals(ru, focus=ctx.focus, highlight=None if many else ranked_peers, top=25 if many else None,
                         ax=ax)
-    wtext = "metadata weights" if weights else "equal weights"
-    text = (f"Composite rank {int(row['nominal_rank'])} of {n} ({wtext}, min-max normalisation, arithmetic "
-            f"mean of {len(inds)} indicators). Over {ru.n} draws of weights, normalisation and aggregation the "
-            f"rank lies between {int(row['rank_5'])} and {int(row['rank_95'])} (5-95 %), median "
-            f"{H.number(row['median_rank'], 0)}.")
+    wtext = _t("metadata weights") if weights else _t("equal weights")
+    text = _t("Composite rank {rank} of {n} ({weights}, min-max normalisation, arithmetic mean of {k} "
+              "indicators). Over {draws} draws of weights, normalisation and aggregation the rank lies between "
+              "{low} and {high} (5-95 %), median {median}.", rank=int(row["nominal_rank"]), n=n, weights=wtext,
+              k=len(inds), draws=ru.n, low=int(row["rank_5"]), high=int(row["rank_95"]),
+              median=H.number(row["median_rank"], 0))
     sens = ru.sensitivity.copy()
     cols = [H.Column("factor", "Uncertain choice"), H.Column("output", "Output"),
             H.Column("first_order", "First-order index", lambda v: H.number(v, 2), True),
             H.Column("total", "Total index", lambda v: H.number(v, 2), True)]
-    return ("<h3>Composite rank and its interval</h3>" + f"<p>{H.esc(text)}</p>"
+    return (f"<h3>{H.esc(_t('Composite rank and its interval'))}</h3>" + f"<p>{H.esc(text)}</p>"
             + H.figure(fig, alt="Rank intervals", fig_id="fig-ranks",
-                       caption="Nominal composite rank (dot) and the 5-95 % interval of the simulated ranks "
-                               "(bar); the institution in red" + ("" if many else ", its peers in blue")
-                               + ("" if not many else "; the 25 best shown with the institution") + ".")
+                       caption=_t("Nominal composite rank (dot) and the 5-95 % interval of the simulated ranks "
+                                  "(bar); the institution in vermillion") + ("" if many else _t(", its peers in blue"))
+                               + ("" if not many else _t("; the 25 best shown with the institution")) + _t("."))
             + H.table(sens, cols, caption="Which choice moves the ranks (Sobol indices)",
                       table_id="table-sensitivity"))
 
@@ -1150,8 +1182,8 @@ def _tier_part(ctx: _Context, cs: pd.DataFrame, inds: list[str]) -> str:
     except BenchmarkError as exc:
         if n_boot == 0 or "stability" not in str(exc):
             raise
-        ctx.notes.append(f"Tiers: too few entities for the bootstrap stability analysis ({len(cs)} for k={k}); "
-                         "the tiers are shown without it.")
+        ctx.notes.append(_t("Tiers: too few entities for the bootstrap stability analysis ({n} for k={k}); the "
+                            "tiers are shown without it.", n=len(cs), k=k))
         n_boot = 0
         result = tiers(cs, inds, n_boot=0, **settings)
     ctx.tables["tiers"] = result.assignments
@@ -1170,7 +1202,7 @@ def _tier_part(ctx: _Context, cs: pd.DataFrame, inds: list[str]) -> str:
         fact["placement"] = mine["placement"]
         compare_html = (f"<p>{H.esc(_agreement_text(comparison, ctx.official))}</p>"
                         + H.table(comparison.confusion.reset_index().rename(columns=str),
-                                  [H.Column(str(c), str(c) if c != "official" else f"official \\ data",
+                                  [H.Column(str(c), str(c) if c != "official" else _t("official \\ data"),
                                             H.number, c != "official")
                                    for c in ["official", *map(str, comparison.confusion.columns)]],
                                   caption="Official tiers (rows) against data-driven tiers (columns)",
@@ -1180,30 +1212,33 @@ def _tier_part(ctx: _Context, cs: pd.DataFrame, inds: list[str]) -> str:
     ctx.facts["tier"] = fact
     fig, (ax,) = _new_figure(8, 5.5)
     plot_tiers(result, cs, official=ctx.official, focus=ctx.focus, ax=ax)
-    prob = "" if pd.isna(fact["probability"]) else (f", in {H.percent(fact['probability'], 0)} of {n_boot} "
-                                                     "bootstrap resamples")
-    reading = "" if not isinstance(fact["reading"], str) else (
-        f" The tier itself is {fact['reading']} (mean Jaccard similarity {H.number(fact['jaccard'], 2)} "
-        "between the tier and its best match in each resample; Hennig 2007).")
-    text = f"Data-driven tier {row['label']} of {k} (k-means on {len(inds)} standardised indicators){prob}.{reading}"
+    prob = "" if pd.isna(fact["probability"]) else _t(", in {share} of {n} bootstrap resamples",
+                                                       share=H.percent(fact["probability"], 0), n=n_boot)
+    reading = "" if not isinstance(fact["reading"], str) else _t(
+        " The tier itself is {reading} (mean Jaccard similarity {j} between the tier and its best match in each "
+        "resample; Hennig 2007).", reading=_t(fact["reading"]), j=H.number(fact["jaccard"], 2))
+    text = _t("Data-driven tier {tier} of {k} (k-means on {n} standardised indicators)", tier=row["label"], k=k,
+              n=len(inds)) + prob + _t(".") + reading
     stab_cols = [H.Column("label", "Tier"), H.Column("size", "Size", H.number, True),
                  H.Column("jaccard", "Mean Jaccard", lambda v: H.number(v, 2), True),
                  H.Column("dissolved", "Dissolved", H.percent, True),
-                 H.Column("recovered", "Recovered", H.percent, True), H.Column("reading", "Reading")]
-    return ("<h3>Tier and its stability</h3>" + f"<p>{H.esc(text)}</p>"
+                 H.Column("recovered", "Recovered", H.percent, True), H.Column("reading", "Reading", _t)]
+    return (f"<h3>{H.esc(_t('Tier and its stability'))}</h3>" + f"<p>{H.esc(text)}</p>"
             + H.figure(fig, alt="Tiers", fig_id="fig-tiers",
-                       caption="Entities on the first two principal components of the standardised indicators, "
-                               "coloured by data-driven tier" + (", marked by official tier" if ctx.official
-                                                                 else "") + "; the institution is circled.")
+                       caption=_t("Entities on the first two principal components of the standardised "
+                                  "indicators, coloured by data-driven tier")
+                       + (_t(", marked by official tier") if ctx.official else "")
+                       + _t("; the institution is circled."))
             + (H.table(result.stability, stab_cols, caption="Tier stability", table_id="table-tier-stability")
                if n_boot else "")
             + compare_html)
 
 
 def _agreement_text(comparison: Any, official: str) -> str:
-    return (f"Agreement with the official tiers ({official}): {H.percent(comparison.agreement, 0)} of entities "
-            f"in the same tier; adjusted Rand index {comparison.ari:.2f}. Placed higher by the data: "
-            f"{len(comparison.above)}; lower: {len(comparison.below)}.")
+    return _t("Agreement with the official tiers ({official}): {share} of entities in the same tier; adjusted Rand "
+              "index {ari:.2f}. Placed higher by the data: {above}; lower: {below}.", official=official,
+              share=H.percent(comparison.agreement, 0), ari=comparison.ari, above=len(comparison.above),
+              below=len(comparison.below))
 
 
 def _history_part(ctx: _Context, inds: list[str]) -> str:
@@ -1238,13 +1273,13 @@ def _history_part(ctx: _Context, inds: list[str]) -> str:
     plot_transitions(moves, ax=ax)
     path = " \u2192 ".join(f"{p}: {t}" for p, t in mine.iloc[0].items())
     if skipped:
-        path += f" (not tiered in {format_list(skipped)}: missing values)"
-    text = (f"Data-driven tier of {ctx.focus} by {ctx.period} (same indicators, tiers fitted per {ctx.period}): "
-            f"{path}.")
-    return ("<h3>Tier over time</h3>" + f"<p>{H.esc(text)}</p>"
+        path += _t(" (not tiered in {periods}: missing values)", periods=format_list(skipped))
+    text = _t("Data-driven tier of {focus} by {period} (same indicators, tiers fitted per {period}): {path}.",
+              focus=ctx.focus, period=ctx.period, path=path)
+    return (f"<h3>{H.esc(_t('Tier over time'))}</h3>" + f"<p>{H.esc(text)}</p>"
             + H.figure(fig, alt="Tier transitions", fig_id="fig-transitions",
-                       caption=f"Moves between data-driven tiers from one {ctx.period} to the next, all entities "
-                               "(counts and row shares)."))
+                       caption=_t("Moves between data-driven tiers from one {period} to the next, all entities "
+                                  "(counts and row shares).", period=ctx.period)))
 
 
 # ============================================================ summary
@@ -1255,15 +1290,15 @@ def _summary_section(ctx: _Context) -> str:
         [{"item": c[0], "value": c[1], "detail": c[2]} for c in cards])
     card_html = "".join(f'<div class="card"><div class="k">{H.esc(k)}</div><div class="v">{H.esc(v)}</div>'
                         f'<div class="s">{H.esc(s)}</div></div>' for k, v, s in cards)
-    lists = (f'<div class="columns"><div><h3>Strengths</h3>{_bullets(strengths, "ahead")}</div>'
-             f'<div><h3>Gaps</h3>{_bullets(weaknesses, "behind")}</div></div>')
+    lists = (f'<div class="columns"><div><h3>{H.esc(_t("Strengths"))}</h3>{_bullets(strengths, "ahead")}</div>'
+             f'<div><h3>{H.esc(_t("Gaps"))}</h3>{_bullets(weaknesses, "behind")}</div></div>')
     also = _bullets(_other_findings(ctx), "")
-    return (f'<div class="cards">{card_html}</div>{lists}<h3>Also</h3>{also}' + _profile_figure(ctx))
+    return (f'<div class="cards">{card_html}</div>{lists}<h3>{H.esc(_t("Also"))}</h3>{also}' + _profile_figure(ctx))
 
 
 def _bullets(items: list[str], css: str) -> str:
     if not items:
-        return '<p class="muted">None stands out.</p>'
+        return f'<p class="muted">{H.esc(_t("None stands out."))}</p>'
     cls = f' class="{css}"' if css else ""
     return '<ul class="facts">' + "".join(f"<li{cls}>{H.esc(t)}</li>" for t in items) + "</ul>"
 
@@ -1273,33 +1308,34 @@ def _cards(ctx: _Context) -> list[tuple[str, str, str]]:
     gaps = ctx.facts.get("gaps")
     if gaps is not None and gaps["percentile_rank"].notna().any():
         pr = gaps["percentile_rank"].dropna()
-        cards.append(("Median percentile", f"{pr.median():.0f}",
-                      f"of {len(pr)} indicators among {len(ctx.members)} peers (100 = best)"))
+        cards.append((_t("Median percentile"), f"{pr.median():.0f}",
+                      _t("of {n} indicators among {m} peers (100 = best)", n=len(pr), m=len(ctx.members))))
     comp = ctx.facts.get("completion")
     if comp:
-        peer = "" if np.isnan(comp["peer_rate"]) else f"; peers' median {H.percent(comp['peer_rate'], 0)}"
-        cards.append(("Targets completed", f"{comp['completed']} of {comp['n']}",
-                      f"{comp['unattainable']} {'missed' if comp['final'] else 'out of reach'}{peer}"))
+        peer = "" if np.isnan(comp["peer_rate"]) else _t("; peers' median {rate}", rate=H.percent(comp["peer_rate"], 0))
+        cards.append((_t("Targets completed"), _t("{k} of {n}", k=comp["completed"], n=comp["n"]),
+                      _t("{n} missed" if comp["final"] else "{n} out of reach", n=comp["unattainable"]) + peer))
     cost = ctx.facts.get("cost")
     if cost is not None and cost["relative_cost"].notna().any():
         first = cost.iloc[0]
-        cards.append(("Cost index", H.number(first["relative_cost"], 0),
-                      f"cost per {ctx.label(first['outcome'])}; peers' median = 100"))
+        cards.append((_t("Cost index"), H.number(first["relative_cost"], 0),
+                      _t("cost per {outcome}; peers' median = 100", outcome=ctx.label(first["outcome"]))))
     eff = ctx.facts.get("efficiency")
     if eff:
-        cards.append(("DEA efficiency", H.number(eff["score"], 2), eff["detail"]))
+        cards.append((_t("DEA efficiency"), H.number(eff["score"], 2), eff["detail"]))
     rank = ctx.facts.get("rank")
     if rank:
-        cards.append(("Composite rank", f"{rank['rank']} of {rank['n']}",
-                      f"5-95 % interval {rank['low']}-{rank['high']}"))
+        cards.append((_t("Composite rank"), _t("{k} of {n}", k=rank["rank"], n=rank["n"]),
+                      _t("5-95 % interval {low}-{high}", low=rank["low"], high=rank["high"])))
     tier = ctx.facts.get("tier")
     if tier:
-        detail = [] if pd.isna(tier["probability"]) else [f"probability {H.percent(tier['probability'], 0)}"]
+        detail = ([] if pd.isna(tier["probability"])
+                  else [_t("probability {p}", p=H.percent(tier["probability"], 0))])
         if isinstance(tier.get("reading"), str):
-            detail.append(str(tier["reading"]))
+            detail.append(_t(str(tier["reading"])))
         if "official" in tier:
-            detail.append(f"official {tier['official']}")
-        cards.append(("Data-driven tier", str(tier["label"]), "; ".join(detail)))
+            detail.append(_t("official {tier}", tier=tier["official"]))
+        cards.append((_t("Data-driven tier"), str(tier["label"]), "; ".join(detail)))
     return cards
 
 
@@ -1313,9 +1349,9 @@ def _strengths_and_gaps(ctx: _Context) -> tuple[list[str], list[str]]:
     behind = g[sig & (g["gap_median"] < 0)].sort_values("percentile_rank")
 
     def line(r: pd.Series) -> str:
-        return (f"{ctx.label(r['indicator'])}: {H.number(r['value'])} against a peer median of "
-                f"{H.number(r['cohort_median'])} ({H.signed_percent(r['gap_median_pct'], 0)}; percentile "
-                f"{r['percentile_rank']:.0f})")
+        return _t("{label}: {value} against a peer median of {median} ({gap}; percentile {pr:.0f})",
+                  label=ctx.label(r["indicator"]), value=H.number(r["value"]), median=H.number(r["cohort_median"]),
+                  gap=H.signed_percent(r["gap_median_pct"], 0), pr=r["percentile_rank"])
 
     return [line(r) for _, r in ahead.head(4).iterrows()], [line(r) for _, r in behind.head(4).iterrows()]
 
@@ -1324,28 +1360,29 @@ def _other_findings(ctx: _Context) -> list[str]:
     out = []
     if "n_trend" in ctx.facts:
         imp, wor = ctx.facts["improving"], ctx.facts["worsening"]
-        text = f"Own trend: improving in {len(imp)} of {ctx.facts['n_trend']} indicators"
-        text += f"; worsening in {format_list(wor)}." if wor else "; none worsening."
+        text = _t("Own trend: improving in {k} of {n} indicators", k=len(imp), n=ctx.facts["n_trend"])
+        text += _t("; worsening in {names}.", names=format_list(wor)) if wor else _t("; none worsening.")
         out.append(text)
     comp = ctx.facts.get("completion")
     if comp and comp["behind"]:
-        what = "Targets missed" if comp["final"] else "Targets out of reach at the current pace"
+        what = _t("Targets missed") if comp["final"] else _t("Targets out of reach at the current pace")
         out.append(f"{what}: {', '.join(comp['behind'])}.")
     cost = ctx.facts.get("cost")
     if cost is not None:
         for _, r in cost.iterrows():
             if isinstance(r.get("quadrant"), str):
-                out.append(f"{ctx.label(r['outcome'])}: {_QUADRANT_TEXT.get(r['quadrant'], r['quadrant'])} "
-                           f"({ctx.label(ctx.cost)}); each unit costs {H.number(r['relative_cost'], 0)} % of the "
-                           "peers' median.")
+                out.append(_t("{outcome}: {quadrant} ({cost}); each unit costs {index} % of the peers' median.",
+                              outcome=ctx.label(r["outcome"]), cost=ctx.label(ctx.cost),
+                              quadrant=_t(_QUADRANT_TEXT.get(r["quadrant"], r["quadrant"])),
+                              index=H.number(r["relative_cost"], 0)))
     eff = ctx.facts.get("efficiency")
     if eff and eff.get("learn"):
         out.append(eff["learn"])
     leaders = ctx.tables.get("leader_gaps")
     if leaders is not None:
         behind = leaders[leaders["gap_median"] < 0]
-        out.append(f"Against the leading group ({describe_cohort(ctx.leaders)}): behind their median in "
-                   f"{len(behind)} of {leaders['gap_median'].notna().sum()} indicators.")
+        out.append(_t("Against the leading group ({who}): behind their median in {k} of {n} indicators.",
+                      who=describe_cohort(ctx.leaders), k=len(behind), n=leaders["gap_median"].notna().sum()))
     return out
 
 
@@ -1361,34 +1398,40 @@ def _profile_figure(ctx: _Context) -> str:
     fig, (ax,) = _new_figure(7.5, 6.2, polar=True)
     plot_profile(drawn, kind="radar", labels=ctx.labels(), entity=ctx.entity, period=ctx.period, ax=ax)
     return H.figure(fig, alt="Profile against the peers", fig_id="fig-profile",
-                    caption=f"Percentile rank among the peers ({describe_cohort(ctx.cohort)}) per indicator, "
-                            "direction-aware (outwards is better); the band marks the peers' quartiles.")
+                    caption=_t("Percentile rank among the peers ({cohort}) per indicator, direction-aware "
+                               "(outwards is better); the band marks the peers' quartiles.",
+                               cohort=describe_cohort(ctx.cohort)))
 
 
 # ============================================================ notes
 def _notes_section(ctx: _Context) -> str:
     o = ctx.options
-    omitted = _bullets(ctx.omitted, "") if ctx.omitted else '<p class="muted">Nothing was left out.</p>'
-    data_notes = _bullets(ctx.notes, "") if ctx.notes else '<p class="muted">No data were set aside.</p>'
-    methods = [
-        "Directions: every gap, rank and verdict is direction-aware (for a 'lower is better' indicator a "
-        "lower value counts as ahead).",
-        f"Peer gaps: the institution is left out of its own cohort; intervals are percentile-bootstrap "
-        f"intervals of the gap to the peers' median ({o['n_boot']} resamples, {o['ci']:.0%}); a gap is "
-        "significant when its interval excludes zero.",
-        "Trends: OLS slope per indicator with a t interval; CAGR = (latest / baseline)^(1 / years) - 1.",
-        "Target completion: completion ratio = actual / target (target / actual when lower is better); the "
-        "final value is projected at the pace achieved since the baseline.",
-        "Cost: cost per outcome = cost / outcome; index = 100 x own value / peers' median (institution left "
-        "out).",
-        f"DEA: envelopment model, {o['rts'].upper()} returns to scale, {o['orientation']} orientation (Charnes, "
-        "Cooper and Rhodes 1978; Banker, Charnes and Cooper 1984).",
-        f"Composite: min-max normalisation and weighted arithmetic mean; rank interval from {o['n_draws']} "
-        "Monte Carlo draws of weights (Dirichlet), normalisation and aggregation, with Sobol indices "
-        "(Saltelli et al. 2010).",
-        f"Tiers: k-means on standardised, direction-aware indicators, ordered by mean score; stability from "
-        f"{o['n_tier_boot']} bootstrap resamples (Hennig 2007).",
-    ]
-    return ("<h3>Left out</h3>" + omitted + "<h3>Data set aside and warnings</h3>" + data_notes
-            + "<h3>Methods</h3>" + _bullets(methods, "")
-            + '<p class="muted">Random seeds are fixed, so the same data give the same report.</p>')
+    nothing, kept = H.esc(_t("Nothing was left out.")), H.esc(_t("No data were set aside."))
+    omitted = _bullets(ctx.omitted, "") if ctx.omitted else f'<p class="muted">{nothing}</p>'
+    data_notes = _bullets(ctx.notes, "") if ctx.notes else f'<p class="muted">{kept}</p>'
+    values = {**o, "rts": o["rts"].upper(), "orientation": _t(o["orientation"])}
+    methods = [_t(text, **values) for text in _METHODS]
+    return (f"<h3>{H.esc(_t('Left out'))}</h3>" + omitted
+            + f"<h3>{H.esc(_t('Data set aside and warnings'))}</h3>" + data_notes
+            + f"<h3>{H.esc(_t('Methods'))}</h3>" + _bullets(methods, "")
+            + f'<p class="muted">{H.esc(_t("Random seeds are fixed, so the same data give the same report."))}</p>')
+
+
+#: The methods paragraph of the notes, one sentence per analysis; placeholders are the report's options.
+_METHODS = (
+    "Directions: every gap, rank and verdict is direction-aware (for a 'lower is better' indicator a lower value "
+    "counts as ahead).",
+    "Peer gaps: the institution is left out of its own cohort; intervals are percentile-bootstrap intervals of "
+    "the gap to the peers' median ({n_boot} resamples, {ci:.0%}); a gap is significant when its interval "
+    "excludes zero.",
+    "Trends: OLS slope per indicator with a t interval; CAGR = (latest / baseline)^(1 / years) - 1.",
+    "Target completion: completion ratio = actual / target (target / actual when lower is better); the final "
+    "value is projected at the pace achieved since the baseline.",
+    "Cost: cost per outcome = cost / outcome; index = 100 x own value / peers' median (institution left out).",
+    "DEA: envelopment model, {rts} returns to scale, {orientation} orientation (Charnes, Cooper and Rhodes 1978; "
+    "Banker, Charnes and Cooper 1984).",
+    "Composite: min-max normalisation and weighted arithmetic mean; rank interval from {n_draws} Monte Carlo "
+    "draws of weights (Dirichlet), normalisation and aggregation, with Sobol indices (Saltelli et al. 2010).",
+    "Tiers: k-means on standardised, direction-aware indicators, ordered by mean score; stability from "
+    "{n_tier_boot} bootstrap resamples (Hennig 2007).",
+)

@@ -393,4 +393,47 @@ def test_bundled_numbers_by_hand(bundled):
     mine = targets[targets["institution"] == FOCUS]
     done = sum((own[r.indicator] >= r.target_2023) if dirs[r.indicator] == "higher" else
                (own[r.indicator] <= r.target_2023) for r in mine.itertuples() if pd.notna(own[r.indicator]))
-    assert f"{done} of {len(mine)} targets completed" in html
+    assert f"已完成 {len(mine)} 项目标中的 {done} 项" in html  # Chinese labels: the report is Chinese
+
+
+def test_bundled_report_is_chinese_by_default(bundled):
+    rep, html, *_ = bundled
+    assert rep.lang == "zh" and '<html lang="zh-CN">' in html
+    sections = _sections(html)
+    assert "<h2>摘要</h2>" in sections["summary"] and "<h2>说明与方法</h2>" in sections["notes"]
+    assert "<th>指标</th>" in html and "<th>Indicator</th>" not in html
+    for english in ("Against peers", "Strengths", "None stands out", "Peers' median", "Methods"):
+        assert english not in html, english
+
+
+def test_language_can_be_chosen(tmp_path, synthetic, synthetic_report):
+    panel, meta, targets = synthetic
+    en, html_en = synthetic_report
+    zh = _full_report(tmp_path, panel, meta, targets, path=tmp_path / "zh.html", lang="zh")
+    assert (en.lang, zh.lang) == ("en", "zh")  # English labels: English unless asked
+    html_zh = zh.path.read_text(encoding="utf-8")
+    assert "<h2>2. Against peers</h2>" in html_en and "<h2>二、与同类比</h2>" in html_zh
+    assert "Gaps to the peers&#x27; median" in html_en and "与同类中位数的差距" in html_zh
+    # the numbers are the same whatever the language
+    pd.testing.assert_frame_equal(en.tables["peer_gaps"], zh.tables["peer_gaps"])
+    with pytest.raises(BenchmarkError, match="`lang`.*'fr'"):
+        report(panel, EVIL, lang="fr", path=tmp_path / "fr.html")
+
+
+def test_tied_best_peers_are_collapsed_with_a_count():
+    from benchmark.report import _tied
+
+    assert _tied("A, B") == "A, B"
+    assert _tied("A, B, C") == "A, B, C"
+    assert _tied(", ".join(f"campus {i}" for i in range(38))) == "campus 0, campus 1 and 36 more (38 tied)"
+    assert _tied(None) is None
+
+
+def test_layout_for_phone_desktop_and_print(bundled):
+    _, html, *_ = bundled
+    css = html[html.index("<style>"):html.index("</style>")]
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+    assert "@media (max-width: 640px)" in css and "@media print" in css
+    assert "div.table-wrap { max-width:100%; overflow-x:auto;" in css  # tables scroll inside their box
+    assert "break-after:avoid" in css  # headings stay with their content when printed
+    assert html.count('<div class="table-wrap"><table class="data"') == html.count('<table class="data"')
