@@ -30,6 +30,7 @@ EXPECTED = [
     "03_school_efficiency",
     "04_composite_and_tiers",
     "05_cluster_structure",
+    "06_province_evaluation",
 ]
 # Whole-notebook budget; each runs in well under a minute on two cores.
 NOTEBOOK_TIMEOUT = 300
