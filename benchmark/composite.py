@@ -1510,8 +1510,8 @@ def _progress(show: bool, total: int) -> Any:
 
 # ======================================================================= AHP
 #: Saaty's random consistency index RI(n) for n = 1..15: the mean consistency
-#: index of random reciprocal matrices on the 1/9..9 scale (Saaty 1980, table
-#: 1.2; values for n = 11..15 from Saaty 1990).
+#: index of random reciprocal matrices on the 1/9..9 scale (Saaty 1980 for
+#: n <= 10; n = 11..15 as usually reproduced from Saaty's later tables).
 SAATY_RI = (0.0, 0.0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49, 1.51, 1.48, 1.56, 1.57, 1.59)
 #: Alonso & Lamata (2006, table 3): RI from 100 000 random matrices per n.
 ALONSO_LAMATA_RI = (0.0, 0.0, 0.5245, 0.8815, 1.1086, 1.2479, 1.3417, 1.4056, 1.4499, 1.4854, 1.5141,
@@ -2180,10 +2180,10 @@ def obstacle_degree(
     ``O_ij = 100 F_j I_ij / sum_j F_j I_ij``  (percent),
 
     summing to 100 over the indicators of each row; a pillar's obstacle is
-    the sum over its indicators. This is the model used after entropy or
-    TOPSIS evaluations in the regional-development literature (e.g. Yang,
-    Ding & Hou 2013, 障碍度模型). Rows at the best value of every indicator
-    have no obstacle and get NaN.
+    the sum over its indicators. This is the obstacle-degree model (障碍度
+    模型) that evaluation papers run after an entropy-weighted or TOPSIS
+    index. Rows at the best value of every indicator have no obstacle and
+    get NaN.
 
     Parameters
     ----------
