@@ -36,6 +36,7 @@ from benchmark.valueadded import ValueAdded, value_added
 from benchmark.costs import allocate_costs, cost_outcome_quadrant, cost_per_outcome, relative_cost
 from benchmark.frontier import dea, dea_bootstrap, malmquist, super_efficiency
 from benchmark.frontier import sbm, scale_efficiency
+from benchmark.frontier import compare_second_stage, second_stage, sfa, three_stage_dea
 from benchmark._plot_malmquist import plot_malmquist
 # -- composite / tiers --
 from benchmark.composite import composite, contributions, normalise, rank_uncertainty, topsis, weights
@@ -85,6 +86,7 @@ __all__ = [
     "allocate_costs", "cost_outcome_quadrant", "cost_per_outcome", "relative_cost",
     "dea", "dea_bootstrap", "malmquist", "super_efficiency",
     "sbm", "scale_efficiency", "plot_malmquist",
+    "sfa", "second_stage", "compare_second_stage", "three_stage_dea",
     "agglomeration", "concentration", "coupling_coordination", "location_quotient", "relatedness",
     "structural_fit",
     "Report", "report",

@@ -13,6 +13,9 @@ from benchmark.frontier.dea import DEAResult, dea, super_efficiency
 from benchmark.frontier.malmquist import MalmquistResult, malmquist
 from benchmark.frontier.sbm import SBMResult, sbm
 from benchmark.frontier.scale import scale_efficiency
+from benchmark.frontier.second_stage import SecondStageResult, compare_second_stage, second_stage
+from benchmark.frontier.sfa import SFAResult, sfa
+from benchmark.frontier.three_stage import ThreeStageResult, three_stage_dea
 
 __all__ = [
     "dea",
@@ -25,4 +28,11 @@ __all__ = [
     "sbm",
     "scale_efficiency",
     "SBMResult",
+    "sfa",
+    "second_stage",
+    "compare_second_stage",
+    "three_stage_dea",
+    "SFAResult",
+    "SecondStageResult",
+    "ThreeStageResult",
 ]
