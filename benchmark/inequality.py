@@ -296,7 +296,8 @@ class TheilResult(Result):
         One row per period: ``theil`` (the total), ``between`` and
         ``within`` (summing to it) and their shares of the total; with
         ``subgroup=`` also ``between_subgroups`` and ``within_subgroups``
-        (summing to ``within``) and their shares.
+        (summing to ``within``) and their shares. Without ``group=``:
+        ``n``, ``mean`` and ``theil`` only.
     groups : pandas.DataFrame
         One row per period and group: ``n``, ``mean``, ``population_share``
         (weight share), ``value_share`` (share of the total value),
@@ -366,7 +367,7 @@ def theil(
     data: pd.DataFrame,
     value: str,
     *,
-    group: str,
+    group: str | None = None,
     subgroup: str | None = None,
     weight: str | None = None,
     measure: str = "T",
@@ -392,8 +393,9 @@ def theil(
     value : str
         The column measured; values must be non-negative (T) or strictly
         positive (L).
-    group : str
-        Column of groups (at least two per period).
+    group : str, optional
+        Column of groups (at least two per period). Without it only the
+        total index is computed.
     subgroup : str, optional
         Column of subgroups nested in the groups (each subgroup inside one
         group).
@@ -425,9 +427,9 @@ def theil(
         theil  between  within  between_share  within_share
     0  0.1927   0.1927     0.0            1.0           0.0
     """
-    if group is None:
-        raise BenchmarkError("`group` is required: name the column of groups (e.g. 'region'); "
-                             "for an undecomposed index pass a constant column or use gini().")
+    if group is None and subgroup is not None:
+        raise BenchmarkError("`subgroup` needs `group`: name the column of the groups the subgroups are "
+                             "nested in (e.g. group='region', subgroup='province').")
     frame, entity, period = _gate(data, value, entity=entity, period=period, weight=weight,
                                   groups=[group, subgroup], why="Theil's index (logarithms of values)")
     if measure == "L":
@@ -441,9 +443,14 @@ def theil(
                                  f"{group!r} group; subgroups must be nested in groups.")
     overall_rows, group_tables, sub_tables = [], [], []
     for p, part in _by_period(frame, period):
-        _check_groups(part, group, p, period)
-        mean = float(np.sum(_weights(part, weight) * part[value].to_numpy(dtype=float)) / _weights(part, weight).sum())
+        w_part = _weights(part, weight)
+        mean = float(np.sum(w_part * part[value].to_numpy(dtype=float)) / w_part.sum())
         _check_mean(mean, value, p, period)
+        if group is None:
+            total = _theil_parts(part[value].to_numpy(dtype=float), w_part, measure)[0]
+            overall_rows.append({"period": p, "n": len(part), "mean": mean, "theil": total})
+            continue
+        _check_groups(part, group, p, period)
         total, between, table = _theil_split(part, value, weight, group, measure)
         within = total - between
         row = {"period": p, "theil": total, "between": between, "within": within}
@@ -470,7 +477,8 @@ def theil(
         table["contribution_share"] = table["contribution"] / total if total > 0 else np.nan
         group_tables.append(table)
     overall = _with_period(overall_rows, period)
-    groups = _with_period(pd.concat(group_tables, ignore_index=True).to_dict("records"), period)
+    groups = (_with_period(pd.concat(group_tables, ignore_index=True).to_dict("records"), period)
+              if group_tables else pd.DataFrame())
     subgroups = (_with_period(pd.concat(sub_tables, ignore_index=True).to_dict("records"), period)
                  if sub_tables else pd.DataFrame())
     return TheilResult(overall=overall, groups=groups, subgroups=subgroups, measure=measure)

@@ -147,8 +147,11 @@ def test_gini_hand_example_and_groups(regions):
 def test_theil_matches_ineq_definitions(regions):
     t = theil(regions, "score", group="region")
     l_ = theil(regions, "score", group="region", measure="L")
+    total = theil(regions, "score")
+    assert total.groups.empty and list(total.overall.columns) == ["year", "n", "mean", "theil"]
     for year, part in regions.groupby("year"):
         assert t.overall.set_index("year").loc[year, "theil"] == pytest.approx(ineq_theil_t(part["score"]))
+        assert total.overall.set_index("year").loc[year, "theil"] == pytest.approx(ineq_theil_t(part["score"]))
         assert l_.overall.set_index("year").loc[year, "theil"] == pytest.approx(ineq_entropy_0(part["score"]))
 
 
@@ -251,6 +254,21 @@ def test_dagum_pair_table(regions):
 
 # ---------------------------------------------------------------- properties
 values = st.lists(st.floats(0.5, 1000, allow_nan=False), min_size=6, max_size=25)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.floats(-50, 50, allow_nan=False), min_size=8, max_size=8), st.floats(0.1, 50),
+       st.floats(-100, 100))
+def test_moran_affine_invariance_and_local_sum(ys, scale, shift):
+    ids = ["北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江"]
+    df = pd.DataFrame({"province": ids, "v": ys})
+    if np.ptp(ys) < 1e-6:
+        return
+    a = morans_i(df, "v", entity="province", permutations=0)
+    b = morans_i(df.assign(v=df["v"] * scale + shift), "v", entity="province", permutations=0)
+    assert b.overall["I"].iloc[0] == pytest.approx(a.overall["I"].iloc[0], abs=1e-9)
+    assert np.allclose(b.local["I"], a.local["I"], atol=1e-9)
+    assert a.local["I"].sum() == pytest.approx(len(ids) * a.overall["I"].iloc[0], abs=1e-9)
 
 
 @settings(max_examples=25, deadline=None)
