@@ -28,8 +28,6 @@ from benchmark._validation import (
     BenchmarkError,
     ColumnError,
     NonPositiveError,
-    format_list,
-    row_labels,
     as_list,
     check_choice,
     check_columns,
@@ -44,9 +42,11 @@ from benchmark._validation import (
     check_probability,
     check_random_state,
     direction_sign,
+    format_list,
     interval,
     options,
     resolve_direction,
+    row_labels,
     validate_params,
 )
 
@@ -1945,7 +1945,7 @@ def combine_weights(
       coefficients (a1, a2) solving
       ``[[s.s, s.o], [o.s, o.o]] a = [s.s, o.o]`` minimise the deviation of
       w = a1 s + a2 o from both inputs; they are made non-negative and
-      rescaled to sum 1 (a1 = |a1| / (|a1| + |a2|)).
+      rescaled to sum 1 (absolute values divided by their sum).
 
     Parameters
     ----------
