@@ -29,11 +29,12 @@ import pandas as pd
 
 from benchmark import _report_html as H
 from benchmark._cohorts import cohort_members, describe_cohort
-from benchmark._i18n import resolve_lang, t as _t, using as _using
+from benchmark._i18n import resolve_lang
+from benchmark._i18n import t as _t
+from benchmark._i18n import using as _using
 from benchmark._results import Result
 from benchmark._validation import (
     BenchmarkError,
-    format_list,
     as_list,
     check_choice,
     check_columns,
@@ -44,6 +45,7 @@ from benchmark._validation import (
     check_periods,
     check_probability,
     check_random_state,
+    format_list,
     resolve_direction,
 )
 
@@ -1395,7 +1397,7 @@ def _profile_figure(ctx: _Context) -> str:
     drawn = gaps[gaps["percentile_rank"].notna()].drop(columns="label")
     if len(drawn) < 3:
         return ""
-    fig, (ax,) = _new_figure(7.5, 6.2, polar=True)
+    fig, (ax,) = _new_figure(9.5, 6.4, polar=True)
     plot_profile(drawn, kind="radar", labels=ctx.labels(), entity=ctx.entity, period=ctx.period, ax=ax)
     return H.figure(fig, alt="Profile against the peers", fig_id="fig-profile",
                     caption=_t("Percentile rank among the peers ({cohort}) per indicator, direction-aware "

@@ -11,6 +11,10 @@
    ``--screenshot`` of the whole page must be non-blank down to the end of
    the content, with figures in it (many distinct colours).
 
+3. Opens it again in a phone-sized (390 px) and a desktop (1280 px) window and
+   checks that the page does not scroll sideways (wide tables and figures
+   scroll inside their own box), and prints it to PDF (A4).
+
 Exit status 0 when every check passes, 1 otherwise; when Chromium is not
 installed the browser checks are skipped (status 0, with a message). The
 test suite (``tests/test_cli.py``) imports :func:`check_in_browser`.
@@ -19,6 +23,7 @@ test suite (``tests/test_cli.py``) imports :func:`check_in_browser`.
 from __future__ import annotations
 
 import argparse
+import html
 import re
 import shutil
 import subprocess
@@ -122,6 +127,62 @@ def check_in_browser(page: Path, *, browser: str | None = None, png: Path | None
     return {"dom": done.stdout, "png": png, "problems": problems}
 
 
+def _framed(page: Path, folder: Path, width: int, height: int) -> Path:
+    """A page that shows ``page`` in an iframe ``width`` CSS pixels wide and records its widths.
+
+    Headless Chromium will not make a window narrower than 500 pixels, so a
+    phone-sized viewport is an iframe. ``srcdoc`` keeps the report in the
+    page's own origin, so the script may read the document's width, which it
+    writes into the DOM for ``--dump-dom``.
+    """
+    doc = html.escape(page.read_text(encoding="utf-8"), quote=True)
+    frame = (f'<!DOCTYPE html><html><body style="margin:0"><iframe id="report" srcdoc="{doc}" '
+             f'style="width:{width}px;height:{height}px;border:0;display:block"></iframe><script>'
+             'const f = document.getElementById("report"); f.onload = () => document.body.setAttribute('
+             '"data-scroll-width", f.contentDocument.documentElement.scrollWidth + "/" + f.contentWindow.innerWidth);'
+             "</script></body></html>")
+    path = folder / "framed.html"
+    path.write_text(frame, encoding="utf-8")
+    return path
+
+
+def view_at(page: Path, width: int, *, png: Path | None = None, height: int = 2400,
+            browser: str | None = None) -> tuple[int, int]:
+    """The document's width and the viewport's (CSS pixels) when ``page`` is ``width`` pixels wide.
+
+    A document wider than its viewport scrolls sideways. With ``png`` the top
+    ``width`` x ``height`` pixels of the page are also saved as a screenshot.
+    """
+    browser = browser or find_chromium()
+    if browser is None:
+        raise FileNotFoundError("chromium is not installed")
+    window = max(width, 500)
+    with tempfile.TemporaryDirectory() as tmp:
+        framed = _framed(page, Path(tmp), width, height)
+        extra = ["--dump-dom", f"--window-size={window},{height}"]
+        if png is not None:
+            extra.append(f"--screenshot={png}")
+        done = _chromium(browser, framed, extra, Path(tmp) / "profile")
+    found = re.search(r'data-scroll-width="(\d+)/(\d+)"', done.stdout)
+    if not found:
+        raise RuntimeError(f"chromium did not report the page width: {done.stderr[-500:]}")
+    if png is not None and png.exists() and window > width:
+        from PIL import Image
+
+        Image.open(png).crop((0, 0, width, height)).save(png)
+    return int(found.group(1)), int(found.group(2))
+
+
+def print_pdf(page: Path, pdf: Path, *, browser: str | None = None) -> Path:
+    """``page`` printed to PDF by Chromium, with the report's print style sheet (A4)."""
+    browser = browser or find_chromium()
+    if browser is None:
+        raise FileNotFoundError("chromium is not installed")
+    with tempfile.TemporaryDirectory() as tmp:
+        _chromium(browser, page, [f"--print-to-pdf={pdf}", "--no-pdf-header-footer"], Path(tmp) / "profile")
+    return pdf
+
+
 def time_readme_command(out: Path, runs: int) -> list[tuple[float, str]]:
     """Wall time of each run of the README command and its first output line."""
     times = []
@@ -152,6 +213,15 @@ def main(argv: list[str] | None = None) -> int:
         print("chromium is not installed: browser checks skipped (apt-get install chromium)")
         return 0
     result = check_in_browser(page, browser=browser, png=folder / "report.png")
+    for width in (390, 1280):
+        shot = folder / f"report-{width}.png"
+        wide, view = view_at(page, width, png=shot, browser=browser)
+        verdict = "OK" if wide <= view else "FAIL"
+        print(f"{verdict}: in a {view} px viewport the page is {wide} px wide; top of the page in {shot}")
+        if wide > view:
+            result["problems"].append(f"the page scrolls sideways at {view} px ({wide} px wide)")
+    pdf = print_pdf(page, folder / "report.pdf", browser=browser)
+    print(f"PDF: {pdf} ({pdf.stat().st_size / 1e6:.1f} MB)")
     for problem in result["problems"]:
         print(f"FAIL: {problem}")
     if not result["problems"]:

@@ -3,6 +3,7 @@ files, one-line errors naming file, row and column, --help, and the demo and dat
 
 import importlib.util
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -89,6 +90,24 @@ def test_readme_report_in_headless_chromium(readme_run, tmp_path):
         assert f'id="{ident}"' in dom
     assert dom.count('src="data:image/png;base64,') == 10
     assert "芷浔职业技术学院" in dom
+
+
+def test_readme_report_fits_a_phone_a_desktop_and_paper(readme_run, tmp_path):
+    """At 390 and 1280 CSS pixels the page never scrolls sideways (tables and figures scroll in their box);
+    printed, it gives an A4 PDF."""
+    shots = _screenshot_module()
+    if shots.find_chromium() is None:
+        pytest.skip("chromium is not installed")
+    _, out = readme_run
+    for width in (390, 1280):
+        wide, view = shots.view_at(out, width, height=900)
+        assert view == width and wide <= view, (width, wide, view)
+    pdf = shots.print_pdf(out, tmp_path / "report.pdf")
+    assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 200_000
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        assert re.search(r"Page size:\s+59[45](\.\d+)? x 84[12]", info), info  # A4
+        assert int(re.search(r"Pages:\s+(\d+)", info).group(1)) >= 5
 
 
 # ---------------------------------------------------------------- the user's files
