@@ -43,7 +43,9 @@ Bundled data:  python -m benchmark report --dataset shuanggao --out report.html
 Your data:     python -m benchmark report --data panel.csv --targets targets.csv \\
                    --indicators indicators.csv --institution "My College" --cohort tier
 
-CSV files: UTF-8 (or GB18030), comma-separated (see --sep), header in row 1.
+CSV files: UTF-8 (GB18030, Windows-1252/Latin-1 and UTF-16 are recognised),
+comma-separated (see --sep), header in row 1; numbers may use thousands
+separators (22,859.6); periods may be years or academic years (2019-20).
 --data: one row per institution and year; --targets: one row per institution
 and indicator with baseline and target_<year> columns; --indicators: one row
 per indicator with direction (higher/lower), and optionally label, unit, role
@@ -306,18 +308,20 @@ def _file_inputs(args: argparse.Namespace) -> dict[str, Any]:
     sep = _separator(args.sep)
     path = args.data
     raw = uf.read_csv(path, sep=sep)
+    notes: list[str] = _encoding_notes(raw, path)
     entity = args.entity or "institution"
     period = _period_column(args.period, "year")
     uf.require_columns(raw, [entity], path=path, what="entity column", option="--entity")
     if period is not None:
         uf.require_columns(raw, [period], path=path, what="period column",
                            option="--period (or --period none for a cross-section)")
-    notes: list[str] = []
     meta = None
     if args.indicators is not None:
         meta, more = uf.read_indicators(args.indicators, data=raw, data_path=path, sep=sep)
-        notes.extend(more)
+        notes.extend(_encoding_notes(meta, args.indicators) + more)
     data = _typed(raw, args, meta, entity, period, path)
+    numeric = [c for c in data.columns if pd.api.types.is_numeric_dtype(data[c])]
+    notes.extend(f"{path}: {note}" for note in uf.unread_number_columns(raw, exclude={entity, period, *numeric}))
     keys = [entity] + ([period] if period else [])
     uf.check_keys(data, keys, path=path)
     focus = args.institution if args.institution is not None else data[entity].iloc[0]
@@ -325,12 +329,22 @@ def _file_inputs(args: argparse.Namespace) -> dict[str, Any]:
     kwargs = _options(args, {}, data, entity, period, path)
     kwargs["targets"] = (uf.read_targets(args.targets, entity=entity, period=period, data=data, data_path=path,
                                          sep=sep) if args.targets else None)
+    if args.targets:
+        notes.extend(_encoding_notes(kwargs["targets"], args.targets))
     if args.indicator_list:
         kwargs["indicators"] = _names(args.indicator_list)
         kwargs["metadata"] = meta
     else:
         kwargs["indicators"] = meta
     return {"data": data, "focus": focus, "kwargs": kwargs, "notes": notes}
+
+
+def _encoding_notes(frame: pd.DataFrame, path: str) -> list[str]:
+    """A note when a file was not UTF-8, so that a wrong guess is visible (names would look wrong)."""
+    encoding = frame.attrs.get("encoding", "UTF-8")
+    if encoding == "UTF-8":
+        return []
+    return [f"{path}: read as {encoding} (not UTF-8); if names look wrong, save the file as CSV UTF-8."]
 
 
 def _typed(raw: pd.DataFrame, args: argparse.Namespace, meta: pd.DataFrame | None, entity: str,

@@ -7,13 +7,19 @@ is not a number, a duplicated key, an unknown institution (with close
 matches). Row numbers count as a spreadsheet does: the header is row 1, the
 first data row is row 2.
 
-Files are read as text (UTF-8, with or without a byte-order mark; GB18030 as
-used by Chinese spreadsheet exports when the file is not UTF-8), never
-executed or unpickled.
+Files are read as text, never executed or unpickled. The encoding is decided
+on evidence (:func:`detect_encoding`): UTF-8 (with or without a byte-order
+mark) or UTF-16 with a byte-order mark when the bytes decode as such; else
+GB18030 (Chinese spreadsheet exports) when the decoded non-ASCII characters
+are mostly common Chinese characters; else Windows-1252 / Latin-1 (Western
+European exports). Numbers may carry thousands separators ("22,859.6",
+"1,234"); a column whose cells cannot all be read as numbers is an error or a
+note, never silently left out.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import difflib
 import io
@@ -22,15 +28,24 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from benchmark._validation import BenchmarkError, format_list
 
-__all__ = ["InputFileError", "read_csv", "require_columns", "to_numeric", "check_keys", "check_known_entity",
-           "read_targets", "read_indicators"]
+__all__ = ["InputFileError", "detect_encoding", "read_csv", "require_columns", "to_numeric", "parse_numbers",
+           "numeric_columns", "unread_number_columns", "check_keys", "check_known_entity", "read_targets",
+           "read_indicators"]
 
 _OTHER_SEPARATORS = {";": "';' (semicolon)", "\t": "a tab", "|": "'|'"}
 _DIRECTIONS = {"higher", "lower", "max", "min", "+", "-", "1", "-1"}
+#: GB18030 is chosen when at least this share of the decoded non-ASCII characters is in
+#: GB2312 (the 6,763 common characters and the punctuation of Chinese text). Western
+#: text misread as GB18030 pairs an accented letter with the next ASCII byte into
+#: rare extension characters, so its share is close to 0.
+_GB2312_SHARE = 0.5
+_GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d*)?")  # 1,234 / 22,859.6 / -1,234,567
+_COMMA = re.compile(r"[+-]?\d+,\d+")
 
 
 class InputFileError(BenchmarkError):
@@ -42,22 +57,70 @@ def _row(i: int) -> int:
     return int(i) + 2
 
 
-def _decode(path: Path) -> str:
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
+def detect_encoding(raw: bytes) -> str:
+    """The encoding of a CSV file's bytes: "utf-16", "utf-8-sig", "gb18030", "cp1252" or "latin-1".
+
+    >>> detect_encoding("Universität".encode("latin-1"))
+    'cp1252'
+    >>> detect_encoding("深圳职业技术学院".encode("gb18030"))
+    'gb18030'
+    """
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if _decodes(raw, "utf-8-sig") is not None:
+        return "utf-8-sig"
+    text = _decodes(raw, "gb18030")
+    if text is not None and _mostly_common_chinese(text):
+        return "gb18030"
+    return "cp1252" if _decodes(raw, "cp1252") is not None else "latin-1"
+
+
+def _decodes(raw: bytes, encoding: str) -> str | None:
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def _mostly_common_chinese(text: str) -> bool:
+    wide = [ch for ch in text if ord(ch) > 127]
+    if not wide:
+        return True  # pure ASCII: any reading gives the same text
+    common = 0
+    for ch in wide:
         try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
+            ch.encode("gb2312")
+        except UnicodeEncodeError:
             continue
-    raise InputFileError(f"{path}: not a text file in UTF-8 (or GB18030); save it as CSV UTF-8.")
+        common += 1
+    return common / len(wide) >= _GB2312_SHARE
+
+
+_ENCODING_NAMES = {"utf-8-sig": "UTF-8", "utf-16": "UTF-16", "gb18030": "GB18030", "cp1252": "Windows-1252",
+                   "latin-1": "Latin-1"}
+
+
+def _decode(path: Path) -> tuple[str, str]:
+    raw = path.read_bytes()
+    if raw.startswith(b"PK\x03\x04") or raw.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputFileError(f"{path}: this is a spreadsheet workbook, not a CSV file; save it as "
+                             "CSV UTF-8 (File > Save As) and pass that file.")
+    encoding = detect_encoding(raw)
+    text = raw.decode(encoding)
+    if "\x00" in text:
+        raise InputFileError(f"{path}: not a text file (it contains NUL bytes); save it as CSV UTF-8.")
+    return text, encoding
 
 
 def read_csv(path: str | Path, *, sep: str = ",") -> pd.DataFrame:
-    """Read a CSV file as text columns (missing cells as NaN), checking its shape."""
+    """Read a CSV file as text columns (missing cells as NaN), checking its shape.
+
+    The encoding found (see :func:`detect_encoding`) is kept in ``frame.attrs["encoding"]``.
+    """
     p = Path(path)
     if not p.is_file():
         raise InputFileError(f"{p}: no such file.")
-    text = _decode(p)
+    text, encoding = _decode(p)
     if not text.strip():
         raise InputFileError(f"{p}: the file is empty; it needs a header row and one row per record.")
     header = next(csv.reader(io.StringIO(text), delimiter=sep), [])
@@ -71,6 +134,8 @@ def read_csv(path: str | Path, *, sep: str = ",") -> pd.DataFrame:
     frame.columns = [str(c).strip() for c in frame.columns]
     for col in frame.columns:
         frame[col] = frame[col].str.strip()
+    frame.attrs["encoding"] = _ENCODING_NAMES[encoding]
+    frame.attrs["sep"] = sep
     return frame
 
 
@@ -124,26 +189,64 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str | None], *, path:
                              f"{format_list(list(frame.columns), 12)}; add it{opt}.")
 
 
+def parse_numbers(text: pd.Series, *, sep: str = ",") -> tuple[pd.Series, str | None]:
+    """Numbers from one text column, thousands separators included; and why they are ambiguous, if so.
+
+    A comma is read as a thousands separator when the column shows it is one:
+    a value with two groups ("1,234,567") or a decimal point ("22,859.6"), a
+    decimal point elsewhere in the column, or a comma-separated file (where a
+    spreadsheet quotes such values). In a file separated by something else a
+    lone "1,234" could mean 1.234 and is reported as ambiguous. Cells that are
+    not numbers become NaN (the caller reports them).
+
+    >>> parse_numbers(pd.Series(["22,859.6", "1,234", "7"]))[0].tolist()
+    [22859.6, 1234.0, 7.0]
+    """
+    cells = text.astype("str").str.strip()
+    grouped = cells.str.fullmatch(_GROUPED.pattern).fillna(False).to_numpy(dtype=bool)
+    commas = cells.str.fullmatch(_COMMA.pattern).fillna(False).to_numpy(dtype=bool)
+    problem = None
+    if grouped.any():
+        decimal_comma = commas & ~grouped  # "66,5", "0,25": the comma is a decimal separator
+        evidence = (sep == "," or cells[grouped].str.contains(r"\.|,\d{3},", regex=True).any()
+                    or cells[~grouped].str.contains(".", regex=False).fillna(False).any())
+        if decimal_comma.any():
+            grouped = np.zeros_like(grouped)  # leave them unparsed: the caller names the decimal commas
+        elif evidence:
+            cells = cells.where(~grouped, cells.str.replace(",", "", regex=False))
+        else:
+            example = str(cells[grouped].iloc[0])
+            problem = (f"{example!r} could be {example.replace(',', '')} (thousands separator) or "
+                       f"{example.replace(',', '.')} (decimal comma)")
+            grouped = np.zeros_like(grouped)
+    values = pd.to_numeric(cells.where(~(commas & ~grouped)), errors="coerce")
+    if pd.api.types.is_integer_dtype(values) and values.notna().all():
+        return values.astype("int64"), problem  # whole numbers such as years stay integers
+    return values.astype("float64"), problem
+
+
 def to_numeric(frame: pd.DataFrame, columns: Iterable[str], *, path: str | Path) -> pd.DataFrame:
     """Convert ``columns`` to numbers; the first cell that is not a number is an error naming row and column."""
     out = frame.copy()
+    sep = frame.attrs.get("sep", ",")
     for col in columns:
         text = frame[col]
-        values = pd.to_numeric(text, errors="coerce")
+        values, problem = parse_numbers(text, sep=sep)
+        if problem is not None:
+            raise InputFileError(f"{path}: column {col!r}: {problem}; write numbers without thousands "
+                                 "separators, or with a decimal point somewhere in the column.")
         bad = text.notna() & values.isna()
         if bad.any():
             i = int(bad.to_numpy().nonzero()[0][0])
             raise InputFileError(f"{path}: row {_row(i)}, column {col!r}: {text.iloc[i]!r} is not a number"
                                  f"{_number_hint(str(text.iloc[i]))}.")
-        out[col] = values.astype(float) if values.dtype == object else values
+        out[col] = values
     return out
 
 
 def _number_hint(value: str) -> str:
     if re.fullmatch(r"-?\d+,\d+", value):
         return " (use a point as decimal separator: 12.5, not 12,5)"
-    if re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", value):
-        return " (remove the thousands separators)"
     if value.endswith("%"):
         return " (drop the % sign; give the number only)"
     return " (leave the cell empty for a missing value)"
@@ -152,6 +255,7 @@ def _number_hint(value: str) -> str:
 def numeric_columns(frame: pd.DataFrame, exclude: Iterable[str]) -> list[str]:
     """Columns that look numeric: at least 80 % of their non-empty cells are numbers."""
     skip = set(exclude)
+    sep = frame.attrs.get("sep", ",")
     cols = []
     for col in frame.columns:
         if col in skip:
@@ -159,10 +263,35 @@ def numeric_columns(frame: pd.DataFrame, exclude: Iterable[str]) -> list[str]:
         text = frame[col].dropna()
         if text.empty:
             continue
-        share = pd.to_numeric(text, errors="coerce").notna().mean()
+        share = parse_numbers(text, sep=sep)[0].notna().mean()
         if share >= 0.8:
             cols.append(col)
     return cols
+
+
+def unread_number_columns(frame: pd.DataFrame, exclude: Iterable[str]) -> list[str]:
+    """Notes on text columns that look like numbers (most cells hold digits) but cannot be read as such.
+
+    They are kept as text attributes, so they are not analysed; the note says
+    why, with the first cell at fault.
+    """
+    skip = set(exclude)
+    sep = frame.attrs.get("sep", ",")
+    notes = []
+    for col in frame.columns:
+        text = frame[col]
+        filled = text.dropna()
+        if col in skip or filled.empty or not filled.str.contains(r"\d", regex=True).mean() >= 0.5:
+            continue
+        values, problem = parse_numbers(text, sep=sep)
+        bad = (text.notna() & values.isna()).to_numpy().nonzero()[0]
+        if problem is None and not len(bad):
+            continue
+        why = problem or (f"row {_row(bad[0])} holds {text.iloc[bad[0]]!r}"
+                          f"{_number_hint(str(text.iloc[bad[0]]))}")
+        notes.append(f"column {col!r} is read as text, not analysed: {why}; fix the cells or list the column "
+                     "in --indicators-list to see every problem.")
+    return notes
 
 
 def check_keys(frame: pd.DataFrame, keys: Sequence[str], *, path: str | Path) -> None:
