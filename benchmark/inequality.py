@@ -959,10 +959,20 @@ def _weights_matrix(weights: Any, ids: list[Hashable], entity: str) -> pd.DataFr
     if isinstance(weights, str):
         check_choice(weights, ("contiguity",), name="weights")
         return contiguity_weights(ids)
+    if hasattr(weights, "full") and hasattr(weights, "id_order"):  # a libpysal W object
+        array, order = weights.full()
+        weights = pd.DataFrame(array, index=list(order), columns=list(order))
+    elif isinstance(weights, np.ndarray):
+        if weights.shape != (len(ids), len(ids)):
+            raise UnknownEntityError(
+                f"the weights matrix does not match the entities: an array of shape {weights.shape} for "
+                f"{len(ids)} {entity}(s). A plain array is read in the order in which the {entity} ids first "
+                "appear in the data; or pass a DataFrame labelled with the ids.")
+        weights = pd.DataFrame(weights, index=pd.Index(ids), columns=pd.Index(ids))
     if not isinstance(weights, pd.DataFrame):
         raise BenchmarkError(
-            f"`weights` must be 'contiguity' or a square pandas DataFrame with the {entity} ids as index and "
-            f"columns; got {type(weights).__name__} (wrap an array as pandas.DataFrame(w, index=ids, columns=ids)).")
+            f"`weights` must be 'contiguity', a square pandas DataFrame with the {entity} ids as index and "
+            f"columns, a square numpy array or a libpysal W; got {type(weights).__name__}.")
     if weights.shape[0] != weights.shape[1] or set(weights.index) != set(weights.columns):
         raise BenchmarkError("`weights` must be square with the same entity ids as index and columns; got "
                              f"shape {weights.shape}.")
@@ -1066,7 +1076,7 @@ def morans_i(
     data: pd.DataFrame,
     value: str,
     *,
-    weights: pd.DataFrame | str = "contiguity",
+    weights: pd.DataFrame | np.ndarray | str | Any = "contiguity",
     transform: str = "row",
     permutations: int = 999,
     significance: float = 0.05,
@@ -1092,12 +1102,14 @@ def morans_i(
         One row per entity (and period).
     value : str
         The column analysed.
-    weights : "contiguity" or pandas.DataFrame, default "contiguity"
+    weights : "contiguity", pandas.DataFrame, numpy.ndarray or libpysal W
         ``"contiguity"`` builds the first-order contiguity matrix of Chinese
         provinces from the shipped table (see :func:`contiguity_weights`;
         entity ids must be province names or codes); a DataFrame is a
         square matrix with the entity ids as index and columns, covering
-        exactly the data's entities.
+        exactly the data's entities; a square array is read in the order
+        in which the entity ids first appear in the data; a libpysal
+        ``W`` object is used through its ``full()`` matrix and ids.
     transform : {"row", "binary"}, default "row"
         Row-standardise the weights (each row sums to 1) or use them as
         given.
