@@ -1899,12 +1899,17 @@ def _ahp_verdict(consistency: pd.DataFrame, judged: pd.DataFrame, group: bool, a
     parts = []
     for _, r in bad.iterrows():
         who = r["expert"] if group else None
+        if not np.isfinite(r["cr"]):
+            parts.append(f"{'the matrix' if who is None else repr(who)} has no consistency ratio: the random "
+                         f"index table stops at n = {len(SAATY_RI)}, and it has n = {r['n']}")
+            continue
         mine = judged if who is None else judged[judged["expert"] == who]
         worst = ", ".join(f"a[{x.row!r}, {x.col!r}] = {x.judgement:.3g} (consistent value {x.implied:.3g})"
                           for x in mine.head(3).itertuples())
         label = "the matrix" if who is None else ("the group matrix" if who == "group" else f"expert {who!r}")
         parts.append(f"{label} has CR = {r['cr']:.3f} >= 0.1; revise first {worst}")
-    return "inconsistent: " + "; ".join(parts) + "."
+    prefix = "inconsistent: " if np.isfinite(bad["cr"].to_numpy(dtype=float)).any() else "consistency unknown: "
+    return prefix + "; ".join(parts) + "."
 
 
 # ======================================================= combined weights
@@ -2455,11 +2460,13 @@ def impute(
         y = _impute_trend(x, _period_numbers(frame[per], per), ents, frame, ent, inds)
     else:
         cols, key = _groups(frame, by if by is not None else per)
-        if method == "knn":
+        fill = _by_group(x, key).transform("median").to_numpy()
+        empty = np.isnan(fill) & np.isnan(x)
+        if method == "knn" and not empty.any():
             y = _impute_knn(x, key, k)
         else:
-            fill = _by_group(x, key).transform(method).to_numpy()
-            empty = np.isnan(fill) & np.isnan(x)
+            if method != "knn":
+                fill = _by_group(x, key).transform(method).to_numpy()
             if empty.any():
                 j = int(np.flatnonzero(empty.any(axis=0))[0])
                 code = int(key[np.flatnonzero(empty[:, j])[0]])
