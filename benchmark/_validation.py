@@ -358,7 +358,9 @@ def check_choice(value: Any, options: Sequence[Any], *, name: str) -> Any:
 
 
 def check_probability(value: Any, *, name: str = "ci", open_interval: bool = True) -> float:
-    """Check a level such as ``ci=0.95`` (strictly between 0 and 1)."""
+    """Check a level such as ``ci=0.95`` (strictly between 0 and 1); text and booleans are rejected."""
+    if isinstance(value, str | bool | np.bool_) or value is None:
+        raise BenchmarkError(f"`{name}` must be a number between 0 and 1; got {value!r}.")
     try:
         v = float(value)
     except (TypeError, ValueError):
@@ -800,7 +802,7 @@ COMMON: dict[str, Check] = {
     "indicators": _columns,
     "random_state": _random_state,
     "n_jobs": _n_jobs,
-    "ci": interval(0, 1, closed="neither"),
+    "ci": lambda value, name: None if value is None else check_probability(value, name=name),
     "n_boot": interval(1, integer=True),
     "n_draws": interval(1, integer=True),
     "progress": _flag,

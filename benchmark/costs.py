@@ -28,8 +28,6 @@ from benchmark._validation import (
     ColumnError,
     MissingValueError,
     NonPositiveError,
-    format_list,
-    row_labels,
     as_list,
     check_choice,
     check_columns,
@@ -38,7 +36,10 @@ from benchmark._validation import (
     check_panel,
     check_positive,
     check_unique_keys,
+    format_list,
     resolve_direction,
+    row_labels,
+    validate_params,
 )
 
 __all__ = ["cost_per_outcome", "allocate_costs", "relative_cost", "cost_outcome_quadrant"]
@@ -114,6 +115,7 @@ def _check_deflator(
 
 
 # ---------------------------------------------------------------- cost per outcome
+@validate_params("entity", "period")
 def cost_per_outcome(
     data: pd.DataFrame,
     cost: str,
@@ -235,6 +237,7 @@ def cost_per_outcome(
 
 
 # ---------------------------------------------------------------- allocation
+@validate_params("entity", "period")
 def allocate_costs(
     data: pd.DataFrame,
     direct: str | Iterable[str],
@@ -428,6 +431,7 @@ def _gate(
 
 
 # ---------------------------------------------------------------- relative cost
+@validate_params("entity", "period")
 def relative_cost(
     data: pd.DataFrame,
     value: str | Iterable[str],
@@ -512,6 +516,7 @@ def relative_cost(
 
 
 # ---------------------------------------------------------------- quadrants
+@validate_params("entity", "period")
 def cost_outcome_quadrant(
     data: pd.DataFrame,
     cost: str,

@@ -33,6 +33,7 @@ from benchmark._validation import (
     direction_sign,
     resolve_direction,
     sorted_periods,
+    validate_params,
 )
 
 __all__ = ["change", "growth", "trend", "self_compare"]
@@ -248,6 +249,7 @@ def _theil_sen_block(values: np.ndarray, x: np.ndarray, z: float) -> dict[str, n
 
 
 # --------------------------------------------------------------------- change
+@validate_params("entity", "period", "indicators")
 def change(
     data: pd.DataFrame,
     indicators: str | Iterable[str],
@@ -380,6 +382,7 @@ _GROWTH_MESSAGES = {
 }
 
 
+@validate_params("entity", "period", "indicators")
 def growth(
     data: pd.DataFrame,
     indicators: str | Iterable[str],
@@ -519,6 +522,7 @@ def _growth_reasons(code: np.ndarray, inds: list[str]) -> pd.Series:
 
 
 # ---------------------------------------------------------------------- trend
+@validate_params("entity", "period", "indicators", "ci")
 def trend(
     data: pd.DataFrame,
     indicators: str | Iterable[str],
@@ -629,6 +633,7 @@ def _verdict(low: np.ndarray, high: np.ndarray, sign: np.ndarray) -> pd.Series:
 
 
 # --------------------------------------------------------------- self_compare
+@validate_params("entity", "period", "indicators", "ci")
 def self_compare(
     data: pd.DataFrame,
     focus: Any,

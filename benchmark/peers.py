@@ -26,13 +26,14 @@ import numpy as np
 import pandas as pd
 
 from benchmark._cohorts import cohort_members, describe_cohort
+from benchmark._numeric import mean_std
 from benchmark._validation import (
+    COMMON,
     BenchmarkError,
     ColumnError,
     EmptyDataError,
     MissingValueError,
     UnknownEntityError,
-    format_list,
     as_list,
     check_choice,
     check_columns,
@@ -43,7 +44,9 @@ from benchmark._validation import (
     check_probability,
     check_random_state,
     direction_sign,
+    format_list,
     resolve_direction,
+    validate_params,
 )
 
 __all__ = ["nearest_peers", "cohort_stats", "percentile_rank", "peer_gap", "performance_groups"]
@@ -139,6 +142,7 @@ def _missing_reason(values: pd.DataFrame, inds: list[str]) -> pd.Series:
     return counts.map(labels).astype(object).where(counts > 0, None).rename("reason")
 
 
+@validate_params("entity", "indicators", period_column=COMMON["period"])
 def percentile_rank(
     data: pd.DataFrame,
     indicators: str | Sequence[str],
@@ -206,6 +210,7 @@ def percentile_rank(
 
 
 # ---------------------------------------------------------------- cohort statistics
+@validate_params("entity", "indicators", period_column=COMMON["period"])
 def cohort_stats(
     data: pd.DataFrame,
     indicators: str | Sequence[str],
@@ -397,6 +402,7 @@ _GAP_COLUMNS = ["indicator", "direction", "value", "n_cohort", "n_missing", "coh
                 "gap_best", "gap_best_pct"]
 
 
+@validate_params("entity", "indicators", "random_state", "ci", "n_boot", period_column=COMMON["period"])
 def peer_gap(
     data: pd.DataFrame,
     focus: Hashable,
@@ -592,6 +598,7 @@ def _groups_one_indicator(
     return out
 
 
+@validate_params("entity", "indicators", period_column=COMMON["period"])
 def performance_groups(
     data: pd.DataFrame,
     indicators: str | Sequence[str],
@@ -781,6 +788,7 @@ def _check_constant(pop: pd.DataFrame, features: list[str], where: str) -> None:
                           "tell peers apart - drop them from `features`.")
 
 
+@validate_params("entity", "random_state", period_column=COMMON["period"])
 def nearest_peers(
     data: pd.DataFrame,
     focus: Hashable,
@@ -912,7 +920,7 @@ def _peer_table(
     # A fixed order keeps the seeded robust covariance independent of the row order of the data.
     pop = pop.iloc[np.argsort(pop[entity].astype(str).to_numpy(), kind="stable")]
     pop_x = pop[feats].to_numpy(dtype=float)
-    mean, sd = pop_x.mean(axis=0), pop_x.std(axis=0, ddof=1)
+    mean, sd = mean_std(pop_x)
     x = pool[feats].to_numpy(dtype=float)
     xf = focus_row[feats].to_numpy(dtype=float)
     dist, sim = _distances((x - mean) / sd, (xf - mean) / sd, x, xf, (pop_x - mean) / sd, pop_x,

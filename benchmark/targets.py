@@ -32,7 +32,6 @@ from benchmark._validation import (
     DuplicateRowError,
     MissingValueError,
     UnknownEntityError,
-    format_list,
     as_list,
     check_choice,
     check_columns,
@@ -42,9 +41,11 @@ from benchmark._validation import (
     check_numeric,
     check_periods,
     check_unique_keys,
+    format_list,
     period_ordinals,
     resolve_direction,
     resolve_indicator_property,
+    validate_params,
 )
 from benchmark.longitudinal import _check_panel, _grid, _ols_by_group, _Reasons
 
@@ -206,6 +207,7 @@ def _position_map(like: pd.Index, extra: Iterable[Any]) -> Callable[[Any], np.nd
 
 
 # ---------------------------------------------------------------- completion
+@validate_params("entity", "period", "indicators")
 def completion(
     actual: pd.DataFrame,
     targets: pd.DataFrame,
@@ -595,6 +597,7 @@ def _status(f: dict[str, Any], period: str, at: Any, final: Any, reasons: _Reaso
 
 
 # -------------------------------------------------------- completion_summary
+@validate_params("entity", "indicators")
 def completion_summary(
     completion_table: pd.DataFrame,
     by: str | Sequence[str] | None = None,
@@ -730,6 +733,7 @@ def _task_weights(table: pd.DataFrame, weights: Any) -> np.ndarray:
 
 
 # --------------------------------------------------------------------- grade
+@validate_params("entity")
 def grade(
     scores: pd.Series | pd.DataFrame,
     *,

@@ -21,16 +21,18 @@ import pandas as pd
 
 from benchmark._results import Result
 from benchmark._validation import (
+    COMMON,
     BenchmarkError,
     ColumnError,
     EmptyDataError,
-    format_list,
     as_list,
     check_choice,
     check_missing,
     check_panel,
     check_probability,
+    format_list,
     resolve_direction,
+    validate_params,
 )
 
 __all__ = ["value_added", "ValueAdded"]
@@ -274,6 +276,7 @@ def _prepare(frame: pd.DataFrame, outcome: str, ctx: list[str], missing: str, en
     return frame[cols].notna().all(axis=1)
 
 
+@validate_params("entity", "ci", period_column=COMMON["period"])
 def value_added(
     data: pd.DataFrame,
     outcome: str,

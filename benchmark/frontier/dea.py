@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from benchmark._results import Result
+from benchmark._validation import validate_params
 from benchmark.frontier._common import (
     EFFICIENT_TOL,
     check_model_columns,
@@ -203,6 +204,7 @@ def _lambda_table(labels: Any, ref_labels: Any, entity: str, res: Any) -> pd.Dat
 
 
 # ----------------------------------------------------------------- public API
+@validate_params("entity", "n_jobs")
 def dea(
     data: pd.DataFrame,
     inputs: str | Sequence[str],
@@ -310,6 +312,7 @@ def dea(
     )
 
 
+@validate_params("entity", "n_jobs")
 def super_efficiency(
     data: pd.DataFrame,
     inputs: str | Sequence[str],
