@@ -1448,7 +1448,7 @@ class _Simulation:
         block = max(1, 1_000_000 // n_ent)
         bar = _progress(progress, len(designs) * -(-size // block))
         with _single_threaded_blas(), ThreadPoolExecutor(max_workers=_threads(self.n_jobs)) as pool:
-            rank = lambda d: _all_ranks(d, self.mats, self.member, block, pool, bar)  # noqa: E731
+            rank = lambda d: _all_ranks(d, self.mats, self.member, block, pool, bar)
             rank_a, rank_b = rank(designs[0]), rank(designs[1])
             shift_a, shift_b = self.shift(rank_a), self.shift(rank_b)
             pooled_var = np.var(np.concatenate([rank_a, rank_b]), axis=0, ddof=1).sum()
@@ -1622,7 +1622,7 @@ def _square(matrix: Any, items: Sequence[Any] | None, expert: Any) -> tuple[np.n
 
 def _from_upper(values: Sequence[Any], items: Sequence[Any] | None) -> np.ndarray:
     flat = np.asarray(values, dtype=float)
-    n = int(round((1 + np.sqrt(1 + 8 * len(flat))) / 2))
+    n = round((1 + np.sqrt(1 + 8 * len(flat))) / 2)
     if n * (n - 1) // 2 != len(flat) or n < 2:
         raise BenchmarkError(f"an upper-triangle list must hold n(n-1)/2 judgements (1, 3, 6, 10, ...); "
                              f"got {len(flat)}.")

@@ -27,8 +27,6 @@ from benchmark._validation import (
     DuplicateRowError,
     EmptyDataError,
     NonPositiveError,
-    format_list,
-    row_labels,
     as_list,
     check_choice,
     check_columns,
@@ -37,8 +35,10 @@ from benchmark._validation import (
     check_missing,
     check_numeric,
     check_positive,
+    format_list,
     interval,
     options,
+    row_labels,
     validate_params,
 )
 

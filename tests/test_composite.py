@@ -12,8 +12,14 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from benchmark import BenchmarkError, ColumnError, DuplicateRowError, MissingValueError, NonPositiveError
-from benchmark import UnknownEntityError
+from benchmark import (
+    BenchmarkError,
+    ColumnError,
+    DuplicateRowError,
+    MissingValueError,
+    NonPositiveError,
+    UnknownEntityError,
+)
 from benchmark.composite import (
     RankUncertainty,
     _block_ranks,

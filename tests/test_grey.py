@@ -42,7 +42,7 @@ def test_grey_relational_by_hand(small):
 def test_grey_relational_given_reference(small):
     # reference x = 20, y = 2 -> normalised (.5, 1); deviations a (.5, 1), b (0, 0), c (.5, .5)
     out = grey_relational(small, ["x", "y"], direction={"y": "lower"}, reference={"x": 20, "y": 2})
-    xi = lambda d: 0.5 / (d + 0.5)  # noqa: E731  d_min 0, d_max 1
+    xi = lambda d: 0.5 / (d + 0.5)  # d_min 0, d_max 1
     np.testing.assert_allclose(out["grade"], [(xi(.5) + xi(1)) / 2, 1.0, xi(.5)])
     assert out["rank"].tolist() == [3, 1, 2]
 
