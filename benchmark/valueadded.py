@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from benchmark._numeric import column_scale
 from benchmark._results import Result
 from benchmark._validation import (
     COMMON,
@@ -243,26 +244,39 @@ def _fold_ids(entities: pd.Series, folds: int | None) -> np.ndarray:
 def _coefficients(fit: _Fit, names: list[str], level: float) -> pd.DataFrame:
     from scipy import stats
 
-    se = np.sqrt(np.diag(fit.cov))
-    t = fit.beta / se
-    q = stats.t.ppf((1 + level) / 2, fit.df)
+    se = np.sqrt(np.maximum(np.diag(fit.cov), 0.0))
+    exact = ~(se > 0)  # a perfect fit (or no residual degrees of freedom): no sampling error to measure
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.where(exact, np.nan, fit.beta / np.where(exact, 1.0, se))
+    q = stats.t.ppf((1 + level) / 2, fit.df) if fit.df > 0 else np.nan
+    reason = np.where(exact, "standard error is zero (the model fits exactly): no t statistic", None)
     return pd.DataFrame({"term": names, "estimate": fit.beta, "se": se, "t": t,
                          "p_value": 2 * stats.t.sf(np.abs(t), fit.df),
-                         "ci_low": fit.beta - q * se, "ci_high": fit.beta + q * se})
+                         "ci_low": fit.beta - q * se, "ci_high": fit.beta + q * se,
+                         "reason": pd.Series(reason, dtype=object)})
 
 
 def _fit_stats(X: np.ndarray, y: np.ndarray, fit: _Fit, expected: np.ndarray, method: str,
                scheme: str) -> pd.DataFrame:
     n, p = X.shape
-    resid = y - X @ fit.beta
-    sst = np.sum((y - y.mean()) ** 2)
-    r2 = 1 - resid @ resid / sst
+    # sums of squares on the outcome divided by its scale: no overflow at 1e+-300
+    c = float(column_scale(y[:, None])[0])
+    resid = (y - X @ fit.beta) / c
+    centred = (y - y.mean()) / c
+    sst, sse = float(centred @ centred), float(resid @ resid)
     ok = ~np.isnan(expected)
-    r2_oos = 1 - np.sum((y[ok] - expected[ok]) ** 2) / np.sum((y[ok] - y[ok].mean()) ** 2)
+    sst_oos = float(np.sum(((y[ok] - y[ok].mean()) / c) ** 2))
+    sse_oos = float(np.sum(((y[ok] - expected[ok]) / c) ** 2))
+    constant = not sst > 0
+    r2 = np.nan if constant else 1 - sse / sst
+    r2_oos = np.nan if not sst_oos > 0 else 1 - sse_oos / sst_oos
     return pd.DataFrame([{
         "method": method, "predictions": scheme, "n": n, "p": p, "df_resid": n - p,
-        "r2": r2, "adj_r2": 1 - (1 - r2) * (n - 1) / (n - p), "rmse": float(np.sqrt(resid @ resid / n)),
-        "sigma": float(np.sqrt(resid @ resid / (n - p))), "scale": fit.scale, "r2_out_of_sample": r2_oos,
+        "r2": r2, "adj_r2": np.nan if constant or n <= p else 1 - (1 - r2) * (n - 1) / (n - p),
+        "rmse": c * float(np.sqrt(sse / n)),
+        "sigma": c * float(np.sqrt(sse / (n - p))) if n > p else np.nan, "scale": fit.scale,
+        "r2_out_of_sample": r2_oos,
+        "reason": "outcome is constant: R-squared undefined" if constant else None,
     }])
 
 
