@@ -33,9 +33,20 @@ import pandas as pd
 
 from benchmark._validation import BenchmarkError, format_list
 
-__all__ = ["InputFileError", "detect_encoding", "read_csv", "require_columns", "to_numeric", "parse_numbers",
-           "numeric_columns", "unread_number_columns", "check_keys", "check_known_entity", "read_targets",
-           "read_indicators"]
+__all__ = [
+    "InputFileError",
+    "check_keys",
+    "check_known_entity",
+    "detect_encoding",
+    "numeric_columns",
+    "parse_numbers",
+    "read_csv",
+    "read_indicators",
+    "read_targets",
+    "require_columns",
+    "to_numeric",
+    "unread_number_columns",
+]
 
 _OTHER_SEPARATORS = {";": "';' (semicolon)", "\t": "a tab", "|": "'|'"}
 _DIRECTIONS = {"higher", "lower", "max", "min", "+", "-", "1", "-1"}
@@ -102,7 +113,7 @@ _ENCODING_NAMES = {"utf-8-sig": "UTF-8", "utf-16": "UTF-16", "gb18030": "GB18030
 
 def _decode(path: Path) -> tuple[str, str]:
     raw = path.read_bytes()
-    if raw.startswith(b"PK\x03\x04") or raw.startswith(b"\xd0\xcf\x11\xe0"):
+    if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):  # xlsx (zip) or xls
         raise InputFileError(f"{path}: this is a spreadsheet workbook, not a CSV file; save it as "
                              "CSV UTF-8 (File > Save As) and pass that file.")
     encoding = detect_encoding(raw)

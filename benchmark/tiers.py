@@ -36,25 +36,28 @@ import pandas as pd
 
 from benchmark._results import Result
 from benchmark._validation import (
+    COMMON,
     BenchmarkError,
     DuplicateRowError,
     MissingValueError,
     UnknownEntityError,
-    format_list,
     as_list,
-    check_choice,
+    check_column_name,
     check_columns,
-    check_count,
     check_frame,
     check_missing,
     check_panel,
     check_random_state,
     check_unique_keys,
     direction_sign,
+    format_list,
+    interval,
+    options,
     resolve_direction,
+    validate_params,
 )
 
-__all__ = ["tiers", "tier_transitions", "TierResult", "TierComparison", "TierTransitions"]
+__all__ = ["TierComparison", "TierResult", "TierTransitions", "tier_transitions", "tiers"]
 
 METHODS = ("kmeans", "gmm", "ward", "jenks")
 CRITERIA = ("silhouette", "gap", "bic")
@@ -286,6 +289,27 @@ class TierTransitions(Result):
 
 
 # ============================================================ public: tiers
+def _k_value(value: Any, name: str) -> None:
+    if value == "auto" and isinstance(value, str):
+        return
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise BenchmarkError(f"`{name}` must be an integer >= 2 or 'auto'; got {value!r}.")
+    if value < 2:
+        raise BenchmarkError(f"`{name}` must be at least 2 (one tier says nothing); got {name}={value}.")
+
+
+def _required_column(value: Any, name: str) -> None:
+    if value is None:
+        raise BenchmarkError(f"`{name}` must name a column of `data`; got None.")
+    check_column_name(value, name=name)
+
+
+@validate_params(
+    "random_state", "progress", entity=_required_column, features=COMMON["indicators"], k=_k_value,
+    method=options(*METHODS), order_by=options(*ORDER_BY), criterion=options(*CRITERIA),
+    covariance_type=options("full", "tied", "diag", "spherical"), n_boot=interval(0, integer=True),
+    n_ref=interval(1, integer=True), n_init=interval(1, integer=True, none=True), max_k=interval(2, integer=True),
+)
 def tiers(
     data: pd.DataFrame,
     features: str | Sequence[str],
@@ -389,13 +413,7 @@ def tiers(
     2     C     4  stable
     """
     frame, feats = _check_tier_input(data, features, entity)
-    check_choice(method, METHODS, name="method")
-    check_choice(order_by, ORDER_BY, name="order_by")
-    check_choice(criterion, CRITERIA, name="criterion")
-    check_choice(covariance_type, ("full", "tied", "diag", "spherical"), name="covariance_type")
-    n_boot = check_count(n_boot, name="n_boot", minimum=0)
-    n_ref = check_count(n_ref, name="n_ref", minimum=1)
-    n_init = check_count(_N_INIT[method] if n_init is None else n_init, name="n_init", minimum=1)
+    n_init = _N_INIT[method] if n_init is None else int(n_init)
     if method == "jenks" and len(feats) != 1:
         raise BenchmarkError(
             f"method='jenks' breaks a single score, but {len(feats)} features were given "
@@ -424,7 +442,7 @@ def tiers(
 
     # Thread start-up dominates on a few hundred rows, so one thread is much
     # faster; the OpenMP runtime must be loaded (sklearn imported) before limiting it.
-    import sklearn.cluster  # noqa: F401
+    import sklearn.cluster
     import sklearn.mixture  # noqa: F401
     from threadpoolctl import threadpool_limits
 
@@ -484,7 +502,6 @@ def _canonical_order(z: np.ndarray, ids: pd.Series) -> np.ndarray:
 def _check_tier_input(data: Any, features: Any, entity: str) -> tuple[pd.DataFrame, list[str]]:
     frame = check_frame(data)
     feats = as_list(features, name="features")
-    _check_key_name(entity, "entity")
     check_columns(frame, [entity], what="entity column")
     check_columns(frame, feats, what="feature column")
     # positions, not labels, identify rows from here on (any index is fine: duplicates, MultiIndex)
@@ -498,11 +515,6 @@ def _check_tier_input(data: Any, features: Any, entity: str) -> tuple[pd.DataFra
         )
     frame, feats = check_panel(frame, feats, entity=entity, period=None)
     return frame, feats
-
-
-def _check_key_name(value: Any, what: str) -> None:
-    if not isinstance(value, str):
-        raise BenchmarkError(f"`{what}` must be the name of the {what} column (a string); got {value!r}.")
 
 
 def _plain_columns(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
@@ -1021,6 +1033,7 @@ def _check_official_entities(table: pd.DataFrame, assigned: pd.DataFrame, entity
 
 
 # ============================================================ public: transitions
+@validate_params(entity=_required_column, period=_required_column, tier=_required_column)
 def tier_transitions(
     data: pd.DataFrame,
     tier: str,
@@ -1068,8 +1081,6 @@ def tier_transitions(
     1           a         A       B  down
     """
     frame = check_frame(data)
-    for value, what in ((tier, "tier"), (entity, "entity"), (period, "period")):
-        _check_key_name(value, what)
     check_columns(frame, [entity], what="entity column")
     check_columns(frame, [period], what="period column")
     check_columns(frame, [tier], what="tier column")
