@@ -1685,6 +1685,8 @@ def _ahp_inputs(judgements: Any, items: Any, row: str, col: str, value: str,
         raw = dict(judgements)
     elif isinstance(judgements, pd.DataFrame) or (isinstance(judgements, np.ndarray) and judgements.ndim == 2):
         raw = {None: judgements}
+    elif isinstance(judgements, pd.Series) or (isinstance(judgements, np.ndarray) and judgements.ndim == 1):
+        raw = {None: _from_upper(np.asarray(judgements, dtype=float), items)}
     elif isinstance(judgements, np.ndarray) and judgements.ndim == 3:
         raw = {k + 1: m for k, m in enumerate(judgements)}
     elif isinstance(judgements, Sequence) and not isinstance(judgements, str) and len(judgements) > 0:
@@ -2347,25 +2349,41 @@ def _period_numbers(values: pd.Series, period: str) -> np.ndarray:
 def _impute_trend(x: np.ndarray, t: np.ndarray, ents: np.ndarray, frame: pd.DataFrame, entity: str,
                   inds: list[str]) -> np.ndarray:
     """Each entity's own series: linear interpolation between its observed
-    periods, its least-squares line outside them."""
+    periods, its least-squares line outside them. Works on an entity x
+    period grid per indicator, all entities at once."""
+    periods, col = np.unique(t, return_inverse=True)
     out = x.copy()
-    for code in np.unique(ents[np.isnan(x).any(axis=1)]):
-        rows = np.flatnonzero(ents == code)
-        for j in np.flatnonzero(np.isnan(x[rows]).any(axis=0)):
-            v, tt = x[rows, j], t[rows]
-            seen = ~np.isnan(v)
-            if seen.sum() < 2:
-                name = frame[entity].iloc[rows[0]]
-                raise BenchmarkError(f"{entity} {name!r} has fewer than two observed values of {inds[j]!r}, "
-                                     "so its own trend is undefined; use method='median' or 'knn'.")
-            order = np.argsort(tt[seen])
-            ts, vs = tt[seen][order], v[seen][order]
-            centre = ts.mean()  # centred periods keep the line exact for years like 2019
-            slope, icpt = np.polyfit(ts - centre, vs, 1)
-            gap = ~seen
-            inside = gap & (tt >= ts[0]) & (tt <= ts[-1])
-            fill = np.where(inside, np.interp(tt, ts, vs), icpt + slope * (tt - centre))
-            out[rows[gap], j] = fill[gap]
+    for j in np.flatnonzero(np.isnan(x).any(axis=0)):
+        grid = np.full((int(ents.max()) + 1, len(periods)), np.nan)
+        grid[ents, col] = x[:, j]
+        seen = ~np.isnan(grid)
+        count = seen.sum(axis=1)
+        short = (count < 2) & (~seen).any(axis=1) & np.isin(np.arange(len(grid)), ents)
+        if short.any():
+            name = frame[entity].iloc[int(np.flatnonzero(ents == np.flatnonzero(short)[0])[0])]
+            name = name.item() if isinstance(name, np.generic) else name
+            raise BenchmarkError(f"{entity} {name!r} has fewer than two observed values of {inds[j]!r}, "
+                                 "so its own trend is undefined; use method='median' or 'knn'.")
+        tt = np.broadcast_to(periods, grid.shape)
+        safe = np.maximum(count, 1)
+        centre = np.where(seen, tt, 0.0).sum(axis=1) / safe  # centred periods keep the line exact
+        mean = np.where(seen, grid, 0.0).sum(axis=1) / safe
+        dt = np.where(seen, tt - centre[:, None], 0.0)
+        dv = np.where(seen, grid - mean[:, None], 0.0)
+        sxx = (dt * dt).sum(axis=1)
+        slope = np.divide((dt * dv).sum(axis=1), sxx, out=np.zeros(len(grid)), where=sxx > 0)
+        line = mean[:, None] + slope[:, None] * (tt - centre[:, None])
+        # neighbours: last observed period before and first after each cell
+        before_t = pd.DataFrame(np.where(seen, tt, np.nan)).ffill(axis=1).to_numpy()
+        before_v = pd.DataFrame(grid).ffill(axis=1).to_numpy()
+        after_t = pd.DataFrame(np.where(seen, tt, np.nan)).bfill(axis=1).to_numpy()
+        after_v = pd.DataFrame(grid).bfill(axis=1).to_numpy()
+        inside = ~np.isnan(before_t) & ~np.isnan(after_t)
+        span = np.where(inside & (after_t > before_t), after_t - before_t, 1.0)
+        between = before_v + (after_v - before_v) * (tt - np.nan_to_num(before_t)) / span
+        fill = np.where(inside, between, line)
+        gap = np.isnan(x[:, j])
+        out[gap, j] = fill[ents[gap], col[gap]]
     return out
 
 

@@ -184,3 +184,13 @@ def test_pipeline_equals_the_steps_run_by_hand(gappy):
     assert len(ru.ranks) == 3
     with pytest.raises(BenchmarkError, match="`impute` must be"):
         composite(gappy, ["x", "y"], impute=3)
+
+
+def test_trend_with_uneven_periods_by_hand():
+    df = pd.DataFrame({"institution": list("aaaabbbbcccc"), "year": [2019, 2020, 2021, 2023] * 3,
+                       "x": [1.0, None, 3.0, None, None, 6.0, None, 10.0, 2.0, None, None, 8.0]})
+    out = impute(df, "x", method="trend").data["x"]
+    # a: between 2019 and 2021 -> 2; after: the line through (2019, 1), (2021, 3) -> 5 in 2023
+    # b: 2021 between 6 (2020) and 10 (2023) -> 6 + 4/3; 2019 on the line of slope 4/3 -> 6 - 4/3
+    # c: 2020 and 2021 between 2 (2019) and 8 (2023) -> 3.5 and 5
+    np.testing.assert_allclose(out, [1, 2, 3, 5, 6 - 4 / 3, 6, 6 + 4 / 3, 10, 2, 3.5, 5, 8])
