@@ -29,6 +29,16 @@ DATASET_DEFAULTS: dict[str, dict[str, Any]] = {
                         "institution and number in it is invented; do not draw conclusions about real "
                         "institutions."),
     },
+    # A US analyst's defaults: indicator directions and labels from the bundled table, and peers that
+    # share the focus's predominant degree level and state (a university is not compared with a
+    # short-course school). The report's year is the latest with earnings for the focus.
+    "scorecard": {
+        "indicators": "scorecard_indicators",
+        "within": ["degree_level"],
+        "cohort": "state",
+        "description": ("U.S. College Scorecard (real data). Peers: institutions of the same predominant "
+                        "degree level in the same state."),
+    },
 }
 
 DESCRIPTION = """\
@@ -129,6 +139,9 @@ def add_report_command(sub: Any) -> None:
                      "(default report.html)")
     out.add_argument("--excel", metavar="FILE.xlsx", help="also write the report's tables to an Excel workbook")
     out.add_argument("--title", help="page title (default: Gap analysis: <institution>)")
+    out.add_argument("--lang", choices=["zh", "en"], help="language of the report's text and figures (default: "
+                     "Chinese when the indicator labels are Chinese, else English); also picks the metadata "
+                     "column label_zh / label_en for the labels when there is one")
     out.add_argument("--traceback", action="store_true", default=argparse.SUPPRESS,
                      help="show the full Python traceback of an error (for bug reports)")
     p.set_defaults(func=run_report)
@@ -186,7 +199,16 @@ def _options(args: argparse.Namespace, defaults: dict[str, Any], data: pd.DataFr
         "ci": args.ci, "n_boot": args.n_boot, "n_draws": args.draws, "n_tier_boot": args.tier_boot,
         "k": args.tiers, "rts": args.rts, "orientation": args.orientation, "label_column": args.label_column,
         "random_state": args.seed, "title": args.title, "description": defaults.get("description"),
+        "lang": args.lang,
     }
+
+
+def _label_column(args: argparse.Namespace, meta: pd.DataFrame | None) -> str:
+    """--label-column, or with --lang the metadata's label_<lang> column when it has one."""
+    wanted = f"label_{args.lang}" if args.lang else None
+    if args.label_column == "label" and meta is not None and wanted in meta.columns:
+        return wanted
+    return args.label_column
 
 
 def _spec(text: str | None, data: pd.DataFrame, source: str, option: str) -> Any:
@@ -260,6 +282,7 @@ def _bundled_inputs(args: argparse.Namespace) -> dict[str, Any]:
     kwargs["indicators"] = _names(args.indicator_list) if args.indicator_list else meta
     if args.indicator_list and meta is not None:
         kwargs["metadata"] = meta
+    kwargs["label_column"] = _label_column(args, meta)
     return {"data": data, "focus": focus, "kwargs": kwargs, "notes": notes}
 
 
@@ -336,6 +359,7 @@ def _file_inputs(args: argparse.Namespace) -> dict[str, Any]:
         kwargs["metadata"] = meta
     else:
         kwargs["indicators"] = meta
+    kwargs["label_column"] = _label_column(args, meta)
     return {"data": data, "focus": focus, "kwargs": kwargs, "notes": notes}
 
 

@@ -141,6 +141,12 @@ ZH: dict[str, str] = {
         "请传入 cost=（支出列）与 outcomes=（或 outputs=）以比较单位产出成本。",
     "pass inputs= and outputs= (columns) to measure efficiency against the frontier.":
         "请传入 inputs= 与 outputs=（列名）以测算前沿效率。",
+    # -- descriptions of the bundled data sets written by the report command
+    "Synthetic data: the bundled Double High-Level Plan panel (shuanggao). Every institution and number in it "
+    "is invented; do not draw conclusions about real institutions.":
+        "合成数据：随库附带的“双高计划”面板（shuanggao）。其中所有单位和数字均为虚构，请勿据此对真实院校下结论。",
+    "U.S. College Scorecard (real data). Peers: institutions of the same predominant degree level in the same "
+    "state.": "美国大学记分卡（College Scorecard，真实数据）。同类：同一州、主要学位层次相同的院校。",
     # -- 1. against itself
     "How far {focus} has come since its first observed period, how fast (linear trend with a {ci:.0%} "
     "interval), and whether it meets its targets.":

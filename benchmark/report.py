@@ -315,7 +315,8 @@ def report(
     official_order : sequence, optional
         Official tiers best first (default: sorted, so "A" before "B").
     at : period value, optional
-        Evaluation period (default: the focus's latest period).
+        Evaluation period (default: the focus's latest period with a value
+        for any of the indicators; a note says so when later rows are empty).
     ci : float
         Level of the gap intervals (default 0.95).
     n_boot : int
@@ -443,8 +444,6 @@ def _resolve(data: Any, focus: Any, **kw: Any) -> _Context:
     check_entity(frame, focus, entity=entity)
     within = as_list(kw["within"], name="within", allow_empty=True)
     frame = _restrict(frame, focus, within, entity)
-    at = _evaluation_period(frame, focus, kw["at"], entity, period)
-    cs = frame if period is None else frame[frame[period] == at]
 
     meta = _metadata_table(kw["indicators"], kw["metadata"], kw["label_column"])
     inputs = as_list(kw["inputs"], name="inputs", allow_empty=True)
@@ -456,6 +455,11 @@ def _resolve(data: Any, focus: Any, **kw: Any) -> _Context:
     numeric = list(dict.fromkeys([*inds, *inputs, *outputs, *outcomes, *([cost] if cost else [])]))
     check_panel(frame, numeric, entity=entity, period=period, require_period=False, missing="allow")
     dirs = _directions(kw["direction"], meta, numeric)
+    at = _evaluation_period(frame, focus, kw["at"], entity, period, inds)
+    if kw["at"] is None and period is not None and at != frame.loc[frame[entity] == focus, period].max():
+        notes.append(f"Evaluated in {period} {at}, the latest {period} with indicator values for {focus!r} "
+                     "(later rows have none); pass at= to choose another.")
+    cs = frame if period is None else frame[frame[period] == at]
 
     options = _options(kw)
     cohort = kw["cohort"]
@@ -485,13 +489,17 @@ def _restrict(frame: pd.DataFrame, focus: Any, within: list[str], entity: str) -
     return frame.loc[mask]
 
 
-def _evaluation_period(frame: pd.DataFrame, focus: Any, at: Any, entity: str, period: str | None) -> Any:
+def _evaluation_period(frame: pd.DataFrame, focus: Any, at: Any, entity: str, period: str | None,
+                       indicators: list[str]) -> Any:
+    """``at`` checked, or the focus's latest period with a value for any indicator (else its latest)."""
     if period is None:
         if at is not None:
             raise BenchmarkError(f"`at={at!r}` was given but the data have no period column.")
         return None
     if at is None:
-        latest = frame.loc[frame[entity] == focus, period].max()
+        own = frame.loc[frame[entity] == focus]
+        observed = own.loc[own[indicators].notna().any(axis=1), period]
+        latest = (observed if len(observed) else own[period]).max()
         return latest.item() if hasattr(latest, "item") else latest
     check_periods(frame, [at], period=period, name="data")
     if not ((frame[entity] == focus) & (frame[period] == at)).any():
@@ -636,7 +644,7 @@ def _compose(ctx: _Context, *, title: str | None, description: str | None) -> tu
                       *(_section(n, parts[n], ctx) for n in ("self", "peers", "cost", "field")),
                       _section("notes", _notes_section(ctx), ctx)])
     head = title or _t("Gap analysis: {focus}", focus=ctx.focus)
-    sub = [line for line in (description, _scope_line(ctx)) if line]
+    sub = [_t(line) for line in (description, _scope_line(ctx)) if line]
     from benchmark import __version__
 
     footer = _t("Written by benchmark {version} on {date}. Every figure and table comes from the library's "

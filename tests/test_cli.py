@@ -302,3 +302,49 @@ def test_datasets_and_demo_still_work(capsys):
 
 def test_version_and_entry_point():
     assert re.fullmatch(r"\d+\.\d+\.\d+", benchmark.__version__)
+
+
+# ---------------------------------------------------------------- languages and the US data set
+def test_lang_option_picks_the_language_and_the_label_column(files, capsys):
+    bilingual = _write(files["folder"], "bilingual.csv", "indicator,label,label_en,direction\n"
+                       "score,得分,Score,higher\nratio,生师比,Student-teacher ratio,lower\n")
+    common = ["report", "--data", str(files["data"]), "--indicators", str(bilingual), "--cohort", "tier",
+              "--tier-boot", "0", "--draws", "40", "--n-boot", "100"]
+    pages = {}
+    for lang in (None, "en"):
+        out = files["folder"] / f"{lang}.html"
+        rc = main([*common, "--out", str(out), *(["--lang", lang] if lang else [])])
+        assert rc == 0, capsys.readouterr().err
+        pages[lang] = out.read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in pages[None] and "<h2>二、与同类比</h2>" in pages[None]  # Chinese labels
+    assert '<html lang="en">' in pages["en"] and "<h2>2. Against peers</h2>" in pages["en"]
+    assert "Student-teacher ratio" in pages["en"] and "生师比" not in pages["en"]  # label_en from the metadata
+    assert "生师比" in pages[None] and "<th>指标</th>" in pages[None]
+
+
+def test_scorecard_report_uses_its_indicator_table_and_like_peers(tmp_path, capsys):
+    """The US data: directions from scorecard_indicators, the latest year with earnings, peers of the same
+    degree level and state."""
+    out = tmp_path / "us.html"
+    rc = main(["report", "--dataset", "scorecard", "--n-boot", "100", "--draws", "40", "--tier-boot", "0",
+               "--out", str(out), "--excel", str(tmp_path / "us.xlsx")])
+    captured = capsys.readouterr()
+    assert rc == 0, captured.err
+    assert "year 2014 written" in captured.out  # 2015 and 2016 have no earnings
+    html = out.read_text(encoding="utf-8")
+    assert "same predominant degree level in the same state" in html and "peers: same state" in html
+    assert "Former students not working" in html and "Median earnings ten years after entry" in html
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(tmp_path / "us.xlsx")["peer_gaps"]
+    rows = list(sheet.values)
+    header, body = rows[0], rows[1:]
+    direction = {r[header.index("indicator")]: r[header.index("direction")] for r in body}
+    assert direction["count_not_working"] == "lower" and direction["earnings_med"] == "higher"
+    # peers share the focus's degree level and state: checked against the data by hand
+    sc = benchmark.datasets.load("scorecard")
+    focus = sc[(sc["institution"] == "Alabama A & M University") & (sc["year"] == 2014)].iloc[0]
+    peers = sc[(sc["year"] == 2014) & (sc["state"] == focus["state"])
+               & (sc["degree_level"] == focus["degree_level"]) & (sc["institution"] != focus["institution"])]
+    gap_row = body[[r[header.index("indicator")] for r in body].index("earnings_med")]
+    assert gap_row[header.index("cohort_median")] == pytest.approx(peers["earnings_med"].median())
