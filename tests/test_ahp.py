@@ -86,7 +86,7 @@ def test_input_forms_agree():
     items = ["x", "y", "z"]
     matrix = np.array([[1, 2, 5], [1 / 2, 1, 3], [1 / 5, 1 / 3, 1]])
     long = pd.DataFrame({"row": ["x", "x", "z"], "col": ["y", "z", "y"], "value": [2, 5, 1 / 3]})
-    forms = [matrix, pd.DataFrame(matrix, index=items, columns=items), [2, 5, 3], long,
+    forms = [matrix, pd.DataFrame(matrix, index=items, columns=items), [2, 5, 3], np.array([2, 5, 3.0]), long,
              np.round(matrix, 2)]  # rounded reciprocals (0.33) are accepted and made exact
     ref = ahp(matrix, items=items)
     for f in forms:
