@@ -156,9 +156,17 @@ def random_units() -> pd.DataFrame:
 @pytest.mark.parametrize("ori", ["none", "input", "output"])
 def test_highs_and_scipy_and_parallel_agree(random_units, rts, ori):
     kw = dict(rts=rts, orientation=ori, super_efficiency=True)
-    a = sbm(random_units, ["a", "b", "c"], ["p", "q"], engine="highs", **kw).efficiency
+    a = sbm(random_units, ["a", "b", "c"], ["p", "q"], engine="highs", **kw)
     b = sbm(random_units, ["a", "b", "c"], ["p", "q"], engine="scipy", **kw).efficiency
-    np.testing.assert_allclose(a["efficiency"], b["efficiency"], atol=1e-8)
+    c = sbm(random_units, ["a", "b", "c"], ["p", "q"], engine="auto", **kw)
+    np.testing.assert_allclose(a.efficiency["efficiency"], b["efficiency"], atol=1e-8)
+    np.testing.assert_allclose(c.efficiency["efficiency"], b["efficiency"], atol=1e-8)
+    if ori == "none":  # the batched simplex's slacks and lambdas satisfy the constraints too
+        lam = c.lambdas.pivot(index="institution", columns="peer", values="lambda").reindex(
+            index=random_units["institution"], columns=random_units["institution"]).fillna(0).to_numpy()
+        X = random_units[["a", "b", "c"]].to_numpy()
+        np.testing.assert_allclose(lam @ X, X - c.slacks[["a", "b", "c"]].to_numpy(), atol=1e-7)
+    a = a.efficiency
     assert a["institution"].dtype == random_units["institution"].dtype  # ids keep their dtype
 
 

@@ -17,10 +17,16 @@ into inequalities and leaves the unit out of the reference set. The weights
 ``wx`` and ``wy`` sum to 1 each. Oriented models fix ``t = 1`` and free the
 normalisation row.
 
-Speed comes from the same ideas as the radial engine: one HiGHS model per
-worker is built once and reused (per unit only the unit's own numbers change
-and the previous basis is the warm start), and the reference set is a small
-frame of columns grown by pricing. After each solve every reference unit's
+Speed comes from the same ideas as the radial engine. The reference set is a
+small frame of columns grown by pricing, and the programs of a block of units
+are solved together by a primal simplex written as numpy array operations
+(:func:`_simplex`): the programs share the frame columns and differ only in
+the unit's own columns, and a degenerate feasible start is known (``t = 1``,
+the unit's own column at 1, no slack). Dantzig's rule runs first and Bland's
+rule after it, which cannot cycle; every answer is certified (primal
+feasible, no negative reduced cost) and the rest go to one HiGHS model per
+worker that is built once and reused (per unit only the unit's own numbers
+change and the previous basis is the warm start). After each solve every reference unit's
 reduced cost is computed from the row duals; units pricing out negatively
 join the frame and the program is re-solved, so each answer is the optimum
 over all units (column generation). A dedicated "own" column holding the
@@ -158,7 +164,9 @@ class HighsProgram:
         import highspy
 
         try:
-            from highspy._core import _Highs as Solver  # no Python logging callback per run
+            from highspy._core import (
+                _Highs as Solver,  # no Python logging callback per run
+            )
         except ImportError:  # pragma: no cover - other highspy layouts
             Solver = highspy.Highs
         self.prog = prog
@@ -309,7 +317,6 @@ def _solve_highs(model: HighsProgram, o: int, A_all: np.ndarray) -> UnitSolution
 def solve_scipy(prog: Program, o: int) -> UnitSolution:
     """The full program over every reference unit with ``scipy.optimize.linprog``."""
     from scipy.optimize import linprog
-    from scipy.sparse import csr_matrix, hstack as sp_hstack, vstack as sp_vstack
 
     p = prog
     n, nd = p.X.shape[0], p.ndata
@@ -366,6 +373,10 @@ def solve_scipy(prog: Program, o: int) -> UnitSolution:
 def _block(prog: Program, units: np.ndarray, frame: np.ndarray, engine: str) -> list[UnitSolution]:
     if engine == "scipy":
         return [solve_scipy(prog, int(o)) for o in units]
+    if engine == "batched" and prog.kind == "sbm":
+        return _batched(prog, units, frame)
+    if not highs_available():
+        return [solve_scipy(prog, int(o)) for o in units]
     A_all = prog.data_columns(np.arange(prog.X.shape[0]))
     model = HighsProgram(prog, frame)
     out = []
@@ -376,21 +387,289 @@ def _block(prog: Program, units: np.ndarray, frame: np.ndarray, engine: str) -> 
 
 
 def solve_all(prog: Program, units: np.ndarray, *, frame: np.ndarray | None = None, n_jobs: int = 1,
-              engine: str = "highs") -> list[UnitSolution]:
-    """Solve the program of every unit in ``units`` (in that order)."""
+              engine: str = "batched") -> list[UnitSolution]:
+    """Solve the program of every unit in ``units`` (in that order).
+
+    ``engine``: "batched" (numpy simplex on blocks of units, HiGHS for the
+    rest; super-efficiency always uses HiGHS), "highs" (the reused HiGHS
+    model for every unit) or "scipy" (one full linprog per unit).
+    """
     frame = np.zeros(0, dtype=np.int64) if frame is None else np.asarray(frame, dtype=np.int64)
     units = np.asarray(units, dtype=np.int64)
     if len(units) == 0:
         return []
-    n_blocks = 1 if n_jobs == 1 or len(units) < 200 else min(n_jobs * 4, len(units) // 50)
+    head_size = BATCH if engine == "batched" else 100
+    n_blocks = 1 if n_jobs == 1 or len(units) < 2 * head_size else min(n_jobs * 2, len(units) // head_size)
     if n_blocks <= 1:
         return _block(prog, units, frame, engine)
     from joblib import Parallel, delayed
 
-    # Seed every worker's frame with the columns a first block needed.
-    head = units[:100]
-    first_model_sols = _block(prog, head, frame, engine)
-    seed = np.unique(np.concatenate([frame] + [s.lam_ref for s in first_model_sols]))
-    rest = np.array_split(units[100:], n_blocks)
+    # Seed every worker's frame with the reference units a first block needed.
+    head = _block(prog, units[:head_size], frame, engine)
+    seed = np.unique(np.concatenate([frame] + [s.lam_ref for s in head])).astype(np.int64)
+    rest = np.array_split(units[head_size:], n_blocks)
     parts = Parallel(n_jobs=n_jobs)(delayed(_block)(prog, blk, seed, engine) for blk in rest if len(blk))
-    return first_model_sols + [s for part in parts for s in part]
+    return head + [s for part in parts for s in part]
+
+
+# ----------------------------------------------------------------- batched simplex (ordinary SBM)
+#: Units solved together by the batched simplex.
+BATCH = 256
+#: Dantzig pricing for this many iterations, then Bland's rule (which cannot cycle).
+DANTZIG_ITERATIONS = 60
+MAX_ITERATIONS = 600
+PIVOT_TOL = 1e-11
+REFACTOR_EVERY = 20
+
+
+@dataclasses.dataclass
+class _Layout:
+    """Columns ``[t?] + slacks + own + frame`` and rows ``data + [norm] + [vrs]`` of the batched programs."""
+
+    nd: int
+    none: bool
+    vrs: bool
+
+    @property
+    def k0(self) -> int:  # first slack column
+        return 1 if self.none else 0
+
+    @property
+    def own(self) -> int:
+        return self.k0 + self.nd
+
+    @property
+    def r(self) -> int:
+        return self.nd + self.none + self.vrs
+
+    @property
+    def vrs_row(self) -> int:
+        return self.nd + self.none
+
+    def start_basis(self) -> np.ndarray:
+        """A feasible (degenerate) basis: t = 1, own column = 1, slacks 0."""
+        slacks = np.arange(self.k0, self.k0 + self.nd)
+        if not self.vrs:
+            slacks = slacks[1:]  # one row fewer: drop the first slack (nonsingular for positive data)
+        lead = [0, self.own] if self.none else [self.own]
+        return np.concatenate([lead, slacks]).astype(np.int64)
+
+
+def _batch_matrices(prog: Program, lay: _Layout, units: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Unit columns ``[t?] + slacks + own`` (B, r, own+1), their costs (B, own+1) and right-hand sides (B, r).
+
+    The frame columns are shared by every unit (and cost 0), see :func:`_frame_block`.
+    """
+    p, B, nd = prog, len(units), lay.nd
+    D = np.hstack([p.X[units], p.YG[units], p.YB[units]])
+    ncol = lay.own + 1
+    M = np.zeros((B, lay.r, ncol))
+    c = np.zeros((B, ncol))
+    b = np.zeros((B, lay.r))
+    rows = np.arange(nd)
+    M[:, rows, lay.k0 + rows] = p.slack_signs()
+    terms_norm = np.hstack([np.zeros((B, p.m)), p.wg / p.YG[units], p.wb / p.YB[units]])
+    if p.orientation == "output":
+        c[:, lay.k0 + p.m:lay.k0 + nd] = -terms_norm[:, p.m:]
+    else:
+        c[:, lay.k0:lay.k0 + p.m] = -p.wx / p.X[units]
+    M[:, :nd, lay.own] = D
+    if lay.none:
+        M[:, :nd, 0] = -D
+        M[:, nd, 0] = 1.0
+        M[:, nd, lay.k0:lay.k0 + nd] = terms_norm
+        c[:, 0] = 1.0
+        b[:, nd] = 1.0
+    else:
+        b[:, :nd] = D
+    if lay.vrs:
+        M[:, lay.vrs_row, lay.own] = 1.0
+        if lay.none:
+            M[:, lay.vrs_row, 0] = -1.0
+        else:
+            b[:, lay.vrs_row] = 1.0
+    return M, c, b
+
+
+def _frame_block(prog: Program, lay: _Layout, F: np.ndarray) -> np.ndarray:
+    blk = np.zeros((lay.r, len(F)))
+    if len(F):
+        blk[:lay.nd] = np.hstack([prog.X[F], prog.YG[F], prog.YB[F]]).T
+        if lay.vrs:
+            blk[lay.vrs_row] = 1.0
+    return blk
+
+
+def _simplex(M: np.ndarray, G: np.ndarray, c: np.ndarray, b: np.ndarray, basis: np.ndarray
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Batched primal simplex from a feasible basis; returns (basis, xB, duals, certified).
+
+    Columns are the unit's own ``M`` (B, r, k) followed by the shared frame ``G`` (r, f) of cost 0.
+    """
+    B, r, k = M.shape
+    ar = np.arange(B)
+    scale = np.maximum(1.0, np.abs(c).max(axis=1))
+
+    def columns(rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """Columns ``cols`` (len(rows), j) of programs ``rows`` as (len(rows), r, j)."""
+        own = np.minimum(cols, k - 1)
+        out = M[rows[:, None], :, own].transpose(0, 2, 1)
+        shared = cols >= k
+        if shared.any():
+            out = np.where(shared[:, None, :], G[:, np.where(shared, cols - k, 0)].transpose(1, 0, 2), out)
+        return out
+
+    def cost(rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        return np.where(cols < k, np.take_along_axis(c[rows], np.minimum(cols, k - 1), axis=1), 0.0)
+
+    def factor(basis: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        Bm = columns(ar, basis)
+        with np.errstate(all="ignore"):
+            try:
+                Binv = np.linalg.inv(Bm)
+            except np.linalg.LinAlgError:
+                Binv = np.linalg.pinv(Bm)
+        return Binv, np.einsum("bij,bj->bi", Binv, b)
+
+    def reduced(rows: np.ndarray, y: np.ndarray) -> np.ndarray:
+        rc = np.empty((len(rows), k + G.shape[1]))
+        rc[:, :k] = c[rows] - np.einsum("bj,bjk->bk", y, M[rows])
+        rc[:, k:] = -(y @ G)
+        np.put_along_axis(rc, basis[rows], 0.0, axis=1)
+        return rc
+
+    Binv, xB = factor(basis)
+    active = np.ones(B, dtype=bool)
+    for it in range(MAX_ITERATIONS):
+        if it and it % REFACTOR_EVERY == 0:
+            Binv, xB = factor(basis)
+        idx = np.flatnonzero(active)
+        if len(idx) == 0:
+            break
+        y = np.einsum("bi,bij->bj", cost(idx, basis[idx]), Binv[idx])
+        rc = reduced(idx, y)
+        neg = rc < -PRICE_TOL * scale[idx, None]
+        done = ~neg.any(axis=1)
+        active[idx[done]] = False
+        keep = ~done
+        idx, rc, neg = idx[keep], rc[keep], neg[keep]
+        if len(idx) == 0:
+            break
+        q = np.argmin(rc, axis=1) if it < DANTZIG_ITERATIONS else np.argmax(neg, axis=1)
+        d = np.einsum("bij,bj->bi", Binv[idx], columns(idx, q[:, None])[:, :, 0])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(d > PIVOT_TOL, xB[idx] / d, np.inf)
+        ratio = np.maximum(ratio, 0.0)
+        if it >= DANTZIG_ITERATIONS:  # Bland: among ties, the smallest basic variable leaves
+            best = ratio.min(axis=1, keepdims=True)
+            tie = ratio <= best + 1e-14
+            p = np.argmin(np.where(tie, basis[idx], np.iinfo(np.int64).max), axis=1)
+        else:
+            p = np.argmin(ratio, axis=1)
+        unbounded = ~np.isfinite(ratio[np.arange(len(idx)), p])
+        if unbounded.any():
+            active[idx[unbounded]] = False  # cannot happen for SBM; left uncertified
+            basis[idx[unbounded], 0] = -1
+            ok = ~unbounded
+            idx, q, d, p = idx[ok], q[ok], d[ok], p[ok]
+        j = np.arange(len(idx))
+        theta = xB[idx, p] / d[j, p]
+        xB[idx] -= theta[:, None] * d
+        xB[idx, p] = theta
+        piv = Binv[idx, p, :] / d[j, p][:, None]
+        Binv[idx] -= d[:, :, None] * piv[:, None, :]
+        Binv[idx, p, :] = piv
+        basis[idx, p] = q
+    bad = basis[:, 0] < 0
+    basis[bad, 0] = 0
+    Binv, xB = factor(basis)
+    y = np.einsum("bi,bij->bj", cost(ar, basis), Binv)
+    rc = reduced(ar, y)
+    certified = (~bad & ~active & (xB >= -1e-9).all(axis=1) & (rc >= -10 * PRICE_TOL * scale[:, None]).all(axis=1)
+                 & np.isfinite(xB).all(axis=1))
+    return basis, xB, y, certified
+
+
+def _batch_block(prog: Program, units: np.ndarray, F: np.ndarray, A_all: np.ndarray
+                 ) -> tuple[list[UnitSolution | None], np.ndarray]:
+    """Solve ``units`` with the batched simplex and column generation; ``None`` where uncertified."""
+    p = prog
+    lay = _Layout(p.ndata, p.orientation == "none", p.rts == "vrs")
+    out: list[UnitSolution | None] = [None] * len(units)
+    basis = np.tile(lay.start_basis(), (len(units), 1))
+    todo = np.arange(len(units))
+    for _ in range(50):
+        if len(todo) == 0:
+            break
+        M, c, b = _batch_matrices(p, lay, units[todo])
+        bas, xB, y, cert = _simplex(M, _frame_block(p, lay, F), c, b, basis[todo])
+        basis[todo] = bas
+        # price every reference unit: reduced cost -(y . a_j)
+        yv = y[:, :lay.nd] if not lay.vrs else np.hstack([y[:, :lay.nd], y[:, lay.vrs_row:lay.vrs_row + 1]])
+        rc = -(yv @ A_all.T)
+        if len(F):
+            rc[:, F] = INF
+        viol = (rc < -PRICE_TOL) & cert[:, None]
+        again = viol.any(axis=1)
+        for k in np.flatnonzero(cert & ~again):
+            out[todo[k]] = _unpack(p, lay, int(units[todo[k]]), F, bas[k], xB[k], np.concatenate([c[k], np.zeros(len(F))]))
+        if again.any():
+            worst = np.unique(np.argpartition(rc[again], min(ADD_PER_ROUND, rc.shape[1] - 1),
+                                              axis=1)[:, :ADD_PER_ROUND])
+            worst = worst[(rc[again][:, worst] < -PRICE_TOL).any(axis=0)]
+            F = np.concatenate([F, worst])
+        todo = todo[again]
+    return out, F
+
+
+def _unpack(prog: Program, lay: _Layout, o: int, F: np.ndarray, basis: np.ndarray, xB: np.ndarray,
+            c: np.ndarray) -> UnitSolution:
+    x = np.zeros(lay.own + 1 + len(F))
+    x[basis] = np.maximum(xB, 0.0)
+    obj = float(c @ x) + (1.0 if prog.orientation == "input" else 0.0)
+    t = float(x[0]) if lay.none else 1.0
+    slack = x[lay.k0:lay.k0 + lay.nd] / t
+    lam = x[lay.own:] / t
+    ref = np.concatenate([[o], F])
+    keep = lam > LAMBDA_TOL
+    ref, val = ref[keep], lam[keep]
+    if (ref == o).sum() > 1:
+        total = val[ref == o].sum()
+        val = np.concatenate([[total], val[ref != o]])
+        ref = np.concatenate([[o], ref[ref != o]])
+    return UnitSolution(True, prog.score(obj), t, slack, ref.astype(np.int64), val)
+
+
+def _one_blas_thread() -> Any:
+    """Small, many matrix products: a second BLAS thread costs more than it gains (``n_jobs`` parallelises)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl ships with scikit-learn
+        import contextlib
+
+        return contextlib.nullcontext()
+    return threadpool_limits(1, user_api="blas")
+
+
+def _batched(prog: Program, units: np.ndarray, frame: np.ndarray) -> list[UnitSolution]:
+    with _one_blas_thread():
+        return _batched_run(prog, units, frame)
+
+
+def _batched_run(prog: Program, units: np.ndarray, frame: np.ndarray) -> list[UnitSolution]:
+    A_all = prog.data_columns(np.arange(prog.X.shape[0]))
+    F = np.asarray(frame, dtype=np.int64)
+    sols: list[UnitSolution] = []
+    model = None
+    for start in range(0, len(units), BATCH):
+        blk = units[start:start + BATCH]
+        got, F = _batch_block(prog, blk, F, A_all)
+        for o, s in zip(blk, got):
+            if s is None:  # not certified: settle this unit on HiGHS (or scipy)
+                if model is None and highs_available():
+                    model = HighsProgram(prog, F)
+                s = _solve_highs(model, int(o), A_all) if model is not None else None
+                s = s if s is not None else solve_scipy(prog, int(o))
+            sols.append(s)
+    return sols

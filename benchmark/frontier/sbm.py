@@ -313,8 +313,11 @@ def sbm(
     n_jobs : int
         Parallel workers (joblib); ``-1`` uses all cores.
     engine : {"auto", "highs", "scipy"}
-        A reused HiGHS model (``highspy``) with column generation, or a full
-        ``scipy.optimize.linprog`` program per unit.
+        ``"auto"``: a batched simplex in numpy on blocks of units, every
+        answer certified optimal over all units by pricing, HiGHS for any
+        program it cannot certify and for super-efficiency; ``"highs"``: a
+        reused HiGHS model (``highspy``) per unit with column generation;
+        ``"scipy"``: a full ``scipy.optimize.linprog`` program per unit.
 
     Returns
     -------
@@ -363,7 +366,8 @@ def sbm(
     _check_weights(weights, ins + outs)
     _check_positive(frame, ins + outs, entity)
     rts, orientation = _RTS[rts], _ORIENTATION[orientation]
-    n_jobs, engine = check_n_jobs(n_jobs), resolve_engine(engine)
+    n_jobs = check_n_jobs(n_jobs)
+    engine = "batched" if engine == "auto" else resolve_engine(engine)
     from benchmark.frontier._sbm_lp import Program, solve_all
 
     X, YG, YB = (frame[c].to_numpy(dtype=float) for c in (ins, good, bad))
@@ -384,7 +388,8 @@ def sbm(
     if super_efficiency:
         delta = np.ones(n)
         units = np.flatnonzero(efficient)
-        sup = solve_all(dataclasses.replace(prog, kind="super"), units, frame=units, n_jobs=n_jobs, engine=engine)
+        sup = solve_all(dataclasses.replace(prog, kind="super"), units, frame=units, n_jobs=n_jobs,
+                        engine="highs" if engine == "batched" else engine)
         for k, s in zip(units, sup):
             delta[k] = max(s.score, 1.0) if s.feasible else np.nan
             if not s.feasible:
