@@ -54,6 +54,7 @@ from benchmark._validation import (
     interval,
     options,
     resolve_direction,
+    sorted_periods,
     validate_params,
 )
 
@@ -1114,16 +1115,10 @@ def tier_transitions(
 
 
 def _sorted_periods(values: pd.Series, period: str) -> np.ndarray:
-    """Distinct periods in their natural order (numbers, dates, or text such as "2019-20")."""
-    distinct = pd.unique(values)
-    try:
-        return np.sort(distinct)
-    except TypeError:
-        raise BenchmarkError(
-            f"period column {period!r} mixes values that cannot be ordered "
-            f"({format_list(pd.unique(values.map(lambda v: type(v).__name__)).tolist())}); "
-            "give every period the same type (e.g. all years as numbers)."
-        ) from None
+    """Distinct periods in time order: numbers, text years, academic years ("2019-20") or dates,
+    by the library's period rule; labels whose order in time is unknown are an error."""
+    _, periods, _ = sorted_periods(values, column=period)
+    return periods.to_numpy()
 
 
 def _tier_levels(values: pd.Series, order: Sequence[Any] | None, tier: str) -> list[Any]:
@@ -1169,7 +1164,8 @@ def _transition_long(pairs: pd.DataFrame, periods: np.ndarray, states: tuple[Any
     grid = pd.MultiIndex.from_product([range(len(periods) - 1), range(len(states)), range(len(states))],
                                       names=["pair", "from", "to"]).to_frame(index=False)
     pos = {s: i for i, s in enumerate(states)}
-    key = pd.DataFrame({"pair": np.searchsorted(periods, pairs["from_period"].to_numpy()),
+    position = {p: i for i, p in enumerate(periods[:-1].tolist())}
+    key = pd.DataFrame({"pair": pairs["from_period"].map(position).to_numpy(),
                         "from": pairs["from_tier"].map(pos), "to": pairs["to_tier"].map(pos)})
     counted = key.value_counts().rename("count").reset_index()
     long = grid.merge(counted, on=["pair", "from", "to"], how="left").fillna({"count": 0})

@@ -759,3 +759,16 @@ def test_transitions_missing_keys_name_rows(panel):
         tier_transitions(df, "tier")
     with pytest.raises(BenchmarkError, match=r"`tier` must be one column name"):
         tier_transitions(panel, ["tier"])
+
+
+def test_transition_periods_in_time_order_not_text_order():
+    # lexically "10" < "9" and "2019/2020" > "2019-20"; in time they come the other way
+    rows = {"institution": list("abababab"), "tier": list("ABBAABBA")}
+    text = pd.DataFrame(rows | {"year": ["9", "9", "10", "10", "11", "11", "12", "12"]})
+    assert tier_transitions(text, "tier").flows["from_period"].tolist() == ["9", "10", "11"]
+    mixed = pd.DataFrame(rows | {"year": ["2019/2020"] * 2 + ["2020-21"] * 2 + ["2021/22"] * 2 + ["2022-2023"] * 2})
+    res = tier_transitions(mixed, "tier")
+    assert res.flows["from_period"].tolist() == ["2019/2020", "2020-21", "2021/22"]
+    assert res.flows["up"].tolist() == [1, 1, 1]
+    with pytest.raises(BenchmarkError, match=r"period column 'year'.*'spring'"):
+        tier_transitions(text.iloc[:4].assign(year=["spring", "spring", "fall", "fall"]), "tier")
