@@ -194,3 +194,18 @@ def test_trend_with_uneven_periods_by_hand():
     # b: 2021 between 6 (2020) and 10 (2023) -> 6 + 4/3; 2019 on the line of slope 4/3 -> 6 - 4/3
     # c: 2020 and 2021 between 2 (2019) and 8 (2023) -> 3.5 and 5
     np.testing.assert_allclose(out, [1, 2, 3, 5, 6 - 4 / 3, 6, 6 + 4 / 3, 10, 2, 3.5, 5, 8])
+
+
+def test_inputs_are_left_alone_and_entity_dtype_kept(gappy):
+    from benchmark.composite import grey_relational, obstacle_degree
+
+    cat = gappy.astype({"institution": "category"})
+    before = cat.copy(deep=True)
+    filled = impute(cat, ["x", "y"], method="knn", k=1)
+    treated = treat(filled.data, ["x", "y"])
+    reliability(filled.data, ["x", "y"])
+    grey = grey_relational(filled.data, ["x", "y"])
+    obstacles = obstacle_degree(filled.data, ["x", "y"])
+    pd.testing.assert_frame_equal(cat, before)
+    for frame in (filled.data, filled.changes, treated.data, grey, obstacles.indicators):
+        assert frame["institution"].dtype == cat["institution"].dtype
