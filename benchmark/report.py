@@ -46,10 +46,11 @@ from benchmark._validation import (
     check_probability,
     check_random_state,
     format_list,
+    period_ordinals,
     resolve_direction,
 )
 
-__all__ = ["report", "Report"]
+__all__ = ["Report", "report"]
 
 #: Section anchors and titles, in page order.
 SECTIONS = (
@@ -456,7 +457,7 @@ def _resolve(data: Any, focus: Any, **kw: Any) -> _Context:
     check_panel(frame, numeric, entity=entity, period=period, require_period=False, missing="allow")
     dirs = _directions(kw["direction"], meta, numeric)
     at = _evaluation_period(frame, focus, kw["at"], entity, period, inds)
-    if kw["at"] is None and period is not None and at != frame.loc[frame[entity] == focus, period].max():
+    if kw["at"] is None and period is not None and at != _latest(frame.loc[frame[entity] == focus, period], period):
         notes.append(f"Evaluated in {period} {at}, the latest {period} with indicator values for {focus!r} "
                      "(later rows have none); pass at= to choose another.")
     cs = frame if period is None else frame[frame[period] == at]
@@ -489,6 +490,12 @@ def _restrict(frame: pd.DataFrame, focus: Any, within: list[str], entity: str) -
     return frame.loc[mask]
 
 
+def _latest(values: pd.Series, period: str) -> Any:
+    """The latest period in time (text and academic years included: "10" after "9")."""
+    latest = values.iloc[int(np.argmax(period_ordinals(values, column=period)))]
+    return latest.item() if hasattr(latest, "item") else latest
+
+
 def _evaluation_period(frame: pd.DataFrame, focus: Any, at: Any, entity: str, period: str | None,
                        indicators: list[str]) -> Any:
     """``at`` checked, or the focus's latest period with a value for any indicator (else its latest)."""
@@ -499,8 +506,7 @@ def _evaluation_period(frame: pd.DataFrame, focus: Any, at: Any, entity: str, pe
     if at is None:
         own = frame.loc[frame[entity] == focus]
         observed = own.loc[own[indicators].notna().any(axis=1), period]
-        latest = (observed if len(observed) else own[period]).max()
-        return latest.item() if hasattr(latest, "item") else latest
+        return _latest(observed if len(observed) else own[period], period)
     check_periods(frame, [at], period=period, name="data")
     if not ((frame[entity] == focus) & (frame[period] == at)).any():
         seen = sorted(frame.loc[frame[entity] == focus, period].tolist())
