@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from benchmark import _userfiles as uf
-from benchmark._validation import BenchmarkError
+from benchmark._validation import BenchmarkError, period_ordinals
 
 #: Settings that make the report of the bundled synthetic panel read like a real evaluation.
 DATASET_DEFAULTS: dict[str, dict[str, Any]] = {
@@ -347,6 +347,8 @@ def _file_inputs(args: argparse.Namespace) -> dict[str, Any]:
     notes.extend(f"{path}: {note}" for note in uf.unread_number_columns(raw, exclude={entity, period, *numeric}))
     keys = [entity] + ([period] if period else [])
     uf.check_keys(data, keys, path=path)
+    if period is not None:
+        _check_period_values(data, period, path)
     focus = args.institution if args.institution is not None else data[entity].iloc[0]
     uf.check_known_entity(focus, data[entity], path=path, column=entity)
     kwargs = _options(args, {}, data, entity, period, path)
@@ -361,6 +363,14 @@ def _file_inputs(args: argparse.Namespace) -> dict[str, Any]:
         kwargs["indicators"] = meta
     kwargs["label_column"] = _label_column(args, meta)
     return {"data": data, "focus": focus, "kwargs": kwargs, "notes": notes}
+
+
+def _check_period_values(data: pd.DataFrame, period: str, path: str) -> None:
+    """Periods must have a known order in time (years, academic years, dates): say so now, in one line."""
+    try:
+        period_ordinals(data[period], column=period)
+    except BenchmarkError as exc:
+        raise uf.InputFileError(f"{path}: {exc}") from None
 
 
 def _encoding_notes(frame: pd.DataFrame, path: str) -> list[str]:

@@ -80,7 +80,7 @@ def test_chinese_gb18030_detected(text):
 def test_other_encodings_detected():
     assert uf.detect_encoding("Alpha,1\n".encode("ascii")) == "utf-8-sig"
     assert uf.detect_encoding("Universität".encode("utf-8-sig")) == "utf-8-sig"
-    assert uf.detect_encoding("深圳职业技术学院".encode("utf-8")) == "utf-8-sig"
+    assert uf.detect_encoding("深圳职业技术学院".encode()) == "utf-8-sig"
     assert uf.detect_encoding("Universität".encode("utf-16")) == "utf-16"
     # 0x81 is unassigned in Windows-1252: Latin-1 then
     assert uf.detect_encoding(b"Caf\xe9 \x81") == "latin-1"
@@ -263,3 +263,13 @@ def test_integer_ids_in_report(tmp_path):
     html = (tmp_path / "ids.html").read_text(encoding="utf-8")
     assert "101" in html
     assert not [n for n in rep.notes if "left out" in n.lower() and "Efficiency" in n]
+
+
+def test_periods_without_a_time_order_are_one_line_errors(tmp_path, capsys):
+    text = PANEL.replace(",2021,", ",spring,").replace(",2022,", ",autumn,")
+    path = _write_bytes(tmp_path, "seasons.csv", text.encode("utf-8"))
+    rc = main(["report", "--data", str(path), "--out", str(tmp_path / "r.html")])
+    err = capsys.readouterr().err
+    assert rc == 2
+    assert len(err.splitlines()) == 1
+    assert "seasons.csv" in err and "period column 'year'" in err and "'spring'" in err
