@@ -45,6 +45,7 @@ from benchmark._validation import (
     format_list,
     interval,
     options,
+    period_ordinals,
     resolve_direction,
     row_labels,
     validate_params,
@@ -2332,20 +2333,6 @@ def _with_values(frame: pd.DataFrame, inds: list[str], values: np.ndarray) -> pd
     return out
 
 
-def _period_numbers(values: pd.Series, period: str) -> np.ndarray:
-    """Periods as numbers for a trend: numbers, or the leading year of text
-    such as "2019" or "2019-20"."""
-    num = pd.to_numeric(values, errors="coerce")
-    if num.isna().any():
-        lead = values.astype(str).str.extract(r"^\s*(\d{4})")[0]
-        num = pd.to_numeric(lead, errors="coerce")
-    if num.isna().any():
-        bad = values[num.isna()].iloc[0]
-        raise BenchmarkError(f"method='trend' needs periods that are numbers or start with a year; "
-                             f"{period} {bad!r} is neither.")
-    return num.to_numpy(dtype=float)
-
-
 def _impute_trend(x: np.ndarray, t: np.ndarray, ents: np.ndarray, frame: pd.DataFrame, entity: str,
                   inds: list[str]) -> np.ndarray:
     """Each entity's own series: linear interpolation between its observed
@@ -2475,7 +2462,7 @@ def impute(
         if per is None:
             raise BenchmarkError(f"method='trend' needs the period column {period!r}.")
         ents = frame.groupby(ent, sort=False, observed=True).ngroup().to_numpy()
-        y = _impute_trend(x, _period_numbers(frame[per], per), ents, frame, ent, inds)
+        y = _impute_trend(x, period_ordinals(frame[per], column=per), ents, frame, ent, inds)
     else:
         cols, key = _groups(frame, by if by is not None else per)
         fill = _by_group(x, key).transform("median").to_numpy()
