@@ -7,10 +7,12 @@ import copy
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from benchmark import BenchmarkError, NonPositiveError, dea, dea_bootstrap
 from benchmark.frontier import _lp
-from benchmark.frontier.bootstrap import _draw, bandwidth_rule
+from benchmark.frontier.bootstrap import _draw, bandwidth_rule, subsample_size_rule
 
 pytestmark = pytest.mark.filterwarnings("ignore:DEA with:UserWarning")
 
@@ -38,7 +40,7 @@ def test_coverage_near_nominal_on_a_known_frontier():
     for rep in range(6):
         df, theta = _known_frontier(rng, 50)
         res = dea_bootstrap(df, ["x1", "x2"], "y", n_boot=150, random_state=rep).efficiency
-        cover.append(((res["lower"] <= theta) & (theta <= res["upper"])).mean())
+        cover.append(((res["ci_low"] <= theta) & (theta <= res["ci_high"])).mean())
         naive.append(np.isclose(res["efficiency"], theta, atol=1e-3).mean())
         # the DEA score overstates efficiency; the correction moves it towards the truth on average
         assert np.mean(np.abs(res["bias_corrected"] - theta)) < np.mean(np.abs(res["efficiency"] - theta))
@@ -88,7 +90,7 @@ def test_result_table_and_reproducibility():
     eff = a.efficiency
     plain = dea(df, ["x1", "x2"], "y", rts="vrs", orientation="output").efficiency
     np.testing.assert_allclose(eff["efficiency"], plain["efficiency"])
-    assert (eff["lower"] <= eff["upper"]).all()
+    assert (eff["ci_low"] <= eff["ci_high"]).all()
     np.testing.assert_allclose(eff["bias"], eff["efficiency"] - eff["bias_corrected"])
     assert a.summary().set_index("statistic").loc["n_boot", "value"] == 60
     assert set(a.to_frames()) == {"efficiency"}
@@ -101,26 +103,48 @@ def test_progress_bar_runs(capsys):
 
 
 def test_runs_on_a_dask_cluster():
-    """Large jobs go to a cluster through joblib's dask backend."""
+    """dea and both bootstraps run unchanged on a Dask cluster of worker processes through joblib."""
     pytest.importorskip("dask")
     distributed = pytest.importorskip("distributed")
     import joblib
 
-    df, _ = _known_frontier(np.random.default_rng(6), 25)
-    local = dea_bootstrap(df, ["x1", "x2"], "y", n_boot=40, random_state=9)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as cluster, distributed.Client(cluster):
+    df, _ = _known_frontier(np.random.default_rng(6), 300)
+    small = df.head(25)
+    plain = dea(df, ["x1", "x2"], "y", rts="vrs").efficiency
+    local = dea_bootstrap(small, ["x1", "x2"], "y", n_boot=40, random_state=9)
+    local_sub = dea_bootstrap(small, ["x1", "x2"], "y", method="subsampling", subsample_size=12, n_boot=40,
+                              random_state=9)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
         with joblib.parallel_config(backend="dask"):
-            remote = dea_bootstrap(df, ["x1", "x2"], "y", n_boot=40, random_state=9, n_jobs=2)
+            remote_dea = dea(df, ["x1", "x2"], "y", rts="vrs", n_jobs=2).efficiency
+            remote = dea_bootstrap(small, ["x1", "x2"], "y", n_boot=40, random_state=9, n_jobs=2)
+            remote_sub = dea_bootstrap(small, ["x1", "x2"], "y", method="subsampling", subsample_size=12,
+                                       n_boot=40, random_state=9, n_jobs=2)
+        assert len(client.scheduler_info()["workers"]) == 2
+    np.testing.assert_allclose(remote_dea["efficiency"], plain["efficiency"], atol=1e-10)
     pd.testing.assert_frame_equal(local.efficiency, remote.efficiency)
+    pd.testing.assert_frame_equal(local_sub.efficiency, remote_sub.efficiency)
 
 
 def test_bad_input():
     df, _ = _known_frontier(np.random.default_rng(7), 20)
     with pytest.raises(BenchmarkError, match="n_boot"):
         dea_bootstrap(df, ["x1", "x2"], "y", n_boot=1)
-    with pytest.raises(BenchmarkError, match="alpha"):
-        dea_bootstrap(df, ["x1", "x2"], "y", alpha=1.5)
+    with pytest.raises(BenchmarkError, match="`ci`"):
+        dea_bootstrap(df, ["x1", "x2"], "y", ci=1.5)
+    with pytest.raises(BenchmarkError, match="`method`"):
+        dea_bootstrap(df, ["x1", "x2"], "y", method="jackknife")
+    with pytest.raises(BenchmarkError, match="subsample_size.*20"):
+        dea_bootstrap(df, ["x1", "x2"], "y", method="subsampling", subsample_size=20)
+    with pytest.raises(BenchmarkError, match="subsample_size"):
+        dea_bootstrap(df, ["x1", "x2"], "y", method="subsampling", subsample_size=1.5)
+    with pytest.raises(BenchmarkError, match="subsample_size.*subsampling"):
+        dea_bootstrap(df, ["x1", "x2"], "y", subsample_size=10)
+    with pytest.raises(BenchmarkError, match="bandwidth.*smoothed"):
+        dea_bootstrap(df, ["x1", "x2"], "y", method="subsampling", bandwidth=0.1)
+    with pytest.raises(BenchmarkError, match="too few"):
+        dea_bootstrap(df.head(8), ["x1", "x2"], "y", method="subsampling")
     with pytest.raises(BenchmarkError, match="(?i)fdh"):
         dea_bootstrap(df, ["x1", "x2"], "y", rts="fdh")
     with pytest.raises(BenchmarkError, match="bandwidth"):
@@ -135,3 +159,99 @@ def test_bad_input():
     before = copy.deepcopy(df)
     dea_bootstrap(df, ["x1", "x2"], "y", n_boot=5, random_state=0)
     pd.testing.assert_frame_equal(df, before)
+
+
+# ----------------------------------------------------------------- subsampling (Kneip, Simar & Wilson 2008)
+def _cobb_douglas(rng: np.random.Generator, n: int, rts: str, orientation: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """Two inputs, one output on y = (x1 x2)^(r/2) (r = 1 under CRS, 0.8 otherwise), half-normal
+    inefficiency on the input (input orientation) or output side; returns data and true efficiency."""
+    x = rng.uniform(1, 10, (n, 2))
+    u = np.exp(-np.abs(rng.normal(0, 0.3, n)))
+    f = np.sqrt(x[:, 0] * x[:, 1]) ** (1.0 if rts == "crs" else 0.8)
+    X, y = (x / u[:, None], f) if orientation == "input" else (x, f * u)
+    df = pd.DataFrame(X, columns=["x1", "x2"])
+    df["y"] = y
+    df.insert(0, "institution", range(n))
+    return df, u
+
+
+def test_subsample_scores_equal_scipy_per_subset():
+    """The lockstep programs with a penalised own column give the LP optimum, infeasible ones included."""
+    rng = np.random.default_rng(11)
+    X, Y = rng.uniform(1, 10, (30, 2)), rng.uniform(1, 10, (30, 2))
+    subsets = np.stack([np.sort(rng.choice(30, 12, replace=False)) for _ in range(3)])
+    for rts, orientation in (("crs", "input"), ("vrs", "input"), ("vrs", "output"), ("nirs", "input"),
+                             ("ndrs", "output")):
+        got = _lp.subsample_scores(X, Y, subsets, rts, orientation)
+        want = np.array([_lp.envelopment(X, Y, X[sub], Y[sub], rts=rts, orientation=orientation,
+                                         engine="scipy").score for sub in subsets])
+        np.testing.assert_array_equal(np.isfinite(got), np.isfinite(want))
+        np.testing.assert_allclose(got[np.isfinite(want)], want[np.isfinite(want)], atol=1e-9)
+
+
+def test_subsampling_interval_by_hand():
+    """Quantiles of m^k (D*/D - 1) rescaled by n^-k, from an independent linprog loop over the subsets."""
+    from scipy.optimize import linprog
+
+    df, _ = _cobb_douglas(np.random.default_rng(12), 20, "crs", "input")
+    X, y = df[["x1", "x2"]].to_numpy(), df["y"].to_numpy()
+    n, m, n_boot, kappa = 20, 8, 30, 2 / 3  # CRS, p + q = 3
+
+    def theta(k, ref):
+        c = np.r_[1.0, np.zeros(len(ref))]
+        A = np.vstack([np.column_stack([-X[k], X[ref].T]), np.r_[0.0, -y[ref]][None]])
+        res = linprog(c, A_ub=A, b_ub=np.r_[0, 0, -y[k]], bounds=(0, None), method="highs")
+        return res.x[0]
+
+    rng = np.random.default_rng(5)  # the draws dea_bootstrap makes from random_state=5
+    seeds = rng.integers(0, 2**63 - 1, size=n_boot)
+    subsets = [np.random.default_rng(seed).choice(n, size=m, replace=False) for seed in seeds]
+    full = np.array([theta(k, np.arange(n)) for k in range(n)])
+    ratio = np.array([[full[k] / theta(k, sub) for sub in subsets] for k in range(n)])  # D*/D
+    stat = m ** kappa * (ratio - 1)
+    lo, hi = np.quantile(stat, [0.05, 0.95], axis=1)
+    res = dea_bootstrap(df, ["x1", "x2"], "y", method="subsampling", subsample_size=m, n_boot=n_boot, ci=0.9,
+                        random_state=5).efficiency
+    np.testing.assert_allclose(res["efficiency"], full, atol=1e-9)
+    np.testing.assert_allclose(res["ci_low"], full * (1 + n ** -kappa * lo), atol=1e-9)
+    np.testing.assert_allclose(res["ci_high"], full * (1 + n ** -kappa * hi), atol=1e-9)
+    assert (res["ci_high"] <= res["efficiency"] + 1e-12).all()
+
+
+def test_subsampling_coverage_on_a_reduced_design():
+    """Seeded Monte Carlo on a known frontier (the design of perf/bootstrap_coverage.py, smaller):
+    the 95% subsampling intervals with the data-driven m cover the true efficiency in >= 90% of cases."""
+    rng = np.random.default_rng(2026)
+    rts, orientation = "vrs", "output"
+    cover = []
+    for rep in range(2):
+        df, u = _cobb_douglas(rng, 60, rts, orientation)
+        res = dea_bootstrap(df, ["x1", "x2"], "y", rts=rts, orientation=orientation, method="subsampling",
+                            n_boot=200, random_state=rep)
+        e = res.efficiency
+        cover.append(((e["ci_low"] <= u) & (u <= e["ci_high"])).mean())
+        assert res.subsample_size == res.subsample_choice.loc[res.subsample_choice["volatility"].idxmin(),
+                                                              "subsample_size"]
+    assert np.mean(cover) >= 0.9
+
+
+def test_subsample_size_rule_table():
+    df, _ = _cobb_douglas(np.random.default_rng(13), 80, "vrs", "input")
+    X, Y = df[["x1", "x2"]].to_numpy(), df[["y"]].to_numpy()
+    table = subsample_size_rule(X, Y, "vrs", "input", random_state=0, n_boot=40)
+    assert list(table.columns) == ["subsample_size", "volatility"]
+    assert table["subsample_size"].is_monotonic_increasing and table["subsample_size"].max() < 80
+    # the window of one neighbour leaves the two end candidates without a volatility
+    assert table["volatility"].isna().sum() == 2 and (table["volatility"].dropna() >= 0).all()
+
+
+@settings(max_examples=8, deadline=None)
+@given(scale=st.floats(0.01, 100.0), seed=st.integers(0, 1000))
+def test_subsampling_intervals_do_not_depend_on_units(scale, seed):
+    """Measuring an input in other units (x1 * scale) leaves every score and interval unchanged."""
+    df, _ = _cobb_douglas(np.random.default_rng(seed), 25, "vrs", "input")
+    kw = dict(rts="vrs", method="subsampling", subsample_size=10, n_boot=20, random_state=seed)
+    a = dea_bootstrap(df, ["x1", "x2"], "y", **kw).efficiency
+    b = dea_bootstrap(df.assign(x1=df["x1"] * scale), ["x1", "x2"], "y", **kw).efficiency
+    for col in ("efficiency", "ci_low", "ci_high", "bias_corrected"):
+        np.testing.assert_allclose(a[col], b[col], rtol=1e-7)
