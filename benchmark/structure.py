@@ -48,6 +48,7 @@ __all__ = [
     "relatedness",
     "structural_fit",
     "coupling_coordination",
+    "COUPLING_GRADES",
     "agglomeration",
 ]
 
