@@ -105,7 +105,15 @@ def _period_value(label: str, like: pd.Index, column: str) -> Any:
                 "'target_<period>' (e.g. 'target_2023')."
             )
         return int(value) if pd.api.types.is_integer_dtype(like) and float(value).is_integer() else value
-    return label
+    if label in set(like.tolist()):
+        return label
+    # another spelling of a period of the data ("target_2021-09-01" for dates): match by position
+    try:
+        both = period_ordinals(pd.Series([*like.tolist(), label], dtype=object), column=column)
+    except BenchmarkError:
+        return label
+    same = np.flatnonzero(both[:-1] == both[-1])
+    return like[same[0]] if len(same) == 1 else label
 
 
 def _read_targets(targets: pd.DataFrame, entity: str, period: str,

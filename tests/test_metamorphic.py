@@ -57,6 +57,9 @@ class Shape:
     def id_of(self, name: Any) -> Any:
         return {v: k for k, v in self.ids.items()}.get(name, name)
 
+    def id_of_period(self, year: Any) -> Any:
+        return {v: k for k, v in self.periods.items()}.get(year, year)
+
     def period_of(self, year: Any) -> Any:
         return {v: k for k, v in self.periods.items()}.get(year, year)
 
@@ -115,7 +118,7 @@ def normalise(result: Any, shape: Shape, scaled_cols: tuple[str, ...] = ()) -> p
             table[col] = values.astype(object)
         if shape.ids and col in ("institution", "peer", "focus"):
             table[col] = table[col].map(lambda v: shape.ids.get(v, v))
-        if col == "year" or str(col).endswith("_year"):
+        if col in ("year", "from_period", "to_period", "period_from", "period_to") or str(col).endswith("_year"):
             back = table[col].astype(object).map(lambda v: shape.periods.get(v, v) if pd.notna(v) else None)
             table[col] = back.map(lambda v: None if v is None else str(int(v))).astype(object)
     for col in table.columns:
@@ -194,8 +197,41 @@ CALLS = [
          scale_invariant=tuple(INDICATORS)),
     Call("tiers", lambda s: bm.tiers(s.data, INDICATORS, k=3, random_state=0).assignments, panel=False,
          scale_invariant=tuple(INDICATORS)),
+    Call("tier_transitions", lambda s: bm.tier_transitions(s.data, "tier").transitions),
+    Call("super_efficiency", lambda s: bm.super_efficiency(s.data, ["total_funding", "fulltime_teachers"],
+                                                           ["tech_service_income"]), panel=False,
+         scale_invariant=("total_funding", "tech_service_income")),
+    Call("malmquist", lambda s: bm.malmquist(s.data, ["total_funding", "fulltime_teachers"],
+                                             ["tech_service_income", "training_income"]).index,
+         scale_invariant=("total_funding", "training_income")),
+    Call("normalise", lambda s: bm.normalise(s.data, INDICATORS, method="minmax")
+         [["institution", *INDICATORS]], panel=False, scale_invariant=tuple(INDICATORS)),
+    Call("weights", lambda s: bm.weights(s.data, INDICATORS, method="critic").rename("w").reset_index(),
+         panel=False, scale_invariant=tuple(INDICATORS)),
+    Call("rank_uncertainty", lambda s: bm.rank_uncertainty(s.data, INDICATORS, n=64, random_state=0).ranks,
+         panel=False, scale_invariant=tuple(INDICATORS)),
+    Call("allocate_costs", lambda s: bm.allocate_costs(s.data, ["total_funding"], ["fulltime_teachers"])),
+    Call("cost_outcome_quadrant", lambda s: bm.cost_outcome_quadrant(s.data, "total_funding", "skill_prizes")
+         [["institution", "cohort_size", "quadrant", "reason"]], panel=False,
+         scale_invariant=("total_funding", "skill_prizes")),
+    Call("completion", lambda s: bm.completion(s.data, _targets(s), at=s.id_of_period(2021), final=s.id_of_period(2023))
+         [["institution", "indicator", "completion_ratio", "projected_final", "status"]]),
 ]
 CALL_IDS = [c.name for c in CALLS]
+
+
+def _targets(shape: Shape) -> pd.DataFrame:
+    """Targets for two indicators of every unit, written with the shape's ids and periods."""
+    first = BASE[BASE["year"] == 2019].set_index("institution")
+    rows = []
+    for name in NAMES:
+        for ind in ("skill_prizes", "training_income"):
+            base = first.loc[name, ind]
+            rows.append({"institution": shape.id_of(name), "indicator": ind,
+                         "baseline_year": shape.id_of_period(2019), "baseline": base,
+                         f"target_{shape.id_of_period(2021)}": base * 1.1,
+                         f"target_{shape.id_of_period(2023)}": base * 1.3})
+    return pd.DataFrame(rows)
 
 
 def _frame_for(call: Call) -> pd.DataFrame:
