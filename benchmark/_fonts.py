@@ -34,7 +34,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CJKFontWarning", "has_cjk", "find_cjk_font", "apply_cjk_font", "prepare"]
+__all__ = ["CJKFontWarning", "apply_cjk_font", "find_cjk_font", "has_cjk", "prepare"]
 
 # Han (with extensions and compatibility ideographs), kana, bopomofo, hangul,
 # CJK punctuation and full-width forms.

@@ -21,7 +21,7 @@ from typing import Any
 from benchmark._fonts import has_cjk
 from benchmark._validation import check_choice
 
-__all__ = ["LANGS", "ZH", "t", "using", "resolve_lang", "current"]
+__all__ = ["LANGS", "ZH", "current", "resolve_lang", "t", "using"]
 
 LANGS = ("zh", "en")
 
@@ -107,6 +107,19 @@ ZH: dict[str, str] = {
     "input": "投入",
     "output": "产出",
     "efficiency": "效率",
+    # ==== paper tables (benchmark._export)
+    "Peers' Q1": "同类下四分位数", "Peers' Q3": "同类上四分位数", "Peers' best": "同类最优值", "Peers": "同类数",
+    "Gap to best": "与最优的差距", "Gap to best %": "与最优的差距 %", "Gap, lower bound": "差距下限",
+    "Gap, upper bound": "差距上限", "Robust z": "稳健 z 值", "Efficiency": "效率", "Efficient": "是否有效",
+    "Super-efficiency": "超效率", "Farrell output": "Farrell 产出效率", "Rank": "排名", "Median rank": "排名中位数",
+    "Rank, 5 %": "排名 5 % 分位", "Rank, 95 %": "排名 95 % 分位", "Score": "得分", "Probability": "概率",
+    "Target": "目标值", "Coefficient": "系数", "Estimate": "估计值", "Standard error": "标准误", "p": "p 值",
+    "Lower bound": "下限", "Upper bound": "上限", "Bias-corrected": "偏差校正值", "n": "样本数",
+    "Slack sum": "松弛量合计", "Institution": "单位", "Pareto efficient": "帕累托有效",
+    "*** p < 0.01, ** p < 0.05, * p < 0.1": "*** p < 0.01，** p < 0.05，* p < 0.1",
+    "* the interval excludes zero": "* 区间不含零",
+    "Source: computed with benchmark {version}.": "资料来源：benchmark {version} 计算",
+    ". ": "。",
     # ==== the report
     "Summary": "摘要",
     "1. Against itself": "一、与自身比",

@@ -27,7 +27,7 @@ import pandas as pd
 
 from benchmark._i18n import t as _t
 
-__all__ = ["esc", "Column", "table", "figure", "page", "number", "percent", "signed_percent", "sign_class"]
+__all__ = ["Column", "esc", "figure", "number", "page", "percent", "sign_class", "signed_percent", "table"]
 
 DASH = "\u2013"
 

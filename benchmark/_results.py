@@ -2,8 +2,11 @@
 
 A result is a frozen dataclass whose DataFrame fields are its tables. It knows
 how to list them (:meth:`Result.to_frames`), export them (:meth:`to_excel`,
-:meth:`to_csv`), summarise itself (:meth:`summary`) and show itself in a
-notebook (``_repr_html_``). Subclasses add their own accessors (``peers()``,
+:meth:`to_csv`), turn them into paper tables (:meth:`to_latex` booktabs
+three-line table, :meth:`to_docx` Word three-line table, :meth:`to_excel`
+with ``metadata=``/``lang=``: labels as headers, significance stars, a note),
+state its method with references (:meth:`methods`), summarise itself
+(:meth:`summary`) and show itself in a notebook (``_repr_html_``). Subclasses add their own accessors (``peers()``,
 ``targets()``, ``compare()``...) and their ``plot()``, which imports
 :mod:`benchmark.plotting` lazily so analysis code never loads matplotlib.
 """
@@ -52,14 +55,75 @@ class Result:
             paths.append(p)
         return paths
 
-    def to_excel(self, path: str | Path) -> Path:
-        """Write every table to one sheet of an Excel workbook (needs ``openpyxl``)."""
+    def to_excel(self, path: str | Path, *, metadata: Any = None, lang: str | None = None,
+                 **options: Any) -> Path:
+        """Write every table to one sheet of an Excel workbook (needs ``openpyxl``).
+
+        Without ``metadata``, ``lang`` or other options the tables are written
+        as they are. With any of them each sheet is a paper table: indicator
+        labels and readable headers, rounded numbers, significance stars and a
+        note row (see :func:`benchmark.export_excel`).
+        """
+        if metadata is not None or lang is not None or options:
+            from benchmark._export import export_excel
+
+            return export_excel(self.to_frames(), path, metadata=metadata, lang=lang, **options)
         path = Path(path)
         with pd.ExcelWriter(path) as writer:
             for name, frame in self.to_frames().items():
                 frame.to_excel(writer, sheet_name=name[:31],
                                index=not isinstance(frame.index, pd.RangeIndex))
         return path
+
+    def _table(self, table: str | None) -> pd.DataFrame:
+        from benchmark._validation import BenchmarkError
+
+        frames = self.to_frames()
+        if not frames:
+            raise BenchmarkError(f"{type(self).__name__} holds no table to export.")
+        if table is None:
+            return next(iter(frames.values()))
+        if table not in frames:
+            raise BenchmarkError(f"`table` must be one of {', '.join(map(repr, frames))}; got {table!r}.")
+        return frames[table]
+
+    def to_latex(self, path: str | Path | None = None, *, table: str | None = None, **options: Any) -> str:
+        r"""One table (default the first) as a booktabs three-line LaTeX table; written to ``path`` when given.
+
+        ``options``: ``metadata`` (labels), ``lang``, ``digits``, ``columns``,
+        ``significance``, ``mark``, ``note``, ``caption``, ``label`` (see
+        :func:`benchmark.export_latex`). Needs ``\usepackage{booktabs}`` (and
+        XeLaTeX with ``ctex`` for Chinese).
+        """
+        from benchmark._export import export_latex
+
+        return export_latex(self._table(table), path, **options)
+
+    def to_docx(self, path: str | Path, *, table: str | None = None, **options: Any) -> Path:
+        """One table (default the first) as a Word three-line table with its note (needs python-docx).
+
+        ``options`` as for :meth:`to_latex`; ``document=`` appends to an open
+        ``docx.Document``.
+        """
+        from benchmark._export import export_docx
+
+        return export_docx(self._table(table), path, **options)
+
+    def methods(self, lang: str = "en", *, references: bool = True) -> str:
+        """A methods paragraph for a paper, with its references, in ``lang`` ("en" or "zh").
+
+        The paragraph names the method, its settings and its sources; with
+        ``references`` the full references follow, one per line.
+        """
+        from benchmark._methods import methods_text
+        from benchmark._validation import check_choice
+
+        check_choice(lang, ("en", "zh"), name="lang")
+        text, refs = methods_text(type(self).__name__, self._params(), lang)
+        if references and refs:
+            heading = "References" if lang == "en" else "参考文献"
+            text += "\n\n" + heading + ":\n" + "\n".join(refs)
+        return text
 
     def _params(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)

@@ -44,34 +44,36 @@ import numpy as np
 import pandas as pd
 
 from benchmark._fonts import CJKFontWarning, apply_cjk_font, find_cjk_font
-from benchmark._i18n import resolve_lang, t as _t, using as _using
+from benchmark._i18n import resolve_lang
+from benchmark._i18n import t as _t
+from benchmark._i18n import using as _using
 from benchmark._validation import (
     BenchmarkError,
     ColumnError,
     UnknownEntityError,
-    format_list,
     check_choice,
     check_columns,
     check_entity,
     check_frame,
+    format_list,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
 __all__ = [
-    "plot_profile",
-    "plot_gaps",
-    "plot_trajectory",
+    "CJKFontWarning",
+    "apply_cjk_font",
+    "find_cjk_font",
     "plot_completion",
     "plot_cost_outcome",
     "plot_frontier",
+    "plot_gaps",
+    "plot_profile",
     "plot_rank_intervals",
     "plot_tiers",
+    "plot_trajectory",
     "plot_transitions",
-    "apply_cjk_font",
-    "find_cjk_font",
-    "CJKFontWarning",
 ]
 
 #: Colours shared by all figures: the Okabe-Ito palette (Okabe & Ito 2008,

@@ -1191,8 +1191,8 @@ def _tier_part(ctx: _Context, cs: pd.DataFrame, inds: list[str]) -> str:
                              else 3)
     labels = ctx.official_order if ctx.official_order and len(ctx.official_order) == k else None
     n_boot = ctx.options["n_tier_boot"]
-    settings = dict(k=k, labels=labels, direction=ctx.directions(inds), entity=ctx.entity,
-                    random_state=ctx.seeds["tiers"])
+    settings = {"k": k, "labels": labels, "direction": ctx.directions(inds), "entity": ctx.entity,
+                "random_state": ctx.seeds["tiers"]}
     try:
         result = tiers(cs, inds, n_boot=n_boot, **settings)
     except BenchmarkError as exc:
@@ -1435,19 +1435,19 @@ def _notes_section(ctx: _Context) -> str:
 
 #: The methods paragraph of the notes, one sentence per analysis; placeholders are the report's options.
 _METHODS = (
-    "Directions: every gap, rank and verdict is direction-aware (for a 'lower is better' indicator a lower value "
-    "counts as ahead).",
-    "Peer gaps: the institution is left out of its own cohort; intervals are percentile-bootstrap intervals of "
-    "the gap to the peers' median ({n_boot} resamples, {ci:.0%}); a gap is significant when its interval "
-    "excludes zero.",
+    ("Directions: every gap, rank and verdict is direction-aware (for a 'lower is better' indicator a lower value "
+     "counts as ahead)."),
+    ("Peer gaps: the institution is left out of its own cohort; intervals are percentile-bootstrap intervals of "
+     "the gap to the peers' median ({n_boot} resamples, {ci:.0%}); a gap is significant when its interval "
+     "excludes zero."),
     "Trends: OLS slope per indicator with a t interval; CAGR = (latest / baseline)^(1 / years) - 1.",
-    "Target completion: completion ratio = actual / target (target / actual when lower is better); the final "
-    "value is projected at the pace achieved since the baseline.",
+    ("Target completion: completion ratio = actual / target (target / actual when lower is better); the final "
+     "value is projected at the pace achieved since the baseline."),
     "Cost: cost per outcome = cost / outcome; index = 100 x own value / peers' median (institution left out).",
-    "DEA: envelopment model, {rts} returns to scale, {orientation} orientation (Charnes, Cooper and Rhodes 1978; "
-    "Banker, Charnes and Cooper 1984).",
-    "Composite: min-max normalisation and weighted arithmetic mean; rank interval from {n_draws} Monte Carlo "
-    "draws of weights (Dirichlet), normalisation and aggregation, with Sobol indices (Saltelli et al. 2010).",
-    "Tiers: k-means on standardised, direction-aware indicators, ordered by mean score; stability from "
-    "{n_tier_boot} bootstrap resamples (Hennig 2007).",
+    ("DEA: envelopment model, {rts} returns to scale, {orientation} orientation (Charnes, Cooper and Rhodes 1978; "
+     "Banker, Charnes and Cooper 1984)."),
+    ("Composite: min-max normalisation and weighted arithmetic mean; rank interval from {n_draws} Monte Carlo "
+     "draws of weights (Dirichlet), normalisation and aggregation, with Sobol indices (Saltelli et al. 2010)."),
+    ("Tiers: k-means on standardised, direction-aware indicators, ordered by mean score; stability from "
+     "{n_tier_boot} bootstrap resamples (Hennig 2007)."),
 )
