@@ -31,6 +31,7 @@ EXPECTED = [
     "04_composite_and_tiers",
     "05_cluster_structure",
     "06_province_evaluation",
+    "07_efficiency_pipeline",
 ]
 # Whole-notebook budget; each runs in well under a minute on two cores.
 NOTEBOOK_TIMEOUT = 300

@@ -513,10 +513,10 @@ def _fit(model: _Model, names: list[str], frame: pd.DataFrame, output: str, ins:
         message = "gamma at its bound 1 (sigma_v -> 0): the deviations are all inefficiency"
         warnings.warn(f"sfa: {message}; the frontier passes through the extreme units and no noise is "
                       "identified (standard errors of the variance parameters are not defined).",
-                      UserWarning, stacklevel=3)
+                      UserWarning, stacklevel=4)
     if not converged:
         warnings.warn(f"sfa did not converge ({message}); the estimates are the last iterate. "
-                      "Try another form, rescale the data or raise maxiter.", UserWarning, stacklevel=3)
+                      "Try another form, rescale the data or raise maxiter.", UserWarning, stacklevel=4)
     return SFAResult(
         coefficients=coef, efficiency=table, loglik=loglik, loglik_ols=ll_ols, sigma_u=su, sigma_v=sv,
         lambda_=su / sv, gamma=gamma, sigma_sq=s2, mu=float(mu), lr_statistic=lr, lr_df=df,
@@ -534,7 +534,7 @@ def _wrong_skew(model: _Model, names: list[str], beta: np.ndarray, resid: np.nda
         f"sfa: the OLS residuals of {output!r} are not skewed to the {side} as a "
         f"{'cost' if model.sign == -1 else 'production'} frontier needs, so the maximum-likelihood "
         "estimate has sigma_u = 0 (Waldman 1982): no inefficiency is detected and every efficiency is 1. "
-        "Check the sign convention (`cost=`) or the specification.", UserWarning, stacklevel=3)
+        "Check the sign convention (`cost=`) or the specification.", UserWarning, stacklevel=5)
     n, k = model.X.shape
     s2 = float(resid @ resid) / n
     from numpy.linalg import pinv

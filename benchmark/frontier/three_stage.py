@@ -33,7 +33,12 @@ from benchmark._validation import (
     options,
     validate_params,
 )
-from benchmark.frontier._common import check_model_columns, entity_labels, norm_orientation, norm_rts
+from benchmark.frontier._common import (
+    check_model_columns,
+    entity_labels,
+    norm_orientation,
+    norm_rts,
+)
 
 __all__ = ["three_stage_dea", "ThreeStageResult"]
 
@@ -279,7 +284,7 @@ def three_stage_dea(
             warnings.simplefilter("always")
             fit = sfa(reg, "slack", env, form="linear", cost=True, inefficiency=inefficiency, entity=entity)
         for w in caught:
-            warnings.warn(f"stage 2, input {col!r}: {w.message}", UserWarning, stacklevel=2)
+            warnings.warn(f"stage 2, input {col!r}: {w.message}", UserWarning, stacklevel=3)
         models[col] = fit
         part = fit.coefficients.copy()
         part.insert(0, "input", col)
