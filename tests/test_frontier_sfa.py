@@ -197,6 +197,16 @@ def test_rescaling_output_only_moves_the_intercept(scale):
     np.testing.assert_allclose(b.drop("(Intercept)"), a.drop("(Intercept)"), atol=1e-4)
 
 
+def test_non_convergence_is_flagged_with_the_optimisers_message(front41):
+    with pytest.warns(UserWarning, match="did not converge"):
+        res = bm.sfa(front41, "output", ["capital", "labour"], inefficiency="truncated-normal", entity="firm",
+                     maxiter=2)
+    assert not res.converged
+    assert res.message
+    with pytest.raises(BenchmarkError, match="maxiter"):
+        bm.sfa(front41, "output", ["capital", "labour"], entity="firm", maxiter=0)
+
+
 def test_summary_and_repr(halfnormal):
     summary = halfnormal.summary().set_index("quantity")["value"]
     assert summary["loglik"] == halfnormal.loglik

@@ -28,6 +28,7 @@ from benchmark._validation import (
     check_finite,
     check_panel,
     check_positive,
+    interval,
     options,
     validate_params,
 )
@@ -344,6 +345,7 @@ def _coef_table(names: list[str], est: np.ndarray, se: np.ndarray, ci: float) ->
 @validate_params(
     "entity", "ci",
     form=options(*FORMS), inefficiency=options(*INEFFICIENCY), cost=options(True, False),
+    maxiter=interval(1, integer=True),
 )
 def sfa(
     data: pd.DataFrame,
