@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from benchmark import BenchmarkError, ColumnError, DuplicateRowError, malmquist
 
@@ -220,3 +222,18 @@ def test_plot_components_over_time(panel):
         plot_malmquist(res, focus="c99")
     assert len(plt.get_fignums()) == n_figs  # failed calls leave no figure open
     plt.close("all")
+
+
+@settings(max_examples=5, deadline=None)
+@given(st.floats(0.01, 100), st.floats(0.01, 100), st.sampled_from(["input", "output"]))
+def test_indices_do_not_depend_on_units_of_measurement(kx, ky, orientation):
+    """Rescaling an input or output column (the same factor in every period) changes no index."""
+    rng = np.random.default_rng(4)
+    df = pd.DataFrame({"institution": [f"u{i}" for i in range(8)] * 3, "year": np.repeat([1, 2, 3], 8),
+                       "x1": rng.uniform(1, 5, 24), "x2": rng.uniform(1, 5, 24), "y": rng.uniform(1, 5, 24)})
+    cols = ["malmquist", "efficiency_change", "technical_change", "pure_efficiency_change",
+            "scale_efficiency_change"]
+    base = malmquist(df, ["x1", "x2"], "y", rts="vrs", orientation=orientation).index[cols]
+    scaled = malmquist(df.assign(x1=df["x1"] * kx, y=df["y"] * ky), ["x1", "x2"], "y", rts="vrs",
+                       orientation=orientation).index[cols]
+    np.testing.assert_allclose(scaled, base, rtol=1e-7)

@@ -172,9 +172,9 @@ def test_highs_and_scipy_and_parallel_agree(random_units, rts, ori):
 
 def test_parallel_blocks_agree():
     rng = np.random.default_rng(3)
-    x = rng.uniform(1, 10, (400, 2))
-    y = rng.uniform(0.5, 1, (400, 1)) * x.sum(axis=1, keepdims=True)
-    df = pd.DataFrame({"institution": [f"u{i}" for i in range(400)], "a": x[:, 0], "b": x[:, 1], "y": y[:, 0]})
+    x = rng.uniform(1, 10, (700, 2))
+    y = rng.uniform(0.5, 1, (700, 1)) * x.sum(axis=1, keepdims=True)
+    df = pd.DataFrame({"institution": [f"u{i}" for i in range(700)], "a": x[:, 0], "b": x[:, 1], "y": y[:, 0]})
     one = sbm(df, ["a", "b"], "y", rts="vrs", n_jobs=1).efficiency["efficiency"]
     two = sbm(df, ["a", "b"], "y", rts="vrs", n_jobs=2).efficiency["efficiency"]
     np.testing.assert_allclose(one, two, atol=1e-9)

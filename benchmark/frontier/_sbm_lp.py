@@ -134,7 +134,7 @@ class Program:
 
     def score(self, objective: float) -> float:
         if self.orientation == "output":
-            return 1.0 / (1.0 - objective)
+            return 1.0 / (1.0 - objective) if objective < 1.0 else INF
         return objective
 
 

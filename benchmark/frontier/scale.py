@@ -91,14 +91,16 @@ def scale_efficiency(
     Examples
     --------
     >>> import pandas as pd
-    >>> df = pd.DataFrame({"institution": list("ABCD"),
-    ...                    "staff": [1.0, 2, 4, 4], "graduates": [1.0, 3, 4, 2]})
+    >>> df = pd.DataFrame({"institution": list("ABCDEF"), "staff": [1.0, 2, 4, 4, 2, 3],
+    ...                    "graduates": [1.0, 3, 4, 2, 1.5, 3]})
     >>> scale_efficiency(df, "staff", "graduates").round(3)
       institution  te_crs  te_vrs  te_nirs  scale_efficiency returns_to_scale
     0           A   0.667   1.000    0.667             0.667              irs
     1           B   1.000   1.000    1.000             1.000              crs
     2           C   0.667   1.000    1.000             0.667              drs
     3           D   0.333   0.375    0.333             0.889              irs
+    4           E   0.500   0.625    0.500             0.800              irs
+    5           F   0.667   0.667    0.667             1.000              crs
     """
     from benchmark.frontier.dea import dea
 
