@@ -7,6 +7,10 @@ Usage::
     python perf/dea.py --pydea-python /path/to/python   # pyDEA from an env with PuLP < 2.8
     python perf/dea.py --bootstrap             # dea_bootstrap, n_boot = 2000 on 70 schools
     python perf/dea.py --coverage              # longer Monte Carlo of bootstrap coverage
+    python perf/dea.py --many                  # 5+5 and 8+8 indicators (VRS, input) vs the linprog loop
+    python perf/dea.py --replicates            # dea_bootstrap (both methods) and malmquist vs linprog loops
+    python perf/dea.py --scale                 # n = 50,000 ... 200,000 VRS, peak memory of each run
+    python perf/dea.py --all                   # the default table and all of the above in one run
 
 Data: seeded random units with 3 inputs (uniform on [10, 100]) and 2 outputs
 (a Cobb-Douglas frontier with returns 0.8, split between the outputs by a
@@ -31,6 +35,7 @@ import argparse
 import json
 import os
 import subprocess
+import sys
 import tempfile
 import time
 import warnings
@@ -272,6 +277,182 @@ def coverage(reps: int = 50, n: int = 100, n_boot: int = 500) -> None:
           f"{np.mean(hits):.3f} (sd over data sets {np.std(hits):.3f})")
 
 
+# ----------------------------------------------------------------- many indicators, replicates, scale
+def make_data_ms(n: int, m: int, s: int, seed: int = SEED) -> tuple[np.ndarray, np.ndarray]:
+    """m inputs, s outputs: Cobb-Douglas frontier (returns 0.8) split over outputs by Dirichlet weights."""
+    rng = np.random.default_rng([seed, n, m, s])
+    X = rng.uniform(10, 100, (n, m))
+    frontier = X.prod(axis=1) ** (0.8 / m)
+    w = rng.dirichlet(np.ones(s), n)
+    u = np.exp(-np.abs(rng.normal(0, 0.3, n)))
+    return X, (frontier * u)[:, None] * np.sqrt(w)
+
+
+def linprog_general(X, Y, k, rts, XR=None, YR=None, orientation="input"):
+    """One envelopment program by scipy.optimize.linprog (HiGHS), any reference set; Farrell theta or phi."""
+    from scipy.optimize import linprog
+
+    XR = X if XR is None else XR
+    YR = Y if YR is None else YR
+    n, m, s = len(XR), X.shape[1], Y.shape[1]
+    if orientation == "input":
+        c = np.r_[1.0, np.zeros(n)]
+        A_ub = np.vstack([np.column_stack([-X[k], XR.T]), np.column_stack([np.zeros(s), -YR.T])])
+        b_ub = np.r_[np.zeros(m), -Y[k]]
+    else:
+        c = np.r_[-1.0, np.zeros(n)]
+        A_ub = np.vstack([np.column_stack([np.zeros(m), XR.T]), np.column_stack([Y[k], -YR.T])])
+        b_ub = np.r_[X[k], np.zeros(s)]
+    A_eq, b_eq = (np.r_[0.0, np.ones(n)][None], [1.0]) if rts == "vrs" else (None, None)
+    res = linprog(c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+    if res.status == 2:
+        return np.inf if orientation == "input" else -np.inf
+    return res.x[0]
+
+
+def _frame(X, Y):
+    import pandas as pd
+
+    ins = [f"x{i + 1}" for i in range(X.shape[1])]
+    outs = [f"y{i + 1}" for i in range(Y.shape[1])]
+    df = pd.DataFrame(np.column_stack([X, Y]), columns=ins + outs)
+    df.insert(0, "institution", np.arange(len(df)))
+    return df, ins, outs
+
+
+def _timed_loop(func, items, budget, rng):
+    """Run func over items; past the budget, time a random sample and extrapolate (returns idx, values)."""
+    t0 = time.perf_counter()
+    head = [func(i) for i in items[:10]]
+    per = (time.perf_counter() - t0) / len(head)
+    if per * len(items) <= budget:
+        t0 = time.perf_counter()
+        vals = [func(i) for i in items]
+        return time.perf_counter() - t0, np.arange(len(items)), np.array(vals), ""
+    k = max(20, min(len(items), int(budget / 2 / per)))
+    idx = np.sort(rng.choice(len(items), size=k, replace=False))
+    t0 = time.perf_counter()
+    vals = [func(items[i]) for i in idx]
+    return (time.perf_counter() - t0) / k * len(items), idx, np.array(vals), f"est. from {k}"
+
+
+def many_indicators(budget: float) -> None:
+    """VRS input orientation with 5 + 5 and 8 + 8 indicators against the per-unit linprog loop."""
+    import benchmark
+
+    rng = np.random.default_rng(1)
+    print("\n| n | inputs + outputs | efficient share | `dea` (1 core) | `linprog` loop | loop / `dea` | max abs diff |")
+    print("|---:|---|---:|---:|---:|---:|---:|")
+    for n, m, s in [(2000, 5, 5), (10000, 5, 5), (5000, 8, 8)]:
+        X, Y = make_data_ms(n, m, s)
+        df, ins, outs = _frame(X, Y)
+        t0 = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ours = benchmark.dea(df, ins, outs, rts="vrs").efficiency["efficiency"].to_numpy()
+        secs = time.perf_counter() - t0
+        loop, idx, vals, note = _timed_loop(lambda k: linprog_general(X, Y, k, "vrs"), np.arange(n), budget, rng)
+        diff = np.abs(vals - ours[idx]).max()
+        print(f"| {n:,} | {m} + {s} | {np.mean(ours > 1 - 1e-6):.0%} | {secs:.1f} s | {loop:,.0f} s {note} | "
+              f"{loop / secs:.1f}x | {diff:.1e} |", flush=True)
+
+
+def replicates(budget: float) -> None:
+    """dea_bootstrap (200 replicates, n = 200, VRS) and malmquist (n = 500, 2 periods) vs linprog loops."""
+    import pandas as pd
+
+    import benchmark
+
+    rng = np.random.default_rng(2)
+    print("\n| computation | `benchmark` (1 core) | `linprog` loop, same programs | loop / `benchmark` | max abs diff |")
+    print("|---|---:|---:|---:|---:|")
+    X, Y = make_data(200)
+    df, ins, outs = _frame(X, Y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t0 = time.perf_counter()
+        boot = benchmark.dea_bootstrap(df, ins, outs, rts="vrs", n_boot=200, random_state=3)
+        secs = time.perf_counter() - t0
+    # the same programs: the original units against each replicate's pseudo data
+    from benchmark.frontier.bootstrap import _draw
+
+    eff = boot.efficiency["efficiency"].to_numpy()
+    dist = 1 / eff
+    seeds = np.random.default_rng(3).integers(0, 2**63 - 1, size=200)
+    pseudo = [X * (_draw(dist, boot.bandwidth, np.random.default_rng(sd)) / dist)[:, None] for sd in seeds]
+    items = [(b, k) for b in range(200) for k in range(200)]
+    loop, idx, vals, note = _timed_loop(lambda bk: linprog_general(X, Y, bk[1], "vrs", pseudo[bk[0]], Y),
+                                        items, budget, rng)
+    from benchmark.frontier._lp import batch_scores
+
+    ref = batch_scores(X, Y, np.stack([pseudo[items[i][0]] for i in idx[:50]]),
+                       np.broadcast_to(Y, (50,) + Y.shape), "vrs", "input")
+    diff = max(abs(ref[j, items[i][1]] - vals[j]) for j, i in enumerate(idx[:50]))
+    print(f"| `dea_bootstrap` smoothed, n = 200, VRS, 200 replicates | {secs:.2f} s | {loop:,.0f} s {note} | "
+          f"{loop / secs:.0f}x | {diff:.1e} |", flush=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t0 = time.perf_counter()
+        sub = benchmark.dea_bootstrap(df, ins, outs, rts="vrs", method="subsampling", subsample_size=40,
+                                      n_boot=200, random_state=3)
+        secs = time.perf_counter() - t0
+    sseeds = np.random.default_rng(3).integers(0, 2**63 - 1, size=200)
+    subsets = [np.random.default_rng(sd).choice(200, size=40, replace=False) for sd in sseeds]
+    loop, idx, vals, note = _timed_loop(lambda bk: linprog_general(X, Y, bk[1], "vrs", X[subsets[bk[0]]],
+                                                                   Y[subsets[bk[0]]]), items, budget, rng)
+    print(f"| `dea_bootstrap` subsampling, n = 200, m = 40, VRS, 200 replicates | {secs:.2f} s | "
+          f"{loop:,.0f} s {note} | {loop / secs:.0f}x | - |", flush=True)
+    # Malmquist: 500 units in two periods, four programs per unit
+    X0, Y0 = make_data(500, seed=SEED)
+    X1, Y1 = X0 * np.random.default_rng(4).uniform(0.9, 1.05, X0.shape), Y0 * np.random.default_rng(5).uniform(
+        0.95, 1.2, Y0.shape)
+    panel = pd.concat([_frame(X0, Y0)[0].assign(year=2020), _frame(X1, Y1)[0].assign(year=2021)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t0 = time.perf_counter()
+        mq = benchmark.malmquist(panel, ins, outs, rts="vrs")
+        secs = time.perf_counter() - t0
+    pairs = [(a, b, k) for a in (0, 1) for b in (0, 1) for k in range(500)]
+    data = [(X0, Y0), (X1, Y1)]
+    loop, idx, vals, note = _timed_loop(
+        lambda abk: linprog_general(*data[abk[0]], abk[2], "vrs", *data[abk[1]]), pairs, budget, rng)
+    print(f"| `malmquist`, n = 500, 2 periods, VRS (2,000 programs) | {secs:.2f} s | {loop:,.1f} s {note} | "
+          f"{loop / secs:.0f}x | - |", flush=True)
+
+
+def _scale_worker(n: int) -> None:
+    import resource
+
+    import benchmark
+
+    X, Y = make_data(n)
+    df, ins, outs = _frame(X, Y)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    t0 = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = benchmark.dea(df, ins, outs, rts="vrs", n_jobs=2)
+    secs = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    eff = res.efficiency["efficiency"].to_numpy()
+    print(json.dumps(dict(n=n, seconds=secs, peak_mb=peak, data_mb=before, worker_peak_mb=kids,
+                          efficient=float(np.mean(eff > 1 - 1e-6)))))
+
+
+def scale(sizes=(50_000, 100_000, 200_000)) -> None:
+    """Each size in a fresh process so that its peak resident memory is its own."""
+    print("\n| n (VRS, 3 inputs, 2 outputs) | `dea`, `n_jobs=2` | efficient units | peak memory, main process "
+          "| peak memory, largest worker | MB per 1,000 units |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for n in sizes:
+        out = subprocess.run([sys.executable, os.path.abspath(__file__), "--scale-worker", str(n)],
+                             check=True, capture_output=True, text=True).stdout
+        r = json.loads(out.strip().splitlines()[-1])
+        print(f"| {n:,} | {r['seconds']:.0f} s | {r['efficient']:.1%} | {r['peak_mb']:,.0f} MB | "
+              f"{r['worker_peak_mb']:,.0f} MB | {r['peak_mb'] / n * 1000:.2f} |", flush=True)
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[500, 2000, 10000, 50000])
@@ -283,16 +464,31 @@ def main(argv=None) -> None:
     parser.add_argument("--json", default=None, help="also write the rows to this file")
     parser.add_argument("--bootstrap", action="store_true")
     parser.add_argument("--coverage", action="store_true")
+    parser.add_argument("--many", action="store_true")
+    parser.add_argument("--replicates", action="store_true")
+    parser.add_argument("--scale", action="store_true")
+    parser.add_argument("--all", action="store_true")
     parser.add_argument("--pydea-worker", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--scale-worker", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.pydea_worker:
         pydea_worker(*args.pydea_worker)
         return
+    if args.scale_worker:
+        _scale_worker(args.scale_worker)
+        return
+    special = args.bootstrap or args.coverage or args.many or args.replicates or args.scale
     if args.bootstrap:
         time_bootstrap()
     if args.coverage:
         coverage()
-    if args.bootstrap or args.coverage:
+    if args.many or args.all:
+        many_indicators(args.budget)
+    if args.replicates or args.all:
+        replicates(args.budget)
+    if args.scale or args.all:
+        scale()
+    if special and not args.all:
         return
     rows = compare(args)
     if args.json:
