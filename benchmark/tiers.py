@@ -353,7 +353,8 @@ def tiers(
     n_boot : int, default 200
         Bootstrap resamples for the stability analysis; 0 skips it.
     random_state : int, Generator or None
-        Seed for the clustering, the gap reference data and the bootstrap.
+        Seed for the gap reference data and the bootstrap. The reported
+        partition does not depend on it (see Notes).
     direction : None, str, mapping or indicator-metadata DataFrame
         Which features are "lower is better" (their sign is flipped after
         standardising). Default: higher is better for all.
@@ -371,8 +372,10 @@ def tiers(
     n_ref : int, default 20
         Reference data sets for the gap statistic.
     n_init : int, optional
-        Restarts of k-means (default 10) and of the Gaussian mixture (default 3,
-        k-means++ starts); the best fit is kept.
+        k-means++ starts of k-means (default 50, plus one start at the centres
+        of Ward's partition) and of the Gaussian mixture (default 3); the best
+        fit is kept. Refits of bootstrap resamples and gap reference sets use
+        at most 10 starts.
     covariance_type : str, default "full"
         Covariance structure of the Gaussian mixture.
     progress : bool, default False
@@ -386,9 +389,14 @@ def tiers(
 
     Notes
     -----
-    Features are z-scored (population standard deviation) and multiplied by
-    -1 when lower is better, so that all distances are in standard-deviation
-    units and a higher standardised value is always better. Stability follows
+    Features are z-scored (population standard deviation, after dividing
+    each feature by its largest absolute value so that nothing overflows) and
+    multiplied by -1 when lower is better, so that all distances are in
+    standard-deviation units and a higher standardised value is always
+    better. The reported partition is fitted from fixed starts on the rows
+    sorted by their standardised features, so it is the same for every
+    ``random_state`` and every row order; with ``k="auto"`` it is the very
+    partition whose criteria ``k_selection`` reports. Stability follows
     Hennig's (2007) clusterboot: entities are resampled with replacement, the
     resample is reclustered, and each original tier (restricted to the
     resampled entities) is matched with its most similar new cluster by the
