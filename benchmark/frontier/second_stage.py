@@ -322,7 +322,10 @@ def _fit_tobit(y: np.ndarray, Z: np.ndarray, names: list[str], ci: float
                              f"{int((~(high | low)).sum())} of {len(y)} scores are below 1.")
     b0 = _ols_start(y, Z)
     _check_fit(math.exp(2 * b0[-1]), y)
-    fun = lambda p: _tobit_ll(p, y, Z, low, high)  # noqa: E731
+
+    def fun(p: np.ndarray) -> tuple[float, np.ndarray]:
+        return _tobit_ll(p, y, Z, low, high)
+
     p, ll = _ml(fun, b0, "Tobit")
     cov = _wald(fun, p)
     se = np.sqrt(np.diag(cov))

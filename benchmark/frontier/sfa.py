@@ -537,7 +537,7 @@ def _wrong_skew(model: _Model, names: list[str], beta: np.ndarray, resid: np.nda
         f"{'cost' if model.sign == -1 else 'production'} frontier needs, so the maximum-likelihood "
         "estimate has sigma_u = 0 (Waldman 1982): no inefficiency is detected and every efficiency is 1. "
         "Check the sign convention (`cost=`) or the specification.", UserWarning, stacklevel=5)
-    n, k = model.X.shape
+    n = model.X.shape[0]
     s2 = float(resid @ resid) / n
     from numpy.linalg import pinv
 
