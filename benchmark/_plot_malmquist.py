@@ -12,7 +12,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from benchmark._validation import BenchmarkError, check_choice, check_entity, format_list
+from benchmark._validation import (
+    BenchmarkError,
+    check_choice,
+    check_entity,
+    format_list,
+)
 
 __all__ = ["plot_malmquist"]
 
@@ -113,7 +118,7 @@ def plot_malmquist(
 
     own = ax is None
     if own:
-        fig, ax = plt.subplots(figsize=(max(5.0, 1.3 * len(ticks) + 3), 4.5), layout="constrained")
+        _, ax = plt.subplots(figsize=(max(5.0, 1.3 * len(ticks) + 3), 4.5), layout="constrained")
     try:
         pos = np.arange(len(ticks))
         for c in components:

@@ -31,7 +31,7 @@ import warnings
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
-from dea import make_data  # noqa: E402  (the same synthetic units as the DEA timings)
+from dea import make_data  # the same synthetic units as the DEA timings
 
 
 def linprog_sbm(X: np.ndarray, Y: np.ndarray, o: int, rts: str) -> float:

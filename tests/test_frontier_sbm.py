@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -155,7 +156,7 @@ def random_units() -> pd.DataFrame:
 @pytest.mark.parametrize("rts", ["crs", "vrs"])
 @pytest.mark.parametrize("ori", ["none", "input", "output"])
 def test_highs_and_scipy_and_parallel_agree(random_units, rts, ori):
-    kw = dict(rts=rts, orientation=ori, super_efficiency=True)
+    kw = {"rts": rts, "orientation": ori, "super_efficiency": True}
     a = sbm(random_units, ["a", "b", "c"], ["p", "q"], engine="highs", **kw)
     b = sbm(random_units, ["a", "b", "c"], ["p", "q"], engine="scipy", **kw).efficiency
     c = sbm(random_units, ["a", "b", "c"], ["p", "q"], engine="auto", **kw)
@@ -188,7 +189,7 @@ def test_units_invariance_and_row_order(scale, order):
     rng = np.random.default_rng(11)
     base = pd.DataFrame(rng.uniform(1, 5, (12, 5)), columns=["x1", "x2", "y1", "y2", "b"])
     base.insert(0, "institution", list("abcdefghijkl"))
-    kw = dict(undesirable="b", super_efficiency=True)
+    kw = {"undesirable": "b", "super_efficiency": True}
     ref = sbm(base, ["x1", "x2"], ["y1", "y2", "b"], **kw).efficiency.set_index("institution")["efficiency"]
     scaled = base.copy()
     scaled[["x1", "x2", "y1", "y2", "b"]] *= scale
@@ -224,8 +225,8 @@ def test_result_object(random_units):
     assert "SBMResult" in res._repr_html_()
     wide = res.peers(wide=True)
     assert len(wide) == 60 and "peer_1" in wide
-    with pytest.raises(Exception):
-        res.rts = "vrs"  # frozen
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        res.rts = "vrs"
 
 
 def test_plot_two_inputs_one_output():

@@ -507,7 +507,7 @@ def _simplex(M: np.ndarray, G: np.ndarray, c: np.ndarray, b: np.ndarray, basis: 
 
     Columns are the unit's own ``M`` (B, r, k) followed by the shared frame ``G`` (r, f) of cost 0.
     """
-    B, r, k = M.shape
+    B, _, k = M.shape
     ar = np.arange(B)
     scale = np.maximum(1.0, np.abs(c).max(axis=1))
 

@@ -9,6 +9,7 @@ Grosskopf, Lindgren & Roos (1992) and Färe, Grosskopf, Norris & Zhang (1994).
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -17,7 +18,13 @@ import numpy as np
 import pandas as pd
 
 from benchmark._results import Result
-from benchmark._validation import BenchmarkError, as_list, check_panel, options, validate_params
+from benchmark._validation import (
+    BenchmarkError,
+    as_list,
+    check_panel,
+    options,
+    validate_params,
+)
 from benchmark.frontier._common import (
     check_n_jobs,
     check_semipositive,
@@ -26,7 +33,7 @@ from benchmark.frontier._common import (
     resolve_engine,
 )
 
-__all__ = ["malmquist", "MalmquistResult"]
+__all__ = ["MalmquistResult", "malmquist"]
 
 
 _COMPONENTS = ["malmquist", "efficiency_change", "technical_change", "pure_efficiency_change",
@@ -306,7 +313,7 @@ def malmquist(
     if len(small):
         raise BenchmarkError(f"{period} {small.index.tolist()} has fewer than 2 units; a frontier needs at least 2.")
     parts, cover = [], []
-    for t0, t1 in zip(periods[:-1], periods[1:]):
+    for t0, t1 in itertools.pairwise(periods):
         parts.append(_pair(frame, entity, period, t0, t1, ins, outs, rts, orientation, n_jobs, engine))
         ea = set(frame.loc[frame[period] == t0, entity])
         eb = set(frame.loc[frame[period] == t1, entity])

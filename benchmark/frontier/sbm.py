@@ -41,7 +41,7 @@ from benchmark.frontier._common import (
     resolve_engine,
 )
 
-__all__ = ["sbm", "SBMResult"]
+__all__ = ["SBMResult", "sbm"]
 
 _RTS = {"crs": "crs", "vrs": "vrs", "ccr": "crs", "bcc": "vrs"}
 _ORIENTATION = {"none": "none", "non-oriented": "none", "input": "input", "in": "input",
