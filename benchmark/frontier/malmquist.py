@@ -107,25 +107,31 @@ class MalmquistResult(Result):
         out.insert(0, "pairs", idx.groupby(self.entity, sort=False).size())
         return out.reset_index()
 
-    def summary(self) -> pd.DataFrame:
-        """The DEAP table of means: one row per pair of periods and one over the whole span.
+    def overall(self) -> pd.DataFrame:
+        """Geometric means over every unit-pair index of the whole span (one row).
 
-        Per pair: geometric means over the units with an index in both
-        periods (``units`` of them). Last row (``period_from`` the first
-        period, ``period_to`` the last): the geometric mean over every
-        unit-pair index (``pairs`` of them, from ``units`` distinct units);
-        for a balanced panel this is also the mean of the annual means and
-        of the unit means, as DEAP prints it.
+        ``period_from``/``period_to`` are the first and last periods, ``units``
+        the distinct units and ``pairs`` the unit-pair indices averaged. For a
+        balanced panel this is also the mean of the annual means and of the
+        unit means, the "mean" row DEAP prints.
         """
-        per = self.period_means()
-        per.insert(3, "pairs", per["units"])
         cols = self._components()
         idx = self.index.dropna(subset=["malmquist"])
-        overall = {"period_from": self.coverage["period_from"].iloc[0],
-                   "period_to": self.coverage["period_to"].iloc[-1],
-                   "units": int(idx[self.entity].nunique()), "pairs": len(idx)}
-        overall.update(np.exp(np.log(idx[cols].astype(float)).mean()).to_dict())
-        return pd.concat([per, pd.DataFrame([overall])], ignore_index=True)
+        row = {"period_from": self.coverage["period_from"].iloc[0],
+               "period_to": self.coverage["period_to"].iloc[-1],
+               "units": int(idx[self.entity].nunique()), "pairs": len(idx)}
+        row.update(np.exp(np.log(idx[cols].astype(float)).mean()).to_dict())
+        return pd.DataFrame([row])
+
+    def summary(self) -> pd.DataFrame:
+        """The headline table: DEAP's annual means, one row per pair of periods.
+
+        Geometric means over units of every component, with ``units``, the
+        number of units each mean covers (see :meth:`period_means`;
+        :meth:`overall` gives the mean over the whole span and
+        :meth:`unit_means` the means per unit).
+        """
+        return self.period_means()
 
     def plot(self, **kwargs: Any) -> Any:
         """The components over time (:func:`benchmark.plot_malmquist`)."""
@@ -249,8 +255,8 @@ def malmquist(
     unbalanced panels are fine: units seen in only one of two consecutive
     periods get a row with a ``reason`` instead of an index, and
     ``coverage`` counts them. ``summary()`` gives the geometric means per
-    pair of periods and over the span with the number of units each covers;
-    ``unit_means()`` those per unit.
+    pair of periods with the number of units each covers, ``overall()``
+    those over the whole span and ``unit_means()`` those per unit.
 
     Parameters
     ----------
@@ -294,8 +300,7 @@ def malmquist(
     2           C        1.0               0.50               2.0
     >>> res.summary()[["period_from", "period_to", "units", "malmquist"]].round(3)
        period_from  period_to  units  malmquist
-    0            1          2      3      1.260
-    1            1          2      3      1.260
+    0            1          2      3       1.26
     """
     ins, outs = as_list(inputs, name="inputs"), as_list(outputs, name="outputs")
     both = [c for c in ins if c in outs]
