@@ -107,7 +107,7 @@ ZH: dict[str, str] = {
     "input": "投入",
     "output": "产出",
     "efficiency": "效率",
-    # ==== paper tables (benchmark._export)
+    # ==== paper tables (benchmark.export)
     "Peers' Q1": "同类下四分位数", "Peers' Q3": "同类上四分位数", "Peers' best": "同类最优值", "Peers": "同类数",
     "Gap to best": "与最优的差距", "Gap to best %": "与最优的差距 %", "Gap, lower bound": "差距下限",
     "Gap, upper bound": "差距上限", "Robust z": "稳健 z 值", "Efficiency": "效率", "Efficient": "是否有效",

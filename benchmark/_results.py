@@ -62,10 +62,10 @@ class Result:
         Without ``metadata``, ``lang`` or other options the tables are written
         as they are. With any of them each sheet is a paper table: indicator
         labels and readable headers, rounded numbers, significance stars and a
-        note row (see :func:`benchmark.export_excel`).
+        note row (see :func:`benchmark.export.export_excel`).
         """
         if metadata is not None or lang is not None or options:
-            from benchmark._export import export_excel
+            from benchmark.export import export_excel
 
             return export_excel(self.to_frames(), path, metadata=metadata, lang=lang, **options)
         path = Path(path)
@@ -92,10 +92,10 @@ class Result:
 
         ``options``: ``metadata`` (labels), ``lang``, ``digits``, ``columns``,
         ``significance``, ``mark``, ``note``, ``caption``, ``label`` (see
-        :func:`benchmark.export_latex`). Needs ``\usepackage{booktabs}`` (and
+        :func:`benchmark.export.export_latex`). Needs ``\usepackage{booktabs}`` (and
         XeLaTeX with ``ctex`` for Chinese).
         """
-        from benchmark._export import export_latex
+        from benchmark.export import export_latex
 
         return export_latex(self._table(table), path, **options)
 
@@ -105,7 +105,7 @@ class Result:
         ``options`` as for :meth:`to_latex`; ``document=`` appends to an open
         ``docx.Document``.
         """
-        from benchmark._export import export_docx
+        from benchmark.export import export_docx
 
         return export_docx(self._table(table), path, **options)
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import os
 import re
 import shutil
 import subprocess
@@ -48,12 +49,14 @@ README_COMMAND = [sys.executable, "-m", "benchmark", "report", "--dataset", "shu
 
 
 def find_chromium() -> str | None:
-    """The Chromium (or Chrome) executable, or ``None``."""
+    """The Chromium (or Chrome) executable, or ``None`` (an empty or non-executable file does not count)."""
     for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
         found = shutil.which(name)
-        if found:
+        if found and Path(found).stat().st_size > 0:
             return found
-    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+    fallback = Path("/usr/bin/chromium")
+    usable = fallback.is_file() and fallback.stat().st_size > 0 and os.access(fallback, os.X_OK)
+    return str(fallback) if usable else None
 
 
 def _chromium(browser: str, page: Path, extra: list[str], profile: Path) -> subprocess.CompletedProcess:

@@ -17,7 +17,13 @@ from hypothesis import strategies as st
 
 import benchmark
 from benchmark import BenchmarkError
-from benchmark._export import COLUMN_HEADERS, export_docx, export_excel, export_latex, paper_table
+from benchmark.export import (
+    COLUMN_HEADERS,
+    export_docx,
+    export_excel,
+    export_latex,
+    paper_table,
+)
 from benchmark._i18n import ZH
 
 META = pd.DataFrame({"indicator": ["placement_rate", "tech_income"],

@@ -825,7 +825,7 @@ def test_bundled_cjk_font_is_registered_when_the_system_has_none(monkeypatch):
     manager = copy.copy(font_manager.fontManager)
     manager.ttflist = [f for f in font_manager.fontManager.ttflist if "CJK" not in f.name.upper()]
     monkeypatch.setattr(font_manager, "fontManager", manager)
-    monkeypatch.setattr(_fonts, "_new_system_cjk_files", lambda: [])
+    monkeypatch.setattr(_fonts, "_new_system_cjk_files", list)
     _fonts.find_cjk_font.cache_clear()
     try:
         assert _fonts.find_cjk_font() == "Noto Sans CJK SC"
