@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from benchmark import _userfiles as uf
-from benchmark._validation import BenchmarkError, period_ordinals
+from benchmark._validation import BenchmarkError, sorted_periods
 
 #: Settings that make the report of the bundled synthetic panel read like a real evaluation.
 DATASET_DEFAULTS: dict[str, dict[str, Any]] = {
@@ -366,9 +366,10 @@ def _file_inputs(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _check_period_values(data: pd.DataFrame, period: str, path: str) -> None:
-    """Periods must have a known order in time (years, academic years, dates): say so now, in one line."""
+    """Periods must have a known order in time (years, academic years, dates) and one spelling each
+    ("2021" and "2021-22" are one period): say so now, in one line."""
     try:
-        period_ordinals(data[period], column=period)
+        sorted_periods(data[period], column=period)
     except BenchmarkError as exc:
         raise uf.InputFileError(f"{path}: {exc}") from None
 

@@ -273,3 +273,12 @@ def test_periods_without_a_time_order_are_one_line_errors(tmp_path, capsys):
     assert rc == 2
     assert len(err.splitlines()) == 1
     assert "seasons.csv" in err and "period column 'year'" in err and "'spring'" in err
+
+
+def test_one_period_in_two_spellings_is_a_one_line_error(tmp_path, capsys):
+    text = PANEL.replace("Alpha College,2021,", "Alpha College,2021-22,")
+    path = _write_bytes(tmp_path, "spellings.csv", text.encode("utf-8"))
+    rc = main(["report", "--data", str(path), "--out", str(tmp_path / "r.html")])
+    err = capsys.readouterr().err
+    assert rc == 2
+    assert "spellings.csv" in err and "'2021-22'" in err and "several ways" in err
