@@ -772,3 +772,26 @@ def test_transition_periods_in_time_order_not_text_order():
     assert res.flows["up"].tolist() == [1, 1, 1]
     with pytest.raises(BenchmarkError, match=r"period column 'year'.*'spring'"):
         tier_transitions(text.iloc[:4].assign(year=["spring", "spring", "fall", "fall"]), "tier")
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(2019, 2023), st.sampled_from("ABC")), min_size=3,
+                max_size=30, unique_by=lambda r: (r[0], r[1])), st.randoms(use_true_random=False))
+def test_transitions_invariant_to_row_order_and_id_type(rows, rnd):
+    # property: shuffling rows, or writing ids as text, changes nothing but the id values
+    df = pd.DataFrame(rows, columns=["institution", "year", "tier"])
+    if df["year"].nunique() < 2:
+        return
+    base = tier_transitions(df, "tier", order=["A", "B", "C"])
+    order = list(range(len(df)))
+    rnd.shuffle(order)
+    shuffled = tier_transitions(df.iloc[order], "tier", order=["A", "B", "C"])
+    as_text = tier_transitions(df.assign(institution=df["institution"].map("u{}".format)), "tier",
+                               order=["A", "B", "C"])
+    for other in (shuffled, as_text):
+        pd.testing.assert_frame_equal(other.transitions, base.transitions)
+        pd.testing.assert_frame_equal(other.flows, base.flows)
+    pd.testing.assert_frame_equal(shuffled.movers, base.movers)
+    assert as_text.movers["institution"].tolist() == [f"u{i}" for i in base.movers["institution"]]
+    # every entity present in both periods of a pair is counted once in that pair
+    assert (base.flows["n"] == base.flows[["stayed", "up", "down"]].sum(axis=1)).all()
