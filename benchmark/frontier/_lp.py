@@ -627,7 +627,13 @@ def _envelopment(
     n = len(X)
 
     res = _Solved(np.arange(n), np.zeros(n, bool), np.full(n, np.nan), np.zeros((n, tech.nrow)), [None] * n, [])
-    if engine == "highs":
+    if engine == "highs" and not (own >= 0).any() and not slacks and len(XR) <= _OUTSIDE_WHOLE:
+        # Only outside units (a cross-period program) on a moderate reference set: the batched
+        # outside solve over every reference column is exact and cheaper than finding the frame.
+        F = np.arange(len(XR))
+        stats.update(frame_size=len(F), rounds=0, solves=0)
+        inside = np.zeros(n, bool)
+    elif engine == "highs":
         F, ref_res = _frame_batch(tech, np.arange(len(XR)), _priority(tech), n_jobs, engine, stats)
         stats.setdefault("solves", 0)
         inside = own >= 0
@@ -944,6 +950,8 @@ _BATCH_DIRECT = 600  # reference sets up to this size are solved whole in the ba
 _SUBSAMPLE_CELLS = 3_000_000  # floats of the constraint tensor per lockstep call of subsample_scores
 #: Cost of the own column that gives outside units a feasible start (data are scaled to O(1)).
 BIG_M = 1e4
+#: Outside units are solved against the whole reference set up to this size (no frame search).
+_OUTSIDE_WHOLE = 2000
 
 
 def _gather(G: np.ndarray, A: np.ndarray, idx: np.ndarray) -> np.ndarray:
@@ -1148,6 +1156,24 @@ def subsample_scores(X: np.ndarray, Y: np.ndarray, subsets: np.ndarray, rts: str
         return _subsample_scores(X, Y, np.asarray(subsets, dtype=np.int64), rts, orientation, engine)
 
 
+def _plainly_infeasible(tech: Technology, subsets: np.ndarray) -> np.ndarray:
+    """(B, n): unit beyond what subset ``b`` spans in some coordinate the program cannot stretch.
+
+    With a convexity row capping the lambdas (VRS, NIRS) an input-oriented
+    program cannot produce more of an output than the subset's largest; with
+    one flooring them (VRS, NDRS) an output-oriented one cannot use less of
+    an input than the subset's smallest. Either makes the program infeasible.
+    """
+    B, n = len(subsets), len(tech.XR)
+    if tech.orientation == "input" and tech.rts in ("vrs", "nirs"):
+        top = tech.YR[subsets].max(axis=1)  # (B, s)
+        return (tech.YR[None] > top[:, None, :] * (1 + 1e-12)).any(axis=2)
+    if tech.orientation == "output" and tech.rts in ("vrs", "ndrs"):
+        low = tech.XR[subsets].min(axis=1)
+        return (tech.XR[None] < low[:, None, :] * (1 - 1e-12)).any(axis=2)
+    return np.zeros((B, n), bool)
+
+
 def _subsample_scores(X: np.ndarray, Y: np.ndarray, subsets: np.ndarray, rts: str, orientation: str,
                       engine: str) -> np.ndarray:
     n = len(X)
@@ -1181,6 +1207,7 @@ def _subsample_scores(X: np.ndarray, Y: np.ndarray, subsets: np.ndarray, rts: st
         good = np.isfinite(xB).all(axis=1) & (xB >= -1e-9).all(axis=1) & ~own_used
         t[sel[good]] = np.where(basis[sel[good]] == 0, xB[good], 0.0).sum(axis=1)
         t = t.reshape(len(sub), n)
+        t[np.isnan(t) & _plainly_infeasible(tech, sub)] = INF if orientation == "input" else -INF
         for rep in np.flatnonzero(np.isnan(t).any(axis=1)):
             # one reused model per subset for its leftovers (mostly infeasible programs)
             ref = sub[rep]
