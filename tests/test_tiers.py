@@ -774,7 +774,7 @@ def test_transition_periods_in_time_order_not_text_order():
         tier_transitions(text.iloc[:4].assign(year=["spring", "spring", "fall", "fall"]), "tier")
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 5), st.integers(2019, 2023), st.sampled_from("ABC")), min_size=3,
                 max_size=30, unique_by=lambda r: (r[0], r[1])), st.randoms(use_true_random=False))
 def test_transitions_invariant_to_row_order_and_id_type(rows, rnd):
