@@ -315,6 +315,7 @@ def _normalised(
     return _distance(x, ref, signs, inds, f"reference value of {reference!r}")
 
 
+@validate_params("entity", "period", "indicators")
 def normalise(
     data: pd.DataFrame,
     indicators: str | Sequence[str],
@@ -520,6 +521,7 @@ def _data_weights(
     return _entropy_weights(y, inds) if method == "entropy" else _critic_weights(y, inds)
 
 
+@validate_params("entity", "period", "indicators")
 def weights(
     data: pd.DataFrame,
     indicators: str | Sequence[str],
@@ -785,6 +787,7 @@ def _prepare(
     return _Prepared(frame, inds, ent, per, y, eff, names, within, pw, pillar_of)
 
 
+@validate_params("entity", "period", "indicators")
 def composite(
     data: pd.DataFrame,
     indicators: str | Sequence[str],
@@ -914,6 +917,7 @@ def _decompose(y0: np.ndarray, y1: np.ndarray, w: np.ndarray, s0: np.ndarray, s1
     return (s0 * s1)[:, None] * w * (1.0 / y0 - 1.0 / y1)
 
 
+@validate_params("entity", "period", "indicators")
 def contributions(
     data: pd.DataFrame,
     indicators: str | Sequence[str],
@@ -1017,6 +1021,7 @@ def contributions(
 
 
 # =================================================================== TOPSIS
+@validate_params("entity", "period", "indicators")
 def topsis(
     data: pd.DataFrame,
     indicators: str | Sequence[str],

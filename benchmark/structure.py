@@ -941,6 +941,7 @@ def _prefixed(reason: pd.Series, prefix: str) -> pd.Series:
     return reason.where(reason.isna(), prefix + ": " + reason.astype(object).astype(str))
 
 
+@validate_params("entity", "period")
 def agglomeration(
     specialties: pd.DataFrame,
     resources: pd.DataFrame | None = None,
