@@ -376,3 +376,45 @@ def test_a_missing_year_changes_no_rate_when_years_are_text() -> None:
     b = bm.change(text, ["skill_prizes"])
     np.testing.assert_allclose(a["cagr"], b["cagr"], equal_nan=True)
     assert (b["elapsed"].dropna() == 4).all()  # 2019 -> 2023, not 3 steps
+
+
+# ---------------------------------------------------------------- degenerate statistics
+_DEGENERATE = pd.DataFrame({
+    "institution": list("ABCDEFGH") * 2, "year": [2020] * 8 + [2021] * 8,
+    "flat": [5.0] * 16, "zero": [0.0] * 8 + [1.0] * 8, "x": np.r_[np.arange(8.0), np.arange(8.0) + 1],
+    "tier": list("AABBCCDD") * 2})
+_DEG_CROSS = _DEGENERATE[_DEGENERATE["year"] == 2021].drop(columns="year")
+
+DEGENERATE_CALLS = {
+    "value_added_constant_outcome": lambda: bm.value_added(_DEG_CROSS, "flat", ["x"]).fit,
+    "value_added_exact_fit": lambda: bm.value_added(_DEG_CROSS.assign(flat=2 * _DEG_CROSS["x"] + 1),
+                                                    "flat", ["x"]).estimates,
+    "trend_constant": lambda: bm.trend(_DEGENERATE, ["flat"]),
+    "change_zero_baseline": lambda: bm.change(_DEGENERATE, ["zero"]),
+    "growth_zero_previous": lambda: bm.growth(_DEGENERATE, ["zero"]),
+    "growth_log_zero": lambda: bm.growth(_DEGENERATE, ["zero"], kind="log"),
+    "percentile_rank_constant": lambda: bm.percentile_rank(_DEG_CROSS, ["flat"], by="tier"),
+    "cohort_stats_pairs": lambda: bm.cohort_stats(_DEG_CROSS, ["flat", "x"], by="tier"),
+    "performance_groups_constant": lambda: bm.performance_groups(_DEG_CROSS, ["flat"], by="tier", min_size=1),
+    "relative_cost_constant": lambda: bm.relative_cost(_DEG_CROSS, "flat", by="tier"),
+    "cost_per_zero_outcome": lambda: bm.cost_per_outcome(_DEG_CROSS.assign(x=0.0), "flat", ["x"]),
+    "topsis_constant_column": lambda: bm.topsis(_DEG_CROSS, ["flat", "x"]),
+    "dea_identical_units": lambda: bm.dea(_DEG_CROSS.assign(x=1.0), ["x"], ["flat"]).efficiency,
+    "self_compare_flat": lambda: bm.self_compare(_DEGENERATE, "A", ["flat", "zero"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DEGENERATE_CALLS))
+def test_degenerate_statistics_are_nan_with_a_reason_not_inf(name: str) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # no numpy warning escapes
+        warnings.simplefilter("ignore", UserWarning)
+        try:
+            table = DEGENERATE_CALLS[name]()
+        except BenchmarkError:
+            return  # a clear refusal is also acceptable
+    numbers = table.select_dtypes("number").to_numpy(dtype=float)
+    assert not np.isinf(numbers).any()
+    nan_rows = np.isnan(numbers).any(axis=1)
+    if nan_rows.any() and "reason" in table.columns:
+        assert table.loc[nan_rows, "reason"].notna().all()
