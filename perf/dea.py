@@ -434,6 +434,9 @@ def _scale_worker(n: int) -> None:
         res = benchmark.dea(df, ins, outs, rts="vrs", n_jobs=2)
     secs = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    from joblib.externals.loky import get_reusable_executor
+
+    get_reusable_executor().shutdown(wait=True)  # reaped workers count in RUSAGE_CHILDREN
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     eff = res.efficiency["efficiency"].to_numpy()
     print(json.dumps(dict(n=n, seconds=secs, peak_mb=peak, data_mb=before, worker_peak_mb=kids,
@@ -467,6 +470,7 @@ def main(argv=None) -> None:
     parser.add_argument("--many", action="store_true")
     parser.add_argument("--replicates", action="store_true")
     parser.add_argument("--scale", action="store_true")
+    parser.add_argument("--scale-sizes", type=int, nargs="+", default=[50_000, 100_000, 200_000])
     parser.add_argument("--all", action="store_true")
     parser.add_argument("--pydea-worker", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--scale-worker", type=int, help=argparse.SUPPRESS)
@@ -487,7 +491,7 @@ def main(argv=None) -> None:
     if args.replicates or args.all:
         replicates(args.budget)
     if args.scale or args.all:
-        scale()
+        scale(args.scale_sizes)
     if special and not args.all:
         return
     rows = compare(args)
