@@ -27,6 +27,11 @@ LANGS = ("zh", "en")
 
 #: English message -> Chinese message. Placeholders keep their names.
 ZH: dict[str, str] = {
+    # ---- who the peers are (benchmark._cohorts.describe_cohort)
+    "same {column}": "同{column}",
+    "all entities": "全部单位",
+    "nearest peers": "最近邻同类",
+    "listed peers": "指定同类",
     # ---- figures: shared legend entries
     "cohort median": "同类中位数",
     "cohort best": "同类最优",
@@ -431,6 +436,15 @@ def using(lang: str) -> Iterator[str]:
         yield lang
     finally:
         _current.reset(token)
+
+
+def cohort_text(cohort: Any) -> str:
+    """A short description of a ``cohort=`` argument in the current language ("same tier", "同tier")."""
+    from benchmark._cohorts import describe_cohort
+
+    if isinstance(cohort, str):
+        return t("same {column}", column=cohort)
+    return t(describe_cohort(cohort))
 
 
 def resolve_lang(lang: str | None, hints: Iterable[Any] = ()) -> str:

@@ -889,7 +889,8 @@ def plot_trajectory(
     -------
     matplotlib.axes.Axes
     """
-    from benchmark._cohorts import cohort_members, describe_cohort
+    from benchmark._cohorts import cohort_members
+    from benchmark._i18n import cohort_text
     from benchmark.peers import cohort_stats
 
     frame = check_frame(data)
@@ -904,7 +905,7 @@ def plot_trajectory(
                              period_column=period).sort_values(period)
         px = stats[period].to_numpy()
         ax.fill_between(px, _numeric(stats, "q1"), _numeric(stats, "q3"), color=COHORT_COLOR, alpha=0.2,
-                        lw=0, label=_t("cohort inter-quartile range ({cohort})", cohort=describe_cohort(cohort)))
+                        lw=0, label=_t("cohort inter-quartile range ({cohort})", cohort=cohort_text(cohort)))
         ax.plot(px, _numeric(stats, "median"), color=COHORT_COLOR, ls="--", lw=1.5, label=_t("cohort median"))
     ax.plot(own[period].to_numpy(), _numeric(own, indicator), color=FOCUS_COLOR, marker="o", lw=2,
             label=str(focus))

@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 
 from benchmark import _report_html as H
-from benchmark._cohorts import cohort_members, describe_cohort
-from benchmark._i18n import resolve_lang
+from benchmark._cohorts import cohort_members
+from benchmark._i18n import cohort_text, resolve_lang
 from benchmark._i18n import t as _t
 from benchmark._i18n import using as _using
 from benchmark._results import Result
@@ -668,7 +668,7 @@ def _scope_line(ctx: _Context) -> str:
         if ctx.within else "")
     when = _t("Evaluation {where}; ", where=ctx.where()) if ctx.period is not None else ""
     return when + _t("compared with the {n} other entities{within}; peers: {cohort} ({size}).",
-                     n=n - 1, within=within, cohort=describe_cohort(ctx.cohort), size=len(ctx.members))
+                     n=n - 1, within=within, cohort=cohort_text(ctx.cohort), size=len(ctx.members))
 
 
 def _section(anchor: str, content: str, ctx: _Context) -> str:
@@ -853,7 +853,7 @@ def _peers_section(ctx: _Context) -> str:
     lead = _t("Where {focus} stands among its peers ({cohort}, {n} entities) in {where}. A positive gap means "
               "ahead of the peers' median whatever the indicator's direction; the {ci:.0%} bootstrap interval "
               "says whether the gap is more than the spread of the peers.", focus=ctx.focus,
-              cohort=describe_cohort(ctx.cohort), n=len(ctx.members), where=ctx.where(), ci=ctx.options["ci"])
+              cohort=cohort_text(ctx.cohort), n=len(ctx.members), where=ctx.where(), ci=ctx.options["ci"])
     parts = [f'<p class="lead">{H.esc(lead)}</p>',
              _guard(ctx, "Peer gaps", lambda: _gap_part(ctx, ctx.cohort, "peer_gaps", "gaps", "gaps")),
              _leaders_part(ctx)]
@@ -873,7 +873,7 @@ def _gap_part(ctx: _Context, cohort: Any, name: str, seed: str, fig_id: str) -> 
     drawn = gaps[gaps["gap_median_pct"].notna()]
     fig, (ax,) = _new_figure(8, 0.42 * max(len(drawn), 3) + 1.3)
     plot_gaps(drawn.drop(columns="label"), labels=ctx.labels(), entity=ctx.entity, period=ctx.period, ax=ax)
-    who = describe_cohort(cohort)
+    who = cohort_text(cohort)
     if name == "peer_gaps":
         ctx.facts["gaps"] = gaps
     cols = [
@@ -933,7 +933,7 @@ def _leaders_part(ctx: _Context) -> str:
     if set(leaders) == set(ctx.members):
         return ('<p class="muted">' + H.esc(_t("{focus} belongs to the leading group ({who}): its peers are the "
                                                "leaders, compared above.", focus=ctx.focus,
-                                               who=describe_cohort(ctx.leaders))) + "</p>")
+                                               who=cohort_text(ctx.leaders))) + "</p>")
     return _guard(ctx, "Comparison with the leaders",
                   lambda: _gap_part(ctx, ctx.leaders, "leader_gaps", "leaders", "leaders"))
 
@@ -1398,7 +1398,7 @@ def _other_findings(ctx: _Context) -> list[str]:
     if leaders is not None:
         behind = leaders[leaders["gap_median"] < 0]
         out.append(_t("Against the leading group ({who}): behind their median in {k} of {n} indicators.",
-                      who=describe_cohort(ctx.leaders), k=len(behind), n=leaders["gap_median"].notna().sum()))
+                      who=cohort_text(ctx.leaders), k=len(behind), n=leaders["gap_median"].notna().sum()))
     return out
 
 
@@ -1416,7 +1416,7 @@ def _profile_figure(ctx: _Context) -> str:
     return H.figure(fig, alt="Profile against the peers", fig_id="fig-profile",
                     caption=_t("Percentile rank among the peers ({cohort}) per indicator, direction-aware "
                                "(outwards is better); the band marks the peers' quartiles.",
-                               cohort=describe_cohort(ctx.cohort)))
+                               cohort=cohort_text(ctx.cohort)))
 
 
 # ============================================================ notes
