@@ -192,6 +192,63 @@ class _Model:
         return out
 
 
+@dataclasses.dataclass
+class _Scaling:
+    """The affine map between the data and the standardised problem the optimiser sees.
+
+    ``y' = (y - my) / sy`` and every regressor but the intercept ``x_j' = (x_j - m_j) / s_j``, so
+    that the likelihood surface has the same shape for data in yuan or in billions (and at 1e+-300,
+    where sums of squares of the raw values overflow). The frontier coefficients, sigmas and ``mu``
+    map back linearly, so the covariance maps back exactly with the Jacobian.
+    """
+
+    my: float
+    sy: float
+    m: np.ndarray
+    s: np.ndarray
+
+    @classmethod
+    def of(cls, y: np.ndarray, X: np.ndarray) -> _Scaling:
+        from benchmark._numeric import mean_std
+
+        my, sy = mean_std(y[:, None], ddof=0)
+        m, sd = mean_std(X[:, 1:], ddof=0)
+        sy_, sd = float(sy[0]), np.where(sd > 0, sd, 1.0)
+        return cls(float(my[0]), sy_ if sy_ > 0 else 1.0, m, sd)
+
+    def apply(self, y: np.ndarray, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        Xs = X.copy()
+        Xs[:, 1:] = (X[:, 1:] - self.m) / self.s
+        return (y - self.my) / self.sy, Xs
+
+    def beta_map(self) -> tuple[np.ndarray, np.ndarray]:
+        """``A, c`` with ``beta = A beta' + c``."""
+        k = len(self.m) + 1
+        A = np.zeros((k, k))
+        A[0, 0] = self.sy
+        A[0, 1:] = -self.m * self.sy / self.s
+        A[np.arange(1, k), np.arange(1, k)] = self.sy / self.s
+        c = np.zeros(k)
+        c[0] = self.my
+        return A, c
+
+    def standard_errors(self, cov: np.ndarray) -> np.ndarray:
+        """Standard errors of ``q = (beta, sigma_sq, gamma[, mu])`` from the covariance of ``q'``.
+
+        The map is linear, so ``cov(q) = J cov(q') J'``; ``sy`` is factored out before the product
+        so that data near 1e+300 do not overflow on the way.
+        """
+        k = len(self.m) + 1
+        A = self.beta_map()[0] / self.sy
+        with np.errstate(invalid="ignore"):
+            var_beta = np.diag(A @ cov[:k, :k] @ A.T)
+            var = np.diag(cov)
+            se_beta = self.sy * np.sqrt(np.where(var_beta > 0, var_beta, np.nan))
+            se = np.sqrt(np.where(var > 0, var, np.nan))
+        scale = [self.sy * self.sy, 1.0] + [self.sy] * (len(se) - k - 2)
+        return np.concatenate([se_beta, se[k:] * np.array(scale)])
+
+
 def _ols(y: np.ndarray, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     beta, *_ = np.linalg.lstsq(X, y, rcond=None)
     resid = y - X @ beta
@@ -226,13 +283,19 @@ def _maximise(model: _Model, start: np.ndarray, maxiter: int) -> Any:
     from scipy.optimize import minimize
 
     def f(p: np.ndarray) -> float:
-        with np.errstate(all="ignore"):
-            value = -model.loglik(p)
+        try:  # a line search may try sigma = exp(800): a bad step, not an error
+            with np.errstate(all="ignore"):
+                value = -model.loglik(p)
+        except (OverflowError, ZeroDivisionError, ValueError):
+            return 1e300
         return value if np.isfinite(value) else 1e300
 
     def g(p: np.ndarray) -> np.ndarray:
-        with np.errstate(all="ignore"):
-            grad = -model.gradient(p)
+        try:
+            with np.errstate(all="ignore"):
+                grad = -model.gradient(p)
+        except (OverflowError, ZeroDivisionError, ValueError):
+            return np.zeros_like(p)
         return np.where(np.isfinite(grad), grad, 0.0)
 
     res = minimize(f, start, jac=g, method="BFGS", options={"gtol": 1e-9, "maxiter": maxiter})
@@ -275,7 +338,9 @@ def _conditional(model: _Model, e: np.ndarray, su: float, sv: float, mu: float) 
 
 
 def _efficiencies(model: _Model, e: np.ndarray, su: float, sv: float, mu: float,
-                  logs: bool) -> dict[str, np.ndarray]:
+                  logs: bool, unit: float = 1.0) -> dict[str, np.ndarray]:
+    """JLMS and Battese-Coelli efficiencies from standardised ``e, su, sv, mu``; ``unit`` is the scale
+    of the dependent variable, by which ``u`` is multiplied back."""
     from scipy.special import log_ndtr
 
     if su == 0:
@@ -283,9 +348,10 @@ def _efficiencies(model: _Model, e: np.ndarray, su: float, sv: float, mu: float,
         if logs:
             out.update(efficiency_jlms=np.ones_like(e), efficiency_bc=np.ones_like(e))
         return out
-    mu_star, sig = _conditional(model, e, su, sv, mu)
-    r = mu_star / sig
-    u = mu_star + sig * _mills(r)
+    mu_std, sig_std = _conditional(model, e, su, sv, mu)
+    r = mu_std / sig_std
+    u = unit * (mu_std + sig_std * _mills(r))
+    mu_star, sig = unit * mu_std, unit * sig_std
     out = {"u_jlms": u}
     if logs:
         bc = np.exp(-mu_star + 0.5 * sig * sig + log_ndtr(r - sig) - log_ndtr(r))
@@ -444,23 +510,25 @@ def sfa(
         check_positive(frame, [output, *ins], keys=keys, name="data",
                        why=f"the {form} frontier takes logarithms and")
     y, X, names = _design(frame, output, ins, form)
+    scaling = _Scaling.of(y, X)
+    y, X = scaling.apply(y, X)
     n_par = X.shape[1] + 2 + (inefficiency == "truncated-normal")
     if len(y) <= n_par:
         raise BenchmarkError(
             f"sfa needs more units than parameters: {len(y)} unit(s) for {n_par} parameters "
             f"({form}, {inefficiency}); use more units or fewer inputs.")
-    if np.linalg.matrix_rank(X) < X.shape[1]:
-        const = [c for c in ins if frame[c].nunique() <= 1]
+    const = [c for c in ins if frame[c].nunique() <= 1]
+    if const or np.linalg.matrix_rank(X) < X.shape[1]:
         why = f"column(s) {const} are constant" if const else "some regressors are collinear"
         raise BenchmarkError(f"sfa cannot separate the frontier terms {names[1:]}: {why}; drop them.")
     model = _Model(y, X, 1 if not cost else -1, inefficiency == "truncated-normal")
-    return _fit(model, names, frame, output, ins, form, inefficiency, cost, entity, ci, maxiter)
+    return _fit(model, scaling, names, frame, output, ins, form, inefficiency, cost, entity, ci, maxiter)
 
 
-def _fit(model: _Model, names: list[str], frame: pd.DataFrame, output: str, ins: list[str], form: str,
-         inefficiency: str, cost: bool, entity: str, ci: float, maxiter: int) -> SFAResult:
+def _fit(model: _Model, scaling: _Scaling, names: list[str], frame: pd.DataFrame, output: str, ins: list[str],
+         form: str, inefficiency: str, cost: bool, entity: str, ci: float, maxiter: int) -> SFAResult:
     beta_ols, resid, ll_ols = _ols(model.y, model.X)
-    if not np.isfinite(ll_ols) or np.var(resid) == 0:
+    if not np.isfinite(ll_ols) or np.var(resid) < 1e-24:
         raise BenchmarkError(
             f"sfa: {output!r} is fitted exactly by {names[1:]} (no residual variation), so noise and "
             "inefficiency cannot be separated; check the columns.")
@@ -470,7 +538,7 @@ def _fit(model: _Model, names: list[str], frame: pd.DataFrame, output: str, ins:
     start = _cols_start(model, beta_ols, resid)
     logs = form != "linear"
     if start is None:
-        return _wrong_skew(model, names, beta_ols, resid, ll_ols, labels, frame, output, ins, form,
+        return _wrong_skew(model, scaling, names, beta_ols, resid, ll_ols, labels, output, ins, form,
                            inefficiency, cost, entity, ci, critical, sf, df)
     with np.errstate(all="ignore"):
         ll0 = model.loglik(start)
@@ -484,7 +552,7 @@ def _fit(model: _Model, names: list[str], frame: pd.DataFrame, output: str, ins:
     loglik = -float(res.fun)
     if loglik < ll_ols - 1e-8:
         # the likelihood fell back below OLS: the inefficiency term is not identified here
-        return _wrong_skew(model, names, beta_ols, resid, ll_ols, labels, frame, output, ins, form,
+        return _wrong_skew(model, scaling, names, beta_ols, resid, ll_ols, labels, output, ins, form,
                            inefficiency, cost, entity, ci, critical, sf, df)
     s2 = su * su + sv * sv
     gamma = su * su / s2
@@ -493,19 +561,22 @@ def _fit(model: _Model, names: list[str], frame: pd.DataFrame, output: str, ins:
         k = model.X.shape[1]
         room = np.full(len(q), np.inf)
         room[k], room[k + 1] = s2, min(gamma, 1 - gamma)
-        se = np.full(len(q), np.nan)
+        cov = np.full((len(q), len(q)), np.nan)
         if room[k + 1] > 1e-9:  # at gamma = 0 or 1 the estimate is on the boundary: no Wald errors
             H = _hessian(model.gradient_q, q, room)
             try:
                 cov = np.linalg.inv(-H)
-                se = np.sqrt(np.where(np.diag(cov) > 0, np.diag(cov), np.nan))
             except np.linalg.LinAlgError:
                 pass
+        se = scaling.standard_errors(cov)
     term_names = [*names, "sigma_sq", "gamma"] + (["mu"] if model.truncated else [])
-    coef = _coef_table(term_names, q, se, ci)
+    A, c = scaling.beta_map()
+    sy = scaling.sy
+    q_data = np.concatenate([A @ beta + c, [sy * sy * s2, gamma]] + ([[sy * mu]] if model.truncated else []))
+    coef = _coef_table(term_names, q_data, se, ci)
     e = model.y - model.X @ beta
-    eff = _efficiencies(model, e, su, sv, mu, logs)
-    table = pd.DataFrame({entity: labels, "residual": e, **eff})
+    eff = _efficiencies(model, e, su, sv, mu, logs, sy)
+    table = pd.DataFrame({entity: labels, "residual": sy * e, **eff})
     lr = max(2 * (loglik - ll_ols), 0.0)
     converged = bool(res.success)
     message = str(res.message)
@@ -519,17 +590,19 @@ def _fit(model: _Model, names: list[str], frame: pd.DataFrame, output: str, ins:
     if not converged:
         warnings.warn(f"sfa did not converge ({message}); the estimates are the last iterate. "
                       "Try another form, rescale the data or raise maxiter.", UserWarning, stacklevel=4)
+    shift = len(e) * math.log(sy)  # the density of y is that of y' divided by sy
     return SFAResult(
-        coefficients=coef, efficiency=table, loglik=loglik, loglik_ols=ll_ols, sigma_u=su, sigma_v=sv,
-        lambda_=su / sv, gamma=gamma, sigma_sq=s2, mu=float(mu), lr_statistic=lr, lr_df=df,
+        coefficients=coef, efficiency=table, loglik=loglik - shift, loglik_ols=ll_ols - shift,
+        sigma_u=sy * su, sigma_v=sy * sv, lambda_=su / sv, gamma=gamma, sigma_sq=sy * sy * s2,
+        mu=float(sy * mu), lr_statistic=lr, lr_df=df,
         lr_critical=critical, lr_pvalue=sf(lr), converged=converged, message=message, wrong_skew=False,
         n_iter=int(res.nit), form=form, inefficiency=inefficiency, cost=bool(cost), output=output,
         inputs=tuple(ins), entity=entity,
     )
 
 
-def _wrong_skew(model: _Model, names: list[str], beta: np.ndarray, resid: np.ndarray, ll_ols: float,
-                labels: Any, frame: pd.DataFrame, output: str, ins: list[str], form: str, inefficiency: str,
+def _wrong_skew(model: _Model, scaling: _Scaling, names: list[str], beta: np.ndarray, resid: np.ndarray,
+                ll_ols: float, labels: Any, output: str, ins: list[str], form: str, inefficiency: str,
                 cost: bool, entity: str, ci: float, critical: float, sf: Any, df: int) -> SFAResult:
     side = "left (negative)" if model.sign == 1 else "right (positive)"
     warnings.warn(
@@ -541,16 +614,21 @@ def _wrong_skew(model: _Model, names: list[str], beta: np.ndarray, resid: np.nda
     s2 = float(resid @ resid) / n
     from numpy.linalg import pinv
 
-    se_beta = np.sqrt(np.diag(s2 * pinv(model.X.T @ model.X)))
-    est = np.concatenate([beta, [s2, 0.0]] + ([[0.0]] if model.truncated else []))
-    se = np.concatenate([se_beta, [np.nan, np.nan]] + ([[np.nan]] if model.truncated else []))
+    A, c = scaling.beta_map()
+    sy = scaling.sy
+    k = len(beta)
+    cov = np.full((k + 2 + model.truncated, k + 2 + model.truncated), np.nan)
+    cov[:k, :k] = s2 * pinv(model.X.T @ model.X)
+    se = scaling.standard_errors(cov)
+    est = np.concatenate([A @ beta + c, [sy * sy * s2, 0.0]] + ([[0.0]] if model.truncated else []))
     term_names = [*names, "sigma_sq", "gamma"] + (["mu"] if model.truncated else [])
     eff = _efficiencies(model, resid, 0.0, math.sqrt(s2), 0.0, form != "linear")
+    ll = ll_ols - n * math.log(sy)
     return SFAResult(
         coefficients=_coef_table(term_names, est, se, ci),
-        efficiency=pd.DataFrame({entity: labels, "residual": resid, **eff}),
-        loglik=ll_ols, loglik_ols=ll_ols, sigma_u=0.0, sigma_v=math.sqrt(s2), lambda_=0.0, gamma=0.0,
-        sigma_sq=s2, mu=0.0, lr_statistic=0.0, lr_df=df, lr_critical=critical, lr_pvalue=sf(0.0),
+        efficiency=pd.DataFrame({entity: labels, "residual": sy * resid, **eff}),
+        loglik=ll, loglik_ols=ll, sigma_u=0.0, sigma_v=sy * math.sqrt(s2), lambda_=0.0, gamma=0.0,
+        sigma_sq=sy * sy * s2, mu=0.0, lr_statistic=0.0, lr_df=df, lr_critical=critical, lr_pvalue=sf(0.0),
         converged=True, message="wrong skew: OLS is the maximum-likelihood estimate", wrong_skew=True,
         n_iter=0, form=form, inefficiency=inefficiency, cost=bool(cost), output=output, inputs=tuple(ins),
         entity=entity,
