@@ -2734,6 +2734,8 @@ def reliability(
         raise BenchmarkError(f"indicator(s) {format_list(flat)} are constant, so their correlations are "
                              "undefined; drop them.")
     raw = _floats(frame, inds) * signs
+    # alpha is unchanged by one common scale; raw variances overflow (or vanish) at 1e+-300
+    raw = raw / float(np.nanmax(np.abs(raw))) if np.nanmax(np.abs(raw)) > 0 else raw
     pillar_of = _resolve_pillars(pillars, inds)
     sets = {"all": list(range(len(inds)))}
     if pillar_of is not None:

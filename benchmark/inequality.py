@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from benchmark._numeric import column_scale
 from benchmark._results import Result
 from benchmark._validation import (
     BenchmarkError,
@@ -34,6 +35,7 @@ from benchmark._validation import (
     EmptyDataError,
     NonPositiveError,
     UnknownEntityError,
+    as_float_columns,
     check_choice,
     check_column_name,
     check_columns,
@@ -133,6 +135,8 @@ def _gate(
     check_missing(frame, numbers, keys=keys, hint="fill them or drop those rows before measuring inequality")
     check_missing(frame, [*groups, *([period] if period else [])], keys=keys,
                   hint="every row needs a group and a period label (fill them or drop those rows)")
+    if entity is not None:
+        check_missing(frame, [entity], keys=keys, hint="every row needs its entity id (fill it or drop those rows)")
     if nonnegative:
         check_positive(frame, [value], keys=keys, strict=False, why=why)
     if weight is not None:
@@ -145,7 +149,29 @@ def _gate(
                 raise EmptyDataError(
                     f"group column {g!r} has empty group(s) {format_list(unused)} (categories without rows); "
                     "drop them with .cat.remove_unused_categories() or add their rows.")
-    return frame, entity, period
+    return as_float_columns(frame, numbers), entity, period
+
+
+def _unit_scaled(frame: pd.DataFrame, value: str, weight: str | None) -> tuple[pd.DataFrame, float]:
+    """A copy with ``value`` divided by its largest absolute value (and ``weight`` by its largest).
+
+    Gini, Theil and Moran's I are invariant to these scalings, and sums of
+    products of raw values overflow near 1e+154 (or underflow near 1e-154);
+    the returned scale turns means back into data units.
+    """
+    scale = float(column_scale(frame[[value]].to_numpy(dtype=float))[0])
+    changes = {value: frame[value].to_numpy(dtype=float) / scale}
+    if weight is not None:
+        changes[weight] = frame[weight].to_numpy(dtype=float) / float(column_scale(
+            frame[[weight]].to_numpy(dtype=float))[0])
+    return frame.assign(**changes), scale
+
+
+def _in_units(table: pd.DataFrame, scale: float, columns: Iterable[str] = ("mean",)) -> pd.DataFrame:
+    for c in columns:
+        if c in table.columns:
+            table[c] = table[c] * scale
+    return table
 
 
 def _by_period(frame: pd.DataFrame, period: str | None) -> list[tuple[Any, pd.DataFrame]]:
@@ -269,6 +295,7 @@ def gini(
     if corrected and weight is not None:
         raise BenchmarkError("`corrected=True` is the unweighted small-sample correction; drop `weight=` "
                              "or use corrected=False.")
+    frame, scale = _unit_scaled(frame, value, weight)
     rows = []
     for p, part in _by_period(frame, period):
         parts = [(None, part)] if group is None else list(part.groupby(group, sort=True, observed=True))
@@ -282,7 +309,7 @@ def gini(
             row = {"period": p, **({group: g} if group is not None else {}), "n": n, "mean": mean,
                    "gini": g_value}
             rows.append(row)
-    return _with_period(rows, period)
+    return _in_units(_with_period(rows, period), scale)
 
 
 # ====================================================================== Theil
@@ -441,6 +468,7 @@ def theil(
         if split:
             raise BenchmarkError(f"subgroup(s) {format_list(split)} of {subgroup!r} occur in more than one "
                                  f"{group!r} group; subgroups must be nested in groups.")
+    frame, scale = _unit_scaled(frame, value, weight)
     overall_rows, group_tables, sub_tables = [], [], []
     for p, part in _by_period(frame, period):
         w_part = _weights(part, weight)
@@ -481,7 +509,8 @@ def theil(
               if group_tables else pd.DataFrame())
     subgroups = (_with_period(pd.concat(sub_tables, ignore_index=True).to_dict("records"), period)
                  if sub_tables else pd.DataFrame())
-    return TheilResult(overall=overall, groups=groups, subgroups=subgroups, measure=measure)
+    return TheilResult(overall=_in_units(overall, scale), groups=_in_units(groups, scale),
+                       subgroups=_in_units(subgroups, scale), measure=measure)
 
 
 def _check_groups(part: pd.DataFrame, group: str, period: Any, pname: str | None) -> None:
@@ -620,6 +649,7 @@ def dagum_gini(
     if group is None:
         raise BenchmarkError("`group` is required: name the column of groups (e.g. 'region').")
     frame, entity, period = _gate(data, value, entity=entity, period=period, weight=weight, groups=[group])
+    frame, scale = _unit_scaled(frame, value, weight)
     overall_rows, within_rows, between_rows = [], [], []
     for p, part in _by_period(frame, period):
         _check_groups(part, group, p, period)
@@ -662,7 +692,8 @@ def dagum_gini(
         for name in ("within", "between", "transvariation"):
             row[f"{name}_share"] = row[name] / total if total > 0 else np.nan
         overall_rows.append(row)
-    return DagumResult(overall=_with_period(overall_rows, period), within=_with_period(within_rows, period),
+    return DagumResult(overall=_with_period(overall_rows, period),
+                       within=_in_units(_with_period(within_rows, period), scale),
                        between=_with_period(between_rows, period))
 
 
@@ -1002,6 +1033,14 @@ def _weights_matrix(weights: Any, ids: list[Hashable], entity: str) -> pd.DataFr
     return pd.DataFrame(matrix, index=pd.Index(ids), columns=pd.Index(ids))
 
 
+def _entity_order(part: pd.DataFrame, entity: str) -> pd.DataFrame:
+    """Rows sorted by entity id, so that the permutations drawn from a seed do not depend on row order."""
+    try:
+        return part.sort_values(entity, kind="stable")
+    except TypeError:  # ids of mixed types that do not compare: keep the data's order
+        return part
+
+
 def _folded_p(sim: np.ndarray, observed: np.ndarray) -> np.ndarray:
     """Pseudo p-value (larger + 1) / (permutations + 1) of the folded one-sided test."""
     permutations = sim.shape[-1]
@@ -1155,6 +1194,7 @@ def morans_i(
     full = _weights_matrix(weights, all_ids, entity)
     overall_rows, local_tables = [], []
     for p, part in _by_period(frame, period):
+        part = _entity_order(part, entity)
         ids = part[entity].tolist()
         n = len(ids)
         if n < 3:
@@ -1168,8 +1208,9 @@ def morans_i(
         if transform == "row":
             w = w / w.sum(axis=1, keepdims=True)
         y = part[value].to_numpy(dtype=float)
-        z = y - y.mean()
-        if not np.any(np.abs(z) > 1e-12 * max(1.0, np.abs(y).max())):
+        unit = y / column_scale(y[:, None])[0]  # I is scale-free; raw squares overflow near 1e+154
+        z = unit - unit.mean()
+        if not np.any(np.abs(z) > 1e-12):
             raise BenchmarkError(f"{value!r} is constant{_where(p, period)}; Moran's I is undefined.")
         sims = rng.permuted(np.broadcast_to(z, (permutations, n)), axis=1) if permutations else None
         overall_rows.append({"period": p, **_moran_global(z, w, sims)})
