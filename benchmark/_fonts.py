@@ -28,6 +28,7 @@ free.
 from __future__ import annotations
 
 import functools
+import logging
 import re
 import warnings
 from collections.abc import Iterable
@@ -143,6 +144,14 @@ def _new_system_cjk_files() -> list[str]:
     return found
 
 
+class _RegularOnly(logging.Filter):
+    """Drop matplotlib's note that the bundled CJK font has no bold face (regular is used, as it says)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not (message.startswith("findfont: Failed to find font weight") and "CJK" in message)
+
+
 @functools.lru_cache(maxsize=1)
 def find_cjk_font() -> str | None:
     """The family name of a CJK font matplotlib can use, or ``None`` when there is none.
@@ -158,6 +167,8 @@ def find_cjk_font() -> str | None:
         if bundled is not None:
             _add_fonts([bundled])
             font = _known_cjk_font()
+            # The package ships the regular weight only; bold CJK text falls back to it.
+            logging.getLogger("matplotlib.font_manager").addFilter(_RegularOnly())
     if font is None:
         _add_fonts(_new_system_cjk_files())
         font = _known_cjk_font()

@@ -74,7 +74,7 @@ def test_readme_command_writes_the_report(readme_run):
     assert "Sections with content: self, peers, cost, field" in done.stdout
     html = out.read_text(encoding="utf-8")
     assert html.count('<section class="part"') == 6
-    assert "Synthetic data" in html  # the bundled panel is labelled as invented
+    assert "合成数据" in html  # the bundled panel is labelled as invented (in Chinese, as its labels are)
 
 
 def test_readme_report_in_headless_chromium(readme_run, tmp_path):

@@ -2,6 +2,7 @@
 an image saved; Chinese labels rendered with a CJK font."""
 
 import copy
+import logging
 import warnings
 
 import numpy as np
@@ -817,8 +818,9 @@ def test_pdf_embeds_outline_fonts_not_type3(gaps, meta, tmp_path):
     assert b"/FontFile2" in raw or b"/FontFile3" in raw
 
 
-def test_bundled_cjk_font_is_registered_when_the_system_has_none(monkeypatch):
-    """With no CJK font in matplotlib's list, the noto-cjk-sans-otc collection is added and used."""
+def test_bundled_cjk_font_is_registered_when_the_system_has_none(monkeypatch, caplog):
+    """With no CJK font in matplotlib's list, the noto-cjk-sans-otc collection is added and used; bold
+    CJK text falls back to its regular weight without a log line."""
     from matplotlib import font_manager
 
     pytest.importorskip("noto_cjk_sans_otc")
@@ -830,6 +832,11 @@ def test_bundled_cjk_font_is_registered_when_the_system_has_none(monkeypatch):
     try:
         assert _fonts.find_cjk_font() == "Noto Sans CJK SC"
         assert any(str(_fonts._bundled_font_file()) == f.fname for f in manager.ttflist)
+        fig, ax = plt.subplots()
+        ax.set_title("示范学院", fontweight="bold", fontfamily=["DejaVu Sans", "Noto Sans CJK SC"])
+        with caplog.at_level(logging.INFO, logger="matplotlib.font_manager"):
+            fig.canvas.draw()
+        assert [r.getMessage() for r in caplog.records if "Failed to find font weight" in r.getMessage()] == []
     finally:
         _fonts.find_cjk_font.cache_clear()
 
