@@ -23,6 +23,7 @@ from benchmark._validation import (
     as_list,
     check_panel,
     options,
+    sorted_periods,
     validate_params,
 )
 from benchmark.frontier._common import (
@@ -310,7 +311,8 @@ def malmquist(
     check_semipositive(frame, ins, outs, entity, "data")
     rts, orientation = norm_rts(rts), norm_orientation(orientation)
     n_jobs, engine = check_n_jobs(n_jobs), resolve_engine(engine)
-    periods = sorted(pd.unique(frame[period]).tolist())
+    # time order, not text order: '10' follows '9', '2019-20' precedes '2020-21'; labels raise
+    periods = list(sorted_periods(frame[period], column=period)[1])
     if len(periods) < 2:
         raise BenchmarkError(f"the Malmquist index compares periods; `data` has only {period} {periods}.")
     counts = frame.groupby(period).size()
