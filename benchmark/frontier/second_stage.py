@@ -29,21 +29,24 @@ import pandas as pd
 
 from benchmark._results import Result
 from benchmark._validation import (
+    COMMON,
     BenchmarkError,
     ColumnError,
+    as_float_columns,
     as_list,
     check_columns,
     check_frame,
     check_missing,
+    check_numeric,
     check_random_state,
-    instance,
+    check_unique_keys,
     interval,
     options,
     validate_params,
 )
 from benchmark.frontier._common import EFFICIENT_TOL, entity_labels
 
-__all__ = ["second_stage", "compare_second_stage", "SecondStageResult"]
+__all__ = ["SecondStageResult", "compare_second_stage", "second_stage"]
 
 _LOG_2PI = math.log(2 * math.pi)
 
@@ -251,9 +254,16 @@ def _scores(scores: Any, frame: pd.DataFrame, entity: str) -> tuple[np.ndarray, 
             values = table["efficiency"].to_numpy(dtype=float)
     elif isinstance(scores, str):
         check_columns(frame, [scores], name="data", what="score column")
-        values = pd.to_numeric(frame[scores], errors="coerce").to_numpy(dtype=float)
+        check_numeric(frame, [scores], name="data")
+        values = as_float_columns(frame, [scores])[scores].to_numpy(dtype=float)
     else:
-        values = np.asarray(scores, dtype=float).ravel()
+        try:
+            values = np.asarray(pd.array(scores, dtype="Float64") if isinstance(scores, pd.Series | list)
+                                else scores, dtype=float).ravel()
+        except (TypeError, ValueError):
+            raise BenchmarkError(
+                f"`scores` must be a dea(...) result, a score column name or one number per unit; got "
+                f"{type(scores).__name__}.") from None
     if len(values) != len(frame):
         raise BenchmarkError(f"`scores` has {len(values)} values for {len(frame)} rows of `data`; "
                              "give one score per unit.")
@@ -460,7 +470,7 @@ def _basic_interval(est: np.ndarray, reps: np.ndarray, ci: float) -> tuple[np.nd
     "entity", "ci", "random_state", "n_jobs", "progress",
     method=options("simar_wilson", "tobit", "ols"), algorithm=options(1, 2),
     n_boot=interval(20, integer=True), n_boot_bias=interval(10, integer=True),
-    covariates=instance(str, list, tuple, what="a column name or a list of column names"),
+    covariates=COMMON["indicators"],
 )
 def second_stage(
     scores: Any,
@@ -557,8 +567,36 @@ def second_stage(
     check_columns(frame, covs, name="data", what="covariate column")
     if entity in covs:
         raise ColumnError(f"{entity!r} is the entity column and cannot be a covariate.")
+    if entity in frame.columns:
+        check_missing(frame, [entity], keys=[entity], name="data", hint="every row needs its entity")
+        check_unique_keys(frame, [entity], name="data")
     values, labels = _scores(scores, frame, entity)
     Z, names = _design(frame, covs, entity)
+    # one canonical row order (by entity) so that a seeded bootstrap does not depend on how rows are sorted
+    order = _canonical_order(labels)
+    if order is not None:
+        back = np.argsort(order)
+        result = _second_stage(scores, frame.iloc[order], values[order], labels.take(order), Z[order], names,
+                               method, algorithm, n_boot, n_boot_bias, ci, random_state, entity, n_jobs,
+                               progress)
+        table = result.scores.iloc[back].reset_index(drop=True)
+        return dataclasses.replace(result, scores=table)
+    return _second_stage(scores, frame, values, labels, Z, names, method, algorithm, n_boot, n_boot_bias, ci,
+                         random_state, entity, n_jobs, progress)
+
+
+def _canonical_order(labels: Any) -> np.ndarray | None:
+    """Row positions sorted by entity id (None when the ids cannot be ordered or are already in order)."""
+    try:
+        order = np.argsort(pd.Series(labels).rank(method="first").to_numpy(), kind="stable")
+    except TypeError:
+        return None
+    return None if (order == np.arange(len(order))).all() else order
+
+
+def _second_stage(scores: Any, frame: pd.DataFrame, values: np.ndarray, labels: Any, Z: np.ndarray,
+                  names: list[str], method: str, algorithm: int, n_boot: int, n_boot_bias: int, ci: float,
+                  random_state: Any, entity: str, n_jobs: int, progress: bool) -> SecondStageResult:
     n = len(values)
     table = pd.DataFrame({entity: labels, "score": values})
     if method == "ols":

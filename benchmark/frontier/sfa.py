@@ -34,7 +34,7 @@ from benchmark._validation import (
 )
 from benchmark.frontier._common import entity_labels
 
-__all__ = ["sfa", "SFAResult"]
+__all__ = ["SFAResult", "sfa"]
 
 FORMS = ("cobb-douglas", "translog", "linear")
 INEFFICIENCY = ("half-normal", "truncated-normal")
@@ -509,6 +509,9 @@ def sfa(
     if form != "linear":
         check_positive(frame, [output, *ins], keys=keys, name="data",
                        why=f"the {form} frontier takes logarithms and")
+    if frame[output].nunique() <= 1:
+        raise BenchmarkError(f"sfa: `output` {output!r} is the same for every unit, so there is no frontier "
+                             "to fit; choose a column that varies.")
     y, X, names = _design(frame, output, ins, form)
     scaling = _Scaling.of(y, X)
     y, X = scaling.apply(y, X)
