@@ -24,10 +24,13 @@ import pandas as pd
 
 from benchmark._results import Result
 from benchmark._validation import (
+    COMMON,
     BenchmarkError,
     ColumnError,
+    as_float_columns,
     as_list,
     check_columns,
+    check_finite,
     check_missing,
     check_numeric,
     options,
@@ -40,7 +43,7 @@ from benchmark.frontier._common import (
     norm_rts,
 )
 
-__all__ = ["three_stage_dea", "ThreeStageResult"]
+__all__ = ["ThreeStageResult", "three_stage_dea"]
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -146,7 +149,8 @@ class ThreeStageResult(Result):
         return ax
 
 
-@validate_params("entity", "n_jobs", inefficiency=options("half-normal", "truncated-normal"))
+@validate_params("entity", "n_jobs", inefficiency=options("half-normal", "truncated-normal"),
+                 environment=COMMON["indicators"])
 def three_stage_dea(
     data: pd.DataFrame,
     inputs: str | Sequence[str],
@@ -260,6 +264,8 @@ def three_stage_dea(
         raise ColumnError(f"environment column(s) {clash} are also inputs, outputs or the entity column.")
     check_numeric(frame, env, name="data")
     check_missing(frame, env, keys=[entity], name="data")
+    check_finite(frame, env, keys=[entity], name="data")
+    frame = as_float_columns(frame, env)  # nullable or categorical numbers: plain floats for the SFA
     const = [c for c in env if frame[c].nunique() <= 1]
     if const:
         raise BenchmarkError(f"environment column(s) {const} are constant and cannot explain the slacks; drop them.")
@@ -268,7 +274,8 @@ def three_stage_dea(
     theta = stage1.efficiency["efficiency"].to_numpy(dtype=float)
     X = frame[ins].to_numpy(dtype=float)
     total = (1 - theta)[:, None] * X + stage1.slacks[ins].to_numpy(dtype=float)
-    total = np.where(np.abs(total) < 1e-9 * np.maximum(X, 1), 0.0, total)
+    # solver round-off relative to the input itself, so that data in any unit (even 1e-300) agree
+    total = np.where(np.abs(total) < 1e-9 * X, 0.0, total)
     labels = entity_labels(frame, entity)
 
     models, coefs, fits, decomp, adjusted = {}, [], [], [], frame[[entity, *ins, *outs]].copy()
