@@ -20,6 +20,12 @@ unit. The engine keeps them exact while avoiding n programs of n columns:
   simplex runs on blocks of programs as numpy array operations. Every answer
   is certified (primal feasible basis, no negative reduced cost); the others
   fall back to HiGHS.
+* **Outside units in lockstep too** (:func:`_phase1_outside`,
+  :func:`subsample_scores`). A unit that is not a reference unit (another
+  period's frontier, a bootstrap subset) has no feasible start of its own, so
+  its own column is added at cost ``BIG_M``: an optimum that no longer uses it
+  is the optimum without it; programs that keep it (infeasible ones, mostly)
+  go to HiGHS. On moderate reference sets such units skip the frame search.
 * **A reused HiGHS model** (:class:`_HighsModel`) for the rest: evaluation
   against an outside reference, super-efficiency (with column generation) and
   fallbacks. It is built once per worker; for each unit only the unit's own
