@@ -344,6 +344,17 @@ ZH: dict[str, str] = {
         "{focus} 各{period}的数据分层（指标相同，逐{period}分层）：{path}。",
     "Moves between data-driven tiers from one {period} to the next, all entities (counts and row shares).":
         "全部单位在相邻{period}之间的数据分层变动（数量与行内占比）。",
+    "DEA: {n} entities without every input and output in {where} were left out: {names}.":
+        "DEA：{where} 有 {n} 个单位投入或产出不全，未纳入：{names}。",
+    "Composite: {names} left out (weight 0).": "综合指数：{names} 未纳入（权重为 0）。",
+    "Composite: equal weights (the metadata weights are missing or invalid for some indicators).":
+        "综合指数：采用等权重（部分指标的元数据权重缺失或无效）。",
+    "Composite and tiers: {names} left out (missing for the institution or for more than 10 % of entities in "
+    "{where}).": "综合指数与分层：{names} 未纳入（该单位缺失，或 {where} 超过 10 % 的单位缺失）。",
+    "fewer than two indicators are complete in {where}; a composite needs two.":
+        "{where} 完整的指标不足两项，无法构建综合指数（至少需要两项）。",
+    "Composite and tiers: {n} entities with missing values left out: {names}.":
+        "综合指数与分层：{n} 个有缺失值的单位未纳入：{names}。",
     # -- summary
     "Strengths": "优势",
     "Gaps": "差距",

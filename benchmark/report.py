@@ -1014,8 +1014,9 @@ def _dea_part(ctx: _Context) -> str:
         raise BenchmarkError(_t("{focus!r} has missing inputs or outputs in {where}.", focus=ctx.focus,
                                 where=ctx.where()))
     if incomplete.any():
-        ctx.notes.append(f"DEA: {int(incomplete.sum())} entities without every input and output in "
-                         f"{ctx.where()} were left out: {format_list(sub.loc[incomplete, ctx.entity].tolist())}.")
+        ctx.notes.append(_t("DEA: {n} entities without every input and output in {where} were left out: {names}.",
+                            n=int(incomplete.sum()), where=ctx.where(),
+                            names=format_list(sub.loc[incomplete, ctx.entity].tolist())))
     sub = sub.loc[~incomplete].reset_index(drop=True)
     res = dea(sub, ctx.inputs, ctx.outputs, rts=ctx.options["rts"], orientation=ctx.options["orientation"],
               entity=ctx.entity)
@@ -1127,21 +1128,24 @@ def _field_data(ctx: _Context) -> tuple[pd.DataFrame, list[str], dict[str, float
         if all(np.isfinite(v) and v >= 0 for v in w.values()) and sum(w.values()) > 0:
             zero = [i for i, v in w.items() if v == 0]
             if zero:
-                ctx.notes.append(f"Composite: {format_list([ctx.label(i) for i in zero])} left out (weight 0).")
+                ctx.notes.append(_t("Composite: {names} left out (weight 0).",
+                                    names=format_list([ctx.label(i) for i in zero])))
             inds = [i for i in inds if w[i] > 0]
             weights = {i: w[i] for i in inds}
         else:
-            ctx.notes.append("Composite: equal weights (the metadata weights are missing or invalid for some "
-                             "indicators).")
+            ctx.notes.append(_t("Composite: equal weights (the metadata weights are missing or invalid for some "
+                                "indicators)."))
     if set_aside:
-        ctx.notes.append(f"Composite and tiers: {format_list([ctx.label(i) for i in set_aside])} left out "
-                         f"(missing for the institution or for more than 10 % of entities in {ctx.where()}).")
+        ctx.notes.append(_t("Composite and tiers: {names} left out (missing for the institution or for more than "
+                            "10 % of entities in {where}).", names=format_list([ctx.label(i) for i in set_aside]),
+                            where=ctx.where()))
     if len(inds) < 2:
-        raise BenchmarkError(f"fewer than two indicators are complete in {ctx.where()}; a composite needs two.")
+        raise BenchmarkError(_t("fewer than two indicators are complete in {where}; a composite needs two.",
+                                where=ctx.where()))
     incomplete = cs[inds].isna().any(axis=1)
     if incomplete.any():
-        ctx.notes.append(f"Composite and tiers: {int(incomplete.sum())} entities with missing values left out: "
-                         f"{format_list(cs.loc[incomplete, ctx.entity].tolist())}.")
+        ctx.notes.append(_t("Composite and tiers: {n} entities with missing values left out: {names}.",
+                            n=int(incomplete.sum()), names=format_list(cs.loc[incomplete, ctx.entity].tolist())))
     return cs.loc[~incomplete].reset_index(drop=True), inds, weights
 
 
