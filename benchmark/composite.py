@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -612,6 +612,7 @@ def weights(
                           n_components=n_components, rotate=rotate)
     out = pd.Series(w, index=pd.Index(inds, name="indicator"), name="weight")
     if subjective is not None:
+        check_choice(combination, COMBINATIONS, name="combination")
         out = combine_weights(subjective, out, method=combination, share=share).reindex(out.index)
     return out
 
@@ -1619,7 +1620,7 @@ def _square(matrix: Any, items: Sequence[Any] | None, expert: Any) -> tuple[np.n
         raise _ahp_error(expert, f"must be square with at least 2 items; got shape {values.shape}.")
     n = values.shape[0]
     if items is not None:
-        names = list(items)
+        names = _item_names(items)
         if len(names) != n:
             raise _ahp_error(expert, f"`items` names {len(names)} items but the matrix has {n}.")
     names = names if names is not None else [f"c{i + 1}" for i in range(n)]
@@ -1642,6 +1643,17 @@ def _square(matrix: Any, items: Sequence[Any] | None, expert: Any) -> tuple[np.n
     return np.triu(values) + np.tril(1.0 / np.where(upper.T > 0, upper.T, 1.0), -1), names
 
 
+def _item_names(items: Any) -> list[Any]:
+    """``items`` as a list of distinct names (a bare string is one name, not a list of letters)."""
+    if isinstance(items, str) or not isinstance(items, Iterable):
+        raise BenchmarkError(f"`items` must be a list of item names, one per row of the matrix; got {items!r}.")
+    names = list(items)
+    dupes = [v for v in dict.fromkeys(names) if names.count(v) > 1]
+    if dupes:
+        raise BenchmarkError(f"`items` names {format_list(dupes)} more than once; every item needs its own name.")
+    return names
+
+
 def _from_upper(values: Sequence[Any], items: Sequence[Any] | None) -> np.ndarray:
     flat = np.asarray(values, dtype=float)
     n = round((1 + np.sqrt(1 + 8 * len(flat))) / 2)
@@ -1657,10 +1669,11 @@ def _from_upper(values: Sequence[Any], items: Sequence[Any] | None) -> np.ndarra
 def _from_long(table: pd.DataFrame, row: str, col: str, value: str, expert: str,
                items: Sequence[Any] | None) -> dict[Any, pd.DataFrame]:
     check_columns(table, [row, col, value], name="judgements", what="column")
-    check_missing(table, [row, col, value], name="judgements")
+    check_missing(table, [row, col, value, *([expert] if expert in table.columns else [])], name="judgements",
+                  hint="every judgement needs its pair, its value and (in a group table) its expert")
     check_numeric(table, [value], name="judgements")
     has_expert = expert in table.columns
-    names = list(items) if items is not None else \
+    names = _item_names(items) if items is not None else \
         list(dict.fromkeys(v for pair in zip(table[row], table[col]) for v in pair))
     out = {}
     for who, part in (table.groupby(expert, sort=False) if has_expert else [(None, table)]):
@@ -1705,6 +1718,8 @@ def _ahp_inputs(judgements: Any, items: Any, row: str, col: str, value: str,
         raw = _from_long(judgements, row, col, value, expert, items)
     elif isinstance(judgements, Mapping):
         raw = dict(judgements)
+        if not raw:
+            raise BenchmarkError("`judgements` is an empty mapping; give {expert: matrix} for at least one expert.")
     elif isinstance(judgements, pd.DataFrame) or (isinstance(judgements, np.ndarray) and judgements.ndim == 2):
         raw = {None: judgements}
     elif isinstance(judgements, pd.Series) or (isinstance(judgements, np.ndarray) and judgements.ndim == 1):
@@ -1781,7 +1796,10 @@ def _expert_weights(spec: Any, experts: list[Any]) -> np.ndarray:
         return np.full(len(experts), 1.0 / len(experts))
     if isinstance(spec, Mapping):
         return _user_weights(spec, experts)
-    w = np.asarray(spec, dtype=float)
+    try:
+        w = np.asarray(spec, dtype=float)
+    except (TypeError, ValueError):
+        w = np.full(0, np.nan)
     if w.shape != (len(experts),) or not (np.isfinite(w).all() and (w >= 0).all() and w.sum() > 0):
         raise BenchmarkError(f"`expert_weights` must be {len(experts)} non-negative numbers, one per expert; "
                              f"got {spec!r}.")
@@ -2051,6 +2069,28 @@ def _reference_row(reference: Any, frame: pd.DataFrame, inds: list[str]) -> np.n
     return ref
 
 
+def _check_grey_spread(frame: pd.DataFrame, inds: list[str], per: str | None, key: np.ndarray,
+                       spread: np.ndarray) -> None:
+    """Min-max scaling within a period needs two rows and a non-constant indicator there."""
+    flat = ~spread
+    if not flat.any():
+        return
+    def where(i: int) -> str:
+        if not per:
+            return ""
+        v = frame[per].iloc[i]
+        return f" in {per} {v.item() if isinstance(v, np.generic) else v!r}"
+
+    sizes = np.bincount(key)
+    single = np.flatnonzero(sizes[key] < 2)
+    if single.size:
+        raise BenchmarkError(f"grey relational analysis compares entities with each other, but there is a single "
+                             f"row{where(int(single[0]))}; give at least two entities per period.")
+    i, j = (int(v) for v in np.argwhere(flat)[0])
+    raise BenchmarkError(f"indicator {inds[j]!r} is constant{where(i)}, so its min-max scale (and every grey "
+                         "relational coefficient on it) is undefined; drop the indicator.")
+
+
 @validate_params("entity", "period", "indicators", rho=interval(0, 1, closed="right"))
 def grey_relational(
     data: pd.DataFrame,
@@ -2127,12 +2167,13 @@ def grey_relational(
         np.zeros(len(frame), dtype=np.int64)
     g = _by_group(x, key)
     lo, hi = g.transform("min").to_numpy(), g.transform("max").to_numpy()
-    span = np.where(hi > lo, hi - lo, 1.0)  # a constant indicator: every entity equals the ideal
+    _check_grey_spread(frame, inds, per, key, hi > lo)
+    span = hi - lo
     y = (x - lo) / span
     y = np.where(signs > 0, y, 1.0 - y)
     if isinstance(reference, str):
         check_choice(reference, ("ideal",), name="reference")
-        y0 = np.where(hi > lo, 1.0, y)
+        y0 = np.ones_like(y)
     else:
         r = _reference_row(reference, frame, inds)
         y0 = (r - lo) / span

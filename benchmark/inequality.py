@@ -133,10 +133,12 @@ def _gate(
         check_unique_keys(frame, keys)
     check_finite(frame, numbers, keys=keys)
     check_missing(frame, numbers, keys=keys, hint="fill them or drop those rows before measuring inequality")
-    check_missing(frame, [*groups, *([period] if period else [])], keys=keys,
-                  hint="every row needs a group and a period label (fill them or drop those rows)")
+    # rows are named by the other key (or their index label) when a key itself is missing
     if entity is not None:
-        check_missing(frame, [entity], keys=keys, hint="every row needs its entity id (fill it or drop those rows)")
+        check_missing(frame, [entity], keys=[period], hint="every row needs its entity id (fill it or drop those rows)")
+    if period is not None:
+        check_missing(frame, [period], keys=[entity], hint="every row needs its period (fill it or drop those rows)")
+    check_missing(frame, groups, keys=keys, hint="every row needs a group label (fill them or drop those rows)")
     if nonnegative:
         check_positive(frame, [value], keys=keys, strict=False, why=why)
     if weight is not None:
@@ -298,6 +300,9 @@ def gini(
     frame, scale = _unit_scaled(frame, value, weight)
     rows = []
     for p, part in _by_period(frame, period):
+        if len(part) < 2:
+            raise EmptyDataError(f"{value!r} has a single unit{_where(p, period)}; a Gini coefficient compares at "
+                                 "least two units (drop that period or add its other units).")
         parts = [(None, part)] if group is None else list(part.groupby(group, sort=True, observed=True))
         for g, sub in parts:
             y, w = sub[value].to_numpy(dtype=float), _weights(sub, weight)
