@@ -671,8 +671,8 @@ def compare_second_stage(*results: SecondStageResult, stats: Sequence[str] = ("e
     ----------
     *results : SecondStageResult
         Results of :func:`second_stage` (e.g. Simar-Wilson, Tobit, OLS).
-    stats : sequence of str
-        Columns of the coefficient tables to show.
+    stats : str or sequence of str
+        Column(s) of the coefficient tables to show.
 
     Returns
     -------
@@ -701,6 +701,9 @@ def compare_second_stage(*results: SecondStageResult, stats: Sequence[str] = ("e
     """
     if not results:
         raise BenchmarkError("compare_second_stage needs at least one second_stage(...) result.")
+    stats = [stats] if isinstance(stats, str) else list(stats)
+    if not stats:
+        raise BenchmarkError("`stats` is empty; name at least one coefficient-table column, e.g. ('estimate', 'se').")
     parts = []
     seen: dict[str, int] = {}
     for res in results:
