@@ -95,11 +95,10 @@ METHODS: dict[str, dict[str, Any]] = {
         "refs": ("oecd2008", "saltelli2010"),
     },
     "TierResult": {
-        "en": "Institutions were grouped into {k} ordered tiers by {method} on {n_features} standardised, "
-              "direction-aware indicators (Lloyd 1982), the tiers ordered by their mean score; tier stability "
-              "was assessed with {n_boot} bootstrap resamples and the mean Jaccard similarity (Hennig 2007).",
-        "zh": "基于 {n_features} 项标准化且考虑方向的指标，采用 {method} 将院校分为 {k} 个有序层级（Lloyd 1982），"
-              "层级按平均得分排序；以 {n_boot} 次 bootstrap 重抽样与平均 Jaccard 相似度评估层级稳定性（Hennig 2007）。",
+        "en": "Institutions were grouped into {k} ordered tiers by {method_name} on {n_features} standardised, "
+              "direction-aware indicators (Lloyd 1982), the tiers ordered by their mean score{stability_en}.",
+        "zh": "基于 {n_features} 项标准化且考虑方向的指标，采用 {method_name} 将院校分为 {k} 个有序层级（Lloyd 1982），"
+              "层级按平均得分排序{stability_zh}。",
         "refs": ("lloyd1982", "hennig2007"),
     },
     "TierComparison": {
@@ -137,6 +136,14 @@ def _values(params: dict[str, Any]) -> dict[str, Any]:
         if isinstance(params.get(key), tuple | list):
             values[key] = ", ".join(map(str, params[key]))
             values[f"n_{key}"] = len(params[key])
+    method = str(params.get("method", ""))
+    values["method_name"] = {"kmeans": "k-means", "ward": "Ward clustering"}.get(method, method)
+    n_boot = params.get("n_boot")
+    has_boot = isinstance(n_boot, int) and n_boot > 0
+    values["stability_en"] = (f"; tier stability was assessed with {n_boot} bootstrap resamples and the mean "
+                              "Jaccard similarity (Hennig 2007)") if has_boot else ""
+    values["stability_zh"] = (f"；以 {n_boot} 次 bootstrap 重抽样与平均 Jaccard 相似度评估层级稳定性（Hennig 2007）"
+                              if has_boot else "")
     if isinstance(params.get("ci"), float):
         values["ci_pct"] = f"{params['ci']:.0%}"
     return values

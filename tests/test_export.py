@@ -237,3 +237,15 @@ def test_methods_of_a_result_without_its_own_text():
     assert rep.methods().startswith("Computed with the Python package benchmark")
     with pytest.raises(BenchmarkError, match="holds no table"):
         rep.to_latex()
+
+
+def test_methods_of_tiers_follow_the_settings():
+    panel = benchmark.datasets.load("shuanggao")
+    schools = panel[(panel["year"] == 2023) & (panel["unit_type"] == "school")]
+    features = ["tech_service_income", "placement_rate", "skill_prizes"]
+    schools = schools.dropna(subset=features)
+    plain = benchmark.tiers(schools, features, k=3, n_boot=0, random_state=0)
+    assert "3 ordered tiers by k-means on 3 standardised" in plain.methods()
+    assert "bootstrap" not in plain.methods(references=False)
+    boot = benchmark.tiers(schools, features, k=3, n_boot=10, random_state=0)
+    assert "以 10 次 bootstrap 重抽样" in boot.methods("zh")
