@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmark._validation import BenchmarkError, check_choice
+from benchmark._validation import BenchmarkError, check_choice, interval, options, validate_params
 
 __all__ = ["plot_kernel_density"]
 
@@ -22,6 +22,7 @@ _TEXT = {
 }
 
 
+@validate_params(kind=options(*PLOT_KINDS), lang=options(*_TEXT), overlap=interval(0, 1, closed="left"))
 def plot_kernel_density(
     result: Any,
     *,
@@ -48,7 +49,7 @@ def plot_kernel_density(
     label : str, optional
         Name of the value in the title (default: the column name).
     overlap : float, default 0.6
-        Ridge plot: how far the curves overlap (0 = not at all).
+        Ridge plot: how far the curves overlap, in [0, 1) (0 = not at all).
 
     Returns
     -------

@@ -840,39 +840,50 @@ def kernel_density(
     1  2021  4   3.5
     """
     frame, entity, period = _gate(data, value, entity=entity, period=period, weight=weight, nonnegative=False)
+    points = None if grid is None else _grid_points(grid)
+    # estimate on value / scale (sums of squares overflow near 1e+154) and report in data units
+    frame, scale = _unit_scaled(frame, value, weight)
     parts = _by_period(frame, period)
     prepared = []
     for p, part in parts:
         y, w = part[value].to_numpy(dtype=float), _weights(part, weight)
         if len(y) < 2:
             raise EmptyDataError(f"{value!r} has a single value{_where(p, period)}; a density needs at least two.")
-        h = float(bandwidth) if not isinstance(bandwidth, str) else _bandwidth(y, w, bandwidth)
+        h = float(bandwidth) / scale if not isinstance(bandwidth, str) else _bandwidth(y, w, bandwidth)
         if not h > 0:
             raise BenchmarkError(f"{value!r} is constant{_where(p, period)}; the bandwidth rule gives zero. "
                                  "Give a positive `bandwidth=` number or drop that period.")
         prepared.append((p, y, w, h))
-    if grid is None:
+    if points is None:
         lo = min(y.min() - cut * h for _, y, _, h in prepared)
         hi = max(y.max() + cut * h for _, y, _, h in prepared)
         points = np.linspace(lo, hi, n_grid)
     else:
-        points = np.asarray(list(grid), dtype=float)
-        if points.ndim != 1 or len(points) < 2 or not np.all(np.isfinite(points)) or np.any(np.diff(points) <= 0):
-            raise BenchmarkError("`grid` must be at least two finite, strictly increasing numbers.")
+        points = points / scale
     density_rows, stat_rows = [], []
     for p, y, w, h in prepared:
         f = _kde(points, y, w, h, kernel)
-        density_rows.append(pd.DataFrame({"period": p, "x": points, "density": f}))
+        density_rows.append(pd.DataFrame({"period": p, "x": points * scale, "density": f / scale}))
         mean = float(np.sum(w * y) / w.sum())
         sd = float(np.sqrt(np.sum(w * (y - mean) ** 2) / w.sum() * len(y) / (len(y) - 1)))
         above = points[f >= 0.5 * f.max()]
-        stat_rows.append({"period": p, "n": len(y), "mean": mean, "sd": sd, "bandwidth": h,
-                          "peak_x": float(points[np.argmax(f)]), "peak_density": float(f.max()),
-                          "n_peaks": _peaks(f), "width": float(above.max() - above.min())})
+        stat_rows.append({"period": p, "n": len(y), "mean": mean * scale, "sd": sd * scale, "bandwidth": h * scale,
+                          "peak_x": float(points[np.argmax(f)]) * scale, "peak_density": float(f.max()) / scale,
+                          "n_peaks": _peaks(f), "width": float(above.max() - above.min()) * scale})
     density = pd.concat(density_rows, ignore_index=True)
     density = density.drop(columns="period") if period is None else density.rename(columns={"period": period})
     return DensityResult(density=density, stats=_with_period(stat_rows, period), value=value, kernel=kernel,
                          period=period)
+
+
+def _grid_points(grid: Any) -> np.ndarray:
+    try:
+        points = np.asarray(list(grid), dtype=float)
+    except (TypeError, ValueError):
+        points = np.full(0, np.nan)
+    if points.ndim != 1 or len(points) < 2 or not np.all(np.isfinite(points)) or np.any(np.diff(points) <= 0):
+        raise BenchmarkError(f"`grid` must be at least two finite, strictly increasing numbers; got {grid!r}.")
+    return points
 
 
 # ====================================================================== spatial weights
@@ -935,6 +946,9 @@ def contiguity_weights(
     if entities is None:
         labels = load("china_provinces")["province"].tolist()
         short = labels
+    elif isinstance(entities, str) or not isinstance(entities, Iterable):
+        raise BenchmarkError(f"`entities` must be a list of provinces (e.g. ['北京', '天津']); got {entities!r}. "
+                             "Put a single province in a list.")
     else:
         labels = list(entities)
         lookup = _province_lookup()
@@ -1072,7 +1086,8 @@ def _moran_global(z: np.ndarray, w: np.ndarray, sims: np.ndarray | None) -> dict
     var_rand = ((n * ((n * n - 3 * n + 3) * s1 - n * s2 + 3 * s0 * s0)
                  - k * ((n * n - n) * s1 - 2 * n * s2 + 6 * s0 * s0))
                 / ((n - 1) * (n - 2) * (n - 3) * s0 * s0) - expected**2) if n > 3 else np.nan
-    z_norm = (i_value - expected) / np.sqrt(var_norm)
+    # var_norm is 0 when every permutation gives the same I (e.g. three mutually adjacent units)
+    z_norm = (i_value - expected) / np.sqrt(var_norm) if var_norm > 0 else np.nan
     z_rand = (i_value - expected) / np.sqrt(var_rand) if var_rand > 0 else np.nan
     out = {"n": n, "I": i_value, "expected": expected, "variance_norm": var_norm, "z_norm": z_norm,
            "p_norm": _two_sided(z_norm), "variance_rand": var_rand, "z_rand": z_rand,

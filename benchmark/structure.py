@@ -773,8 +773,10 @@ def _coupling_weights(weights: Any, names: list[str]) -> np.ndarray:
         unknown = [k for k in weights if k not in names]
         absent = [k for k in names if k not in weights]
         if unknown or absent:
+            problems = [f"{what} {format_list(keys)}" for what, keys in
+                        (("unknown", unknown), ("missing", absent)) if keys]
             raise BenchmarkError(f"`weights` must give one weight per subsystem ({format_list(names)}); "
-                                 f"unknown {format_list(unknown)}, absent {format_list(absent)}.")
+                                 f"{', '.join(problems)}.")
         weights = [weights[k] for k in names]
     try:
         w = np.asarray([float(v) for v in weights])

@@ -73,15 +73,18 @@ def _coupling(s: Shape) -> pd.DataFrame:
 
 class Call:
     def __init__(self, name: str, run: Callable[[Shape], Any], *, frame: pd.DataFrame = FULL,
-                 scaled: tuple[str, ...] = (), units: tuple[str, ...] = ()) -> None:
-        # units: result columns in the data's units, divided back by the scale before comparing
-        self.name, self.run, self.frame, self.scaled, self.units = name, run, frame, scaled, units
+                 scaled: tuple[str, ...] = (), units: tuple[str, ...] = (), per_unit: tuple[str, ...] = ()) -> None:
+        # units: result columns in the data's units, divided back by the scale before comparing;
+        # per_unit: columns per data unit (densities), multiplied by it
+        self.name, self.run, self.frame, self.scaled = name, run, frame, scaled
+        self.units, self.per_unit = units, per_unit
 
     def __call__(self, shape: Shape) -> pd.DataFrame:
         out = self.run(shape)
         out = out if isinstance(out, pd.DataFrame) else out.summary()
-        if shape.scale != 1.0 and self.units:
-            out = out.assign(**{c: out[c].astype(float) / shape.scale for c in self.units})
+        if shape.scale != 1.0:
+            out = out.assign(**{c: out[c].astype(float) / shape.scale for c in self.units},
+                             **{c: out[c].astype(float) * shape.scale for c in self.per_unit})
         return out
 
 
@@ -117,7 +120,12 @@ CALLS = [
                                               measure="L").summary(), scaled=(VALUE,)),
     Call("dagum_gini", lambda s: bm.dagum_gini(s.data, VALUE, group="tier").between, scaled=(VALUE,)),
     Call("dagum_overall", lambda s: bm.dagum_gini(s.data, VALUE, group="tier").overall, scaled=(VALUE,)),
-    Call("kernel_density", lambda s: bm.kernel_density(s.data, "double_qualified_ratio", n_grid=32).stats),
+    Call("kernel_density", lambda s: bm.kernel_density(s.data, "double_qualified_ratio", n_grid=32).stats,
+         scaled=("double_qualified_ratio",), units=("mean", "sd", "bandwidth", "peak_x", "width"),
+         per_unit=("peak_density",)),
+    Call("kernel_density_curve", lambda s: bm.kernel_density(s.data, "skill_prizes", kernel="epanechnikov",
+                                                             bandwidth="scott", n_grid=16).density,
+         scaled=("skill_prizes",), units=("x",), per_unit=("density",)),
     Call("morans_i", lambda s: bm.morans_i(s.data, VALUE, weights=_province_weights(s), permutations=49,
                                            random_state=0).local, scaled=(VALUE,), units=("value",)),
     Call("morans_i_global", lambda s: bm.morans_i(s.data, VALUE, weights=_province_weights(s),
