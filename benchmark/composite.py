@@ -2547,7 +2547,10 @@ def impute(
 
 
 def _skew_kurt(v: np.ndarray) -> tuple[float, float]:
-    s = pd.Series(v[~np.isnan(v)])
+    obs = v[~np.isnan(v)]
+    top = np.abs(obs).max() if obs.size else 0.0
+    # both are scale-free; cubes and fourth powers of raw values overflow (or vanish) far from 1
+    s = pd.Series(obs / top if top > 0 else obs)
     return float(s.skew()), float(s.kurt())
 
 
@@ -2664,7 +2667,7 @@ def treat(
                 y[:, j], kind = _log_transform(v), "log"
         how[:, j] = kind
         sk1, ku1 = _skew_kurt(y[:, j])
-        changed = int((~np.isclose(v, y[:, j]) & ~np.isnan(v)).sum())
+        changed = int(((v != y[:, j]) & ~np.isnan(v)).sum())  # exact, as in `changes`: isclose misses 1e-300 data
         rows.append((c, kind if changed else "none", changed, sk0, ku0, sk1, ku1))
     table = pd.DataFrame(rows, columns=["indicator", "treatment", "changed", "skew_before", "kurtosis_before",
                                         "skew_after", "kurtosis_after"])
