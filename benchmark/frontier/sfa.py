@@ -226,7 +226,7 @@ class _Scaling:
         k = len(self.m) + 1
         A = np.zeros((k, k))
         A[0, 0] = self.sy
-        A[0, 1:] = -self.m * self.sy / self.s
+        A[0, 1:] = -(self.m / self.s) * self.sy  # in this order: m * sy over- or underflows at 1e+-300
         A[np.arange(1, k), np.arange(1, k)] = self.sy / self.s
         c = np.zeros(k)
         c[0] = self.my
@@ -235,15 +235,18 @@ class _Scaling:
     def standard_errors(self, cov: np.ndarray) -> np.ndarray:
         """Standard errors of ``q = (beta, sigma_sq, gamma[, mu])`` from the covariance of ``q'``.
 
-        The map is linear, so ``cov(q) = J cov(q') J'``; ``sy`` is factored out before the product
-        so that data near 1e+300 do not overflow on the way.
+        The map is linear, so ``cov(q) = J cov(q') J'``. Each row of ``J`` is a moderate vector times
+        one factor (``sy``, ``sy / s_j``, ``sy^2``); the factor is applied after the square root so that
+        data near 1e+-300 neither overflow nor underflow on the way.
         """
         k = len(self.m) + 1
-        A = self.beta_map()[0] / self.sy
+        W = np.eye(k)
+        W[0, 1:] = -self.m / self.s
+        factor = np.concatenate([[self.sy], self.sy / self.s])
         with np.errstate(invalid="ignore"):
-            var_beta = np.diag(A @ cov[:k, :k] @ A.T)
+            var_beta = np.diag(W @ cov[:k, :k] @ W.T)
             var = np.diag(cov)
-            se_beta = self.sy * np.sqrt(np.where(var_beta > 0, var_beta, np.nan))
+            se_beta = factor * np.sqrt(np.where(var_beta > 0, var_beta, np.nan))
             se = np.sqrt(np.where(var > 0, var, np.nan))
         scale = [self.sy * self.sy, 1.0] + [self.sy] * (len(se) - k - 2)
         return np.concatenate([se_beta, se[k:] * np.array(scale)])
@@ -398,12 +401,13 @@ def _design(frame: pd.DataFrame, output: str, inputs: list[str], form: str) -> t
 def _coef_table(names: list[str], est: np.ndarray, se: np.ndarray, ci: float) -> pd.DataFrame:
     from scipy.stats import norm
 
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = est / se
     q = float(norm.ppf(0.5 + ci / 2))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # sigma_sq may overflow at 1e+300
+        z = est / se
+        low, high = est - q * se, est + q * se
     return pd.DataFrame({
         "term": names, "estimate": est, "se": se, "z": z,
-        "p": 2 * norm.sf(np.abs(z)), "ci_low": est - q * se, "ci_high": est + q * se,
+        "p": 2 * norm.sf(np.abs(z)), "ci_low": low, "ci_high": high,
     })
 
 
@@ -509,17 +513,17 @@ def sfa(
     if form != "linear":
         check_positive(frame, [output, *ins], keys=keys, name="data",
                        why=f"the {form} frontier takes logarithms and")
-    if frame[output].nunique() <= 1:
-        raise BenchmarkError(f"sfa: `output` {output!r} is the same for every unit, so there is no frontier "
-                             "to fit; choose a column that varies.")
     y, X, names = _design(frame, output, ins, form)
-    scaling = _Scaling.of(y, X)
-    y, X = scaling.apply(y, X)
     n_par = X.shape[1] + 2 + (inefficiency == "truncated-normal")
     if len(y) <= n_par:
         raise BenchmarkError(
             f"sfa needs more units than parameters: {len(y)} unit(s) for {n_par} parameters "
             f"({form}, {inefficiency}); use more units or fewer inputs.")
+    if frame[output].nunique() <= 1:
+        raise BenchmarkError(f"sfa: `output` {output!r} is the same for every unit, so there is no frontier "
+                             "to fit; choose a column that varies.")
+    scaling = _Scaling.of(y, X)
+    y, X = scaling.apply(y, X)
     const = [c for c in ins if frame[c].nunique() <= 1]
     if const or np.linalg.matrix_rank(X) < X.shape[1]:
         why = f"column(s) {const} are constant" if const else "some regressors are collinear"
