@@ -2479,7 +2479,9 @@ def impute(
         least-squares line before the first or after the last (needs two
         observed values); ``"knn"``: the mean of the ``k`` nearest rows of
         the same group, by Euclidean distance over z-scored indicators both
-        rows have (Troyanskaya et al. 2001; scikit-learn's ``KNNImputer``).
+        rows have (Troyanskaya et al. 2001; scikit-learn's ``KNNImputer``);
+        a row missing every indicator has no distance to anyone and gets the
+        group mean, marked ``"mean"`` in ``changes["how"]``.
     by : str or list of str, optional
         Groups for ``"median"``, ``"mean"`` and ``"knn"``; default the
         period column when present (a value is filled from the same year),
@@ -2541,6 +2543,9 @@ def impute(
                                      "so there is nothing to fill from; use wider groups (by=) or drop it.")
             y = np.where(np.isnan(x), fill, x)
     how = np.full(x.shape, method, dtype=object)
+    if method == "knn":
+        # a row missing every indicator has no distance to anyone: k-NN fills it with the group mean
+        how[np.isnan(x).all(axis=1)] = "mean"
     changes = _change_table(frame, keys, inds, x, y, how)
     counts = pd.DataFrame({"indicator": inds, "imputed": np.isnan(x).sum(axis=0), "method": method})
     return Preprocessed(data=_with_values(frame, inds, y), changes=changes, indicators=counts, step="impute")

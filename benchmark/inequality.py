@@ -176,6 +176,14 @@ def _in_units(table: pd.DataFrame, scale: float, columns: Iterable[str] = ("mean
     return table
 
 
+def _like(table: pd.DataFrame, frame: pd.DataFrame, columns: dict[Any, Any]) -> pd.DataFrame:
+    """Group labels in ``table`` with the dtype they have in ``frame`` (categories stay categories)."""
+    for out, src in columns.items():
+        if out is not None and out in table.columns and isinstance(frame[src].dtype, pd.CategoricalDtype):
+            table[out] = pd.Categorical(table[out], dtype=frame[src].dtype)
+    return table
+
+
 def _by_period(frame: pd.DataFrame, period: str | None) -> list[tuple[Any, pd.DataFrame]]:
     if period is None:
         return [(None, frame)]
@@ -314,7 +322,7 @@ def gini(
             row = {"period": p, **({group: g} if group is not None else {}), "n": n, "mean": mean,
                    "gini": g_value}
             rows.append(row)
-    return _in_units(_with_period(rows, period), scale)
+    return _like(_in_units(_with_period(rows, period), scale), frame, {group: group})
 
 
 # ====================================================================== Theil
@@ -514,8 +522,9 @@ def theil(
               if group_tables else pd.DataFrame())
     subgroups = (_with_period(pd.concat(sub_tables, ignore_index=True).to_dict("records"), period)
                  if sub_tables else pd.DataFrame())
-    return TheilResult(overall=_in_units(overall, scale), groups=_in_units(groups, scale),
-                       subgroups=_in_units(subgroups, scale), measure=measure)
+    return TheilResult(overall=_in_units(overall, scale), groups=_like(_in_units(groups, scale), frame, {group: group}),
+                       subgroups=_like(_in_units(subgroups, scale), frame, {group: group, subgroup: subgroup}),
+                       measure=measure)
 
 
 def _check_groups(part: pd.DataFrame, group: str, period: Any, pname: str | None) -> None:
@@ -698,8 +707,9 @@ def dagum_gini(
             row[f"{name}_share"] = row[name] / total if total > 0 else np.nan
         overall_rows.append(row)
     return DagumResult(overall=_with_period(overall_rows, period),
-                       within=_in_units(_with_period(within_rows, period), scale),
-                       between=_with_period(between_rows, period))
+                       within=_like(_in_units(_with_period(within_rows, period), scale), frame, {group: group}),
+                       between=_like(_with_period(between_rows, period), frame,
+                                     {"group_a": group, "group_b": group}))
 
 
 # ====================================================================== kernel density
