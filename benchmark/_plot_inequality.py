@@ -10,7 +10,13 @@ from typing import Any
 
 import numpy as np
 
-from benchmark._validation import BenchmarkError, check_choice, interval, options, validate_params
+from benchmark._validation import (
+    BenchmarkError,
+    check_choice,
+    interval,
+    options,
+    validate_params,
+)
 
 __all__ = ["plot_kernel_density"]
 

@@ -562,6 +562,7 @@ class DagumResult(Result):
     overall: pd.DataFrame
     within: pd.DataFrame
     between: pd.DataFrame
+    period: str | None = None
 
     def summary(self) -> pd.DataFrame:
         """The decomposition per period (the ``overall`` table)."""
@@ -573,7 +574,8 @@ class DagumResult(Result):
         ``at`` selects a period (required when there are several).
         """
         within, between = self.within, self.between
-        pcol = [c for c in within.columns if c not in _DAGUM_WITHIN][:1]
+        # the period column when the data had one (a cross-section's first column is the group)
+        pcol = [self.period] if self.period is not None and self.period in within.columns else []
         if pcol:
             periods = pd.unique(within[pcol[0]])
             if at is None and len(periods) > 1:
@@ -592,9 +594,6 @@ class DagumResult(Result):
             table.loc[a, b] = v
             table.loc[b, a] = v
         return table
-
-
-_DAGUM_WITHIN = ("n", "mean", "population_share", "value_share", "gini", "contribution", "contribution_share")
 
 
 @validate_params("entity", "period", value=_name, group=_name, weight=_name)
@@ -709,7 +708,7 @@ def dagum_gini(
     return DagumResult(overall=_with_period(overall_rows, period),
                        within=_like(_in_units(_with_period(within_rows, period), scale), frame, {group: group}),
                        between=_like(_with_period(between_rows, period), frame,
-                                     {"group_a": group, "group_b": group}))
+                                     {"group_a": group, "group_b": group}), period=period)
 
 
 # ====================================================================== kernel density
