@@ -23,7 +23,15 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_metamorphic import BASE, INDICATORS, NAMES, Shape, assert_same, normalise, reshape
+from test_metamorphic import (
+    BASE,
+    INDICATORS,
+    NAMES,
+    Shape,
+    assert_same,
+    normalise,
+    reshape,
+)
 
 import benchmark as bm
 from benchmark import BenchmarkError
@@ -190,3 +198,177 @@ def test_reshaped_input_gives_the_same_answer(call: Call, spec: dict) -> None:
 ], ids=["multi-int-academic-1e300", "dup-category-date-1e-300", "labels-text-Int64"])
 def test_hard_shapes(call: Call, spec: dict) -> None:
     test_reshaped_input_gives_the_same_answer.hypothesis.inner_test(call, spec)
+
+
+# ---------------------------------------------------------------- numbers at extreme scales
+def test_gini_near_1e300_matches_the_mean_absolute_difference() -> None:
+    y = CROSS["tech_service_income"].to_numpy()
+    hand = np.abs(y[:, None] - y[None, :]).sum() / (2 * len(y) ** 2 * y.mean())  # definition, O(n^2)
+    for scale in (1.0, 1e300, 1e-300):
+        got = bm.gini(CROSS.assign(v=y * scale), "v")
+        assert got["gini"].iloc[0] == pytest.approx(hand, rel=1e-12)
+        assert got["mean"].iloc[0] == pytest.approx(y.mean() * scale, rel=1e-12)
+
+
+def test_kernel_density_matches_scipy_and_rescales() -> None:
+    from scipy.stats import gaussian_kde
+
+    y = CROSS["double_qualified_ratio"].to_numpy()
+    res = bm.kernel_density(CROSS, "double_qualified_ratio", n_grid=40)
+    h = res.stats["bandwidth"].iloc[0]
+    scipy_kde = gaussian_kde(y, bw_method=h / y.std(ddof=1))  # scipy's factor is relative to the sd
+    np.testing.assert_allclose(res.density["density"], scipy_kde(res.density["x"].to_numpy()), rtol=1e-10)
+    for scale in (1e300, 1e-300):
+        big = _quiet(lambda scale=scale: bm.kernel_density(CROSS.assign(double_qualified_ratio=y * scale),
+                                               "double_qualified_ratio", n_grid=40))
+        np.testing.assert_allclose(big.density["x"] / scale, res.density["x"], rtol=1e-12)
+        np.testing.assert_allclose(big.density["density"] * scale, res.density["density"], rtol=1e-10)
+
+
+def test_morans_i_near_1e300_matches_the_formula() -> None:
+    shape = Shape(CROSS)
+    w = _province_weights(shape).loc[CROSS["institution"], CROSS["institution"]].to_numpy()
+    w = w / w.sum(axis=1, keepdims=True)
+    y = CROSS[VALUE].to_numpy()
+    z = y - y.mean()
+    hand = len(y) / w.sum() * (z @ w @ z) / (z @ z)
+    for scale in (1.0, 1e300, 1e-300):
+        res = _quiet(lambda scale=scale: bm.morans_i(CROSS.assign(**{VALUE: y * scale}), VALUE, weights=_province_weights(shape),
+                                         permutations=0))
+        assert res.overall["I"].iloc[0] == pytest.approx(hand, rel=1e-10)
+
+
+def test_treat_auto_decides_alike_at_any_scale() -> None:
+    clean = bm.treat(FULL, INDICATORS, method="auto").indicators
+    for scale in (1e300, 1e-300):
+        big = _quiet(lambda scale=scale: bm.treat(FULL.assign(**{c: FULL[c] * scale for c in INDICATORS}), INDICATORS,
+                                      method="auto").indicators)
+        assert big["treatment"].tolist() == clean["treatment"].tolist()
+        assert big["changed"].tolist() == clean["changed"].tolist()
+    assert (clean["treatment"] != "none").any()  # the check has something to compare
+
+
+def test_dagum_pair_table_of_a_cross_section() -> None:
+    res = bm.dagum_gini(CROSS, VALUE, group="region")
+    table = res.pair_table()
+    assert sorted(table.index) == ["central", "east", "west"]
+    parts = res.overall[["within", "between", "transvariation"]].sum(axis=1).iloc[0]
+    assert parts == pytest.approx(res.overall["gini"].iloc[0], rel=1e-12)
+    assert table.loc["east", "east"] == pytest.approx(
+        res.within.set_index("region").loc["east", "gini"], rel=1e-12)
+
+
+# ---------------------------------------------------------------- bad shapes
+def _missing(column: str, frame: pd.DataFrame = FULL) -> pd.DataFrame:
+    out = frame.copy()
+    out[column] = out[column].astype(object)
+    out.iloc[4, out.columns.get_loc(column)] = None
+    return out
+
+
+PANEL_CALLS = {
+    "grey_relational": lambda d, **k: bm.grey_relational(d, INDICATORS, **k),
+    "obstacle_degree": lambda d, **k: bm.obstacle_degree(d, INDICATORS, **k),
+    "impute": lambda d, **k: bm.impute(d, INDICATORS, **k),
+    "treat": lambda d, **k: bm.treat(d, INDICATORS, **k),
+    "reliability": lambda d, **k: bm.reliability(d, INDICATORS, **k),
+    "weights": lambda d, **k: bm.weights(d, INDICATORS, method="entropy", subjective=AHP_W, **k),
+    "gini": lambda d, **k: bm.gini(d, VALUE, group="tier", **k),
+    "theil": lambda d, **k: bm.theil(d, VALUE, group="tier", **k),
+    "dagum_gini": lambda d, **k: bm.dagum_gini(d, VALUE, group="tier", **k),
+    "kernel_density": lambda d, **k: bm.kernel_density(d, VALUE, **k),
+    "morans_i": lambda d, **k: bm.morans_i(d, VALUE, weights=_province_weights(Shape(d)), permutations=0, **k),
+}
+
+
+@pytest.mark.parametrize("column", ["institution", "year"])
+@pytest.mark.parametrize("name", sorted(PANEL_CALLS))
+def test_missing_entity_or_period_is_named(name: str, column: str) -> None:
+    with pytest.raises(BenchmarkError, match=column):
+        _quiet(lambda: PANEL_CALLS[name](_missing(column)))
+
+
+@pytest.mark.parametrize("name", sorted(PANEL_CALLS))
+def test_duplicated_keys_and_empty_data_are_named(name: str) -> None:
+    with pytest.raises(BenchmarkError, match="duplicated"):
+        _quiet(lambda: PANEL_CALLS[name](pd.concat([FULL, FULL.iloc[[7]]])))
+    with pytest.raises(BenchmarkError, match="no rows"):
+        _quiet(lambda: PANEL_CALLS[name](FULL.iloc[:0]))
+
+
+@pytest.mark.parametrize("param", ["entity", "period"])
+@pytest.mark.parametrize("name", sorted(PANEL_CALLS))
+def test_a_list_where_one_column_is_meant(name: str, param: str) -> None:
+    with pytest.raises(BenchmarkError, match=f"`{param}` must be one column"):
+        _quiet(lambda: PANEL_CALLS[name](FULL, **{param: [{"entity": "institution"}.get(param, "year")]}))
+
+
+M3 = [[1, 3, 5], [1 / 3, 1, 2], [1 / 5, 1 / 2, 1]]
+ONE_ROW = FULL.iloc[[0]]
+CONSTANT = FULL.assign(skill_prizes=3.0, **{VALUE: 5.0})
+
+
+@pytest.mark.parametrize("call,culprit", [
+    # AHP and combined weights
+    (lambda: bm.ahp([[1, 3], [3, 1]]), "not reciprocal"),
+    (lambda: bm.ahp([[1, -2], [-0.5, 1]]), "positive"),
+    (lambda: bm.ahp([[1]]), "at least 2 items"),
+    (lambda: bm.ahp(M3, items=["a", "a", "b"]), "`items` names 'a' more than once"),
+    (lambda: bm.ahp(M3, items="abc"), "`items` must be a list"),
+    (lambda: bm.ahp([M3, M3], expert_weights="x"), "expert_weights"),
+    (lambda: bm.ahp({}), "empty mapping"),
+    (lambda: bm.ahp(pd.DataFrame({"expert": ["x", None, "x"], "row": ["a", "a", "b"], "col": ["b", "c", "c"],
+                                  "value": [3, 5, 2]})), "'expert'"),
+    (lambda: bm.ahp(M3, method="eig"), "method"),
+    (lambda: bm.combine_weights(AHP_W, AHP_W.iloc[:2]), "same indicators"),
+    (lambda: bm.combine_weights(AHP_W, AHP_W, share="0.5"), "share"),
+    (lambda: bm.weights(CROSS, INDICATORS, method="entropy", subjective=AHP_W, combination="sum"), "combination"),
+    # grey relational analysis and obstacle degrees
+    (lambda: bm.grey_relational(ONE_ROW, INDICATORS), "single row"),
+    (lambda: bm.grey_relational(CONSTANT, INDICATORS), "'tech_service_income' is constant in year 2019"),
+    (lambda: bm.grey_relational(CROSS, INDICATORS, rho=0), "rho"),
+    (lambda: bm.grey_relational(CROSS, INDICATORS, reference={"skill_prizes": 3}), "reference"),
+    (lambda: bm.obstacle_degree(CONSTANT, INDICATORS), "tech_service_income"),
+    (lambda: bm.obstacle_degree(CROSS, INDICATORS, normalisation="zscore"), "normalisation"),
+    # preprocessing
+    (lambda: bm.impute(HOLES, INDICATORS, method="knn", k=0), "`k`"),
+    (lambda: bm.impute(HOLES.assign(skill_prizes=np.nan), INDICATORS), "skill_prizes"),
+    (lambda: bm.treat(FULL, INDICATORS, method="winsorise", limits=(0.9, 0.1)), "limits"),
+    (lambda: bm.reliability(CONSTANT, INDICATORS), "constant"),
+    (lambda: bm.reliability(FULL, ["skill_prizes"]), "at least 2 indicators"),
+    # coupling coordination
+    (lambda: bm.coupling_coordination(FULL, "skill_prizes", "training_income"), "exceed 1"),
+    (lambda: bm.coupling_coordination(pd.DataFrame({"a": [0.1, -0.2], "b": [0.3, 0.4]}), "a", "b"), "'a'"),
+    (lambda: bm.coupling_coordination(pd.DataFrame({"a": [0.1], "b": [0.3]}), "a", "b", weights={"a": 1.0}),
+     "missing 'b'"),
+    # inequality
+    (lambda: bm.gini(ONE_ROW, VALUE), "single unit"),
+    (lambda: bm.gini(FULL.assign(**{VALUE: -FULL[VALUE]}), VALUE), "negative"),
+    (lambda: bm.gini(FULL, [VALUE]), "`value` must be one column"),
+    (lambda: bm.theil(FULL.assign(tier="A"), VALUE, group="tier"), "single group"),
+    (lambda: bm.theil(FULL.assign(**{VALUE: 0.0 * FULL[VALUE] + np.arange(len(FULL)) % 2}), VALUE, measure="L"),
+     "Theil's L"),
+    (lambda: bm.theil(FULL, VALUE, group="tier", subgroup="province"), "nested"),
+    (lambda: bm.dagum_gini(FULL.assign(tier=pd.Categorical(FULL["tier"], categories=["A", "B", "C", "D"])),
+                           VALUE, group="tier"), "empty group"),
+    (lambda: bm.kernel_density(CONSTANT, VALUE), "constant"),
+    (lambda: bm.kernel_density(FULL, VALUE, grid="abc"), "grid"),
+    (lambda: bm.kernel_density(FULL, VALUE, bandwidth=-1), "bandwidth"),
+    (lambda: bm.plot_kernel_density(bm.kernel_density(CROSS, VALUE, n_grid=8), overlap="x"), "overlap"),
+    (lambda: bm.contiguity_weights("广东"), "`entities` must be a list"),
+    (lambda: bm.contiguity_weights(["广东", "Atlantis"]), "Atlantis"),
+    (lambda: bm.morans_i(CROSS, VALUE, weights=np.ones((3, 3))), "does not match"),
+    (lambda: bm.morans_i(CONSTANT[CONSTANT["year"] == 2021], VALUE, weights=_province_weights(Shape(CROSS))),
+     "constant"),
+    (lambda: bm.morans_i(CROSS.iloc[:2], VALUE, weights=np.array([[0.0, 1.0], [1.0, 0.0]])), "at least 3"),
+], ids=lambda v: v if isinstance(v, str) else "")
+def test_bad_input_is_named(call: Callable[[], Any], culprit: str) -> None:
+    with pytest.raises(BenchmarkError, match=culprit):
+        _quiet(call)
+
+
+def test_three_mutually_adjacent_units_give_no_warning() -> None:
+    prov = pd.DataFrame({"province": ["北京", "天津", "河北"], "score": [9.0, 8.0, 6.0]})
+    res = _quiet(lambda: bm.morans_i(prov, "score", entity="province", permutations=19, random_state=0))
+    assert res.overall["I"].iloc[0] == pytest.approx(-0.5)  # every arrangement gives I = -1/(n-1)
+    assert np.isnan(res.overall["z_norm"].iloc[0])
