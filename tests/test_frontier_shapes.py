@@ -312,6 +312,12 @@ def test_wrongly_typed_or_out_of_range_parameters(call: Callable[[], Any], culpr
     (lambda: bm.three_stage_dea(CROSS.assign(e=[np.inf] + [1.0] * (len(CROSS) - 1)), IN, OUT, "e"), "'e'"),
     (lambda: bm.malmquist(PANEL.assign(year=PANEL["year"].map(lambda y: f"wave {y}")), IN, OUT), "spacing"),
     (lambda: bm.malmquist(PANEL[PANEL["year"] == 2021], IN, OUT), "periods"),
+    (lambda: bm.malmquist(PANEL, IN, OUT, period="institution"), "period"),
+    (lambda: bm.second_stage("score", CROSS.assign(t=pd.Timestamp("2020-09-01")), "t", method="ols"), "'t'"),
+    (lambda: bm.second_stage("score", CROSS.assign(region="east"), ["skill_prizes", "region"], method="ols"),
+     "region"),
+    (lambda: bm.second_stage(pd.Series(CROSS["score"].to_numpy(), index=np.arange(len(CROSS)) + 500), CROSS,
+                             "skill_prizes", method="ols"), "index"),
 ], ids=lambda v: v if isinstance(v, str) else "")
 def test_bad_data_is_named(call: Callable[[], Any], culprit: str) -> None:
     with pytest.raises(BenchmarkError, match=culprit):
@@ -323,3 +329,13 @@ def test_compare_second_stage_takes_one_statistic_by_name() -> None:
     wide = bm.compare_second_stage(ols, stats="se")
     assert list(wide.columns) == ["ols_se"]
     np.testing.assert_allclose(wide["ols_se"].to_numpy(), ols.coefficients["se"].to_numpy(), equal_nan=True)
+
+
+@pytest.mark.parametrize("order", ["reversed", "by entity"])
+def test_a_score_series_is_lined_up_with_the_units(order: str) -> None:
+    # a Series used to be taken in row order whatever its index said
+    plain = bm.second_stage(CROSS["score"].to_numpy(), CROSS, "skill_prizes", method="ols").coefficients
+    series = CROSS["score"].iloc[::-1] if order == "reversed" else \
+        CROSS.set_index("institution")["score"].sort_index()
+    got = bm.second_stage(series, CROSS, "skill_prizes", method="ols").coefficients
+    pd.testing.assert_frame_equal(got, plain)

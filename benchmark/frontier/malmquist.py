@@ -307,6 +307,9 @@ def malmquist(
     both = [c for c in ins if c in outs]
     if both:
         raise BenchmarkError(f"{both} named both as input and as output; a column can only be one of them.")
+    if period == entity:
+        raise BenchmarkError(f"`period` and `entity` both name {period!r}; the period is another column "
+                             "(e.g. period='year').")
     frame, _ = check_panel(data, ins + outs, entity=entity, period=period)
     check_semipositive(frame, ins, outs, entity, "data")
     rts, orientation = norm_rts(rts), norm_orientation(orientation)

@@ -222,6 +222,9 @@ def _design(data: pd.DataFrame, covariates: list[str], entity: str) -> tuple[np.
             parts.append(values[:, None])
             names.append(str(c))
         else:  # categories: one dummy per level but the first (the reference level)
+            if col.nunique() < 2:
+                raise BenchmarkError(f"covariate(s) [{c!r}] are constant across units (one level, "
+                                     f"{col.iloc[0]!r}) and cannot explain the scores; drop them.")
             dummies = pd.get_dummies(col.astype("category"), prefix=str(c), prefix_sep="=", drop_first=True,
                                      dtype=float)
             parts.append(dummies.to_numpy())
@@ -256,9 +259,11 @@ def _scores(scores: Any, frame: pd.DataFrame, entity: str) -> tuple[np.ndarray, 
         check_columns(frame, [scores], name="data", what="score column")
         check_numeric(frame, [scores], name="data")
         values = as_float_columns(frame, [scores])[scores].to_numpy(dtype=float)
+    elif isinstance(scores, pd.Series):
+        values = _aligned(scores, frame, entity)
     else:
         try:
-            values = np.asarray(pd.array(scores, dtype="Float64") if isinstance(scores, pd.Series | list)
+            values = np.asarray(pd.array(scores, dtype="Float64") if isinstance(scores, list)
                                 else scores, dtype=float).ravel()
         except (TypeError, ValueError):
             raise BenchmarkError(
@@ -280,6 +285,25 @@ def _scores(scores: Any, frame: pd.DataFrame, entity: str) -> tuple[np.ndarray, 
             "Super-efficiency scores or Farrell output measures (>= 1) must be converted first.")
     values = np.where(np.abs(values - 1) < EFFICIENT_TOL, 1.0, values)
     return values, labels
+
+
+def _aligned(scores: pd.Series, frame: pd.DataFrame, entity: str) -> np.ndarray:
+    """A score Series lined up with the rows of ``frame``: by the row index, or by entity id when the
+    Series is indexed by the entity; never silently by position when the labels disagree."""
+    column = scores.to_frame("scores")
+    check_numeric(column, ["scores"], name="scores")
+    values = as_float_columns(column, ["scores"])["scores"]
+    if values.index.equals(frame.index):
+        return values.to_numpy()
+    if values.index.is_unique:
+        if entity in frame.columns and frame[entity].isin(values.index).all():
+            return values.reindex(frame[entity]).to_numpy()
+        if frame.index.is_unique and frame.index.isin(values.index).all():
+            return values.reindex(frame.index).to_numpy()
+    raise BenchmarkError(
+        f"`scores` is a Series whose index matches neither the rows of `data` nor its {entity!r} ids, so "
+        "its values cannot be lined up with the units. Index it by the entity (e.g. "
+        "res.efficiency.set_index(entity)['efficiency']) or pass .to_numpy() to use its order.")
 
 
 def _table(names: list[str], est: np.ndarray, se: np.ndarray, low: np.ndarray, high: np.ndarray,
@@ -491,19 +515,25 @@ def second_stage(
 
     Parameters
     ----------
-    scores : DEAResult, str or array-like
+    scores : DEAResult, str, Series or array-like
         Efficiency scores in (0, 1], 1 = efficient: a :func:`dea` result
         (matched to ``data`` by the entity column), the name of a score column
-        of ``data`` or one value per row. Scores within 1e-6 of 1 count as
+        of ``data``, a Series (lined up with ``data`` by its row index, or by
+        entity id when indexed by the entity; any other index is an error) or
+        one value per row in row order. Scores within 1e-6 of 1 count as
         exactly 1 (LP round-off would otherwise turn efficient units into
         uncensored observations). Algorithm 2 needs the DEA result, whose
         inputs and outputs must be columns of ``data``.
     data : DataFrame
-        One row per unit with the covariates.
+        One row per unit with the covariates; a missing or duplicated entity
+        id raises. Results do not depend on the row order: the rows are put in
+        entity order before any random draw, so a seeded bootstrap gives the
+        same numbers however ``data`` is sorted.
     covariates : str or list of str
         Context columns. Numeric columns enter as they are; text or
         categorical columns (province, tier) enter as dummies for every level
-        but the first. Missing values raise.
+        but the first. Missing values, constant columns (one level) and
+        collinear sets raise.
     method : {"simar_wilson", "tobit", "ols"}
         See the module description. Simar-Wilson regresses the distance
         ``1/score`` (>= 1, left-truncated at 1), so its signs are the opposite
