@@ -2831,17 +2831,10 @@ def _run_steps(data: Any, indicators: Any, impute_spec: Any, treat_spec: Any, en
         kwargs.setdefault("period", period)
         res = fn(data, indicators, **kwargs)
         frame = res.data
-        pos = pd.Series(np.arange(len(frame)), index=frame.index)
-        n = np.zeros(len(frame), dtype=np.int64)
-        if len(res.changes):
-            keys = _keys(kwargs["entity"] if kwargs["entity"] in frame.columns else None,
-                         kwargs["period"] if kwargs["period"] in frame.columns else None)
-            if keys:
-                lookup = pd.Series(np.arange(len(frame)), index=pd.MultiIndex.from_frame(frame[keys]))
-                idx = lookup.reindex(pd.MultiIndex.from_frame(res.changes[keys])).to_numpy()
-            else:
-                idx = pos.reindex(res.changes["row"]).to_numpy()
-            np.add.at(n, idx.astype(np.int64), 1)
-        counts[name] = n
+        # the steps keep the rows in place, so values compare position by position (index labels may repeat)
+        cols = as_list(indicators)
+        before, after = _floats(_decategorised(data, cols), cols), _floats(frame, cols)
+        changed = ~((before == after) | (np.isnan(before) & np.isnan(after)))
+        counts[name] = changed.sum(axis=1).astype(np.int64)
         data = frame
     return data, counts

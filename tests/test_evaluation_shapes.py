@@ -59,6 +59,7 @@ def _holes(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 HOLES = _holes(FULL)
+HOLES_2019 = HOLES[HOLES["year"] == 2019].drop(columns="year").reset_index(drop=True)
 
 
 def _province_weights(shape: Shape) -> pd.DataFrame:
@@ -121,6 +122,10 @@ CALLS = [
          units=("before", "after")),
     Call("treat_auto_table", lambda s: bm.treat(s.data, INDICATORS, method="auto").indicators,
          scaled=tuple(INDICATORS)),
+    Call("composite_pipeline", lambda s: bm.composite(s.data, INDICATORS, weights="entropy", impute="median",
+                                                      treat="winsorise"), frame=HOLES_2019, scaled=tuple(INDICATORS)),
+    Call("topsis_pipeline", lambda s: bm.topsis(s.data, INDICATORS, impute={"method": "knn", "k": 3},
+                                                treat="auto"), frame=HOLES_2019, scaled=tuple(INDICATORS)),
     Call("reliability", lambda s: bm.reliability(s.data, INDICATORS).summary(), scaled=tuple(INDICATORS)),
     Call("coupling_coordination", _coupling, scaled=("training_income", "skill_prizes",
                                                      "double_qualified_ratio")),
@@ -372,3 +377,13 @@ def test_three_mutually_adjacent_units_give_no_warning() -> None:
     res = _quiet(lambda: bm.morans_i(prov, "score", entity="province", permutations=19, random_state=0))
     assert res.overall["I"].iloc[0] == pytest.approx(-0.5)  # every arrangement gives I = -1/(n-1)
     assert np.isnan(res.overall["z_norm"].iloc[0])
+
+
+def test_pipeline_steps_count_changes_when_index_labels_repeat() -> None:
+    bare = HOLES_2019.drop(columns="institution")
+    bare.index = [i % 5 for i in range(len(bare))]
+    got = bm.composite(bare, INDICATORS, impute="median", entity=None)
+    clean = bm.composite(HOLES_2019, INDICATORS, impute="median")
+    assert got["imputed"].tolist() == clean["imputed"].tolist()
+    assert got["imputed"].sum() == HOLES_2019[INDICATORS].isna().to_numpy().sum()
+    np.testing.assert_allclose(got["score"], clean["score"])
