@@ -339,3 +339,24 @@ def test_a_score_series_is_lined_up_with_the_units(order: str) -> None:
         CROSS.set_index("institution")["score"].sort_index()
     got = bm.second_stage(series, CROSS, "skill_prizes", method="ols").coefficients
     pd.testing.assert_frame_equal(got, plain)
+
+
+@pytest.mark.parametrize("method", ["ols", "tobit", "simar_wilson"])
+@pytest.mark.parametrize("scale", [1e-300, 1e6, 1e300])
+def test_second_stage_is_equivariant_in_the_units_of_a_covariate(method: str, scale: float) -> None:
+    # funding in yuan instead of 10,000 yuan used to stop the Tobit and truncated-regression optimisers;
+    # a covariate's coefficient, se and interval scale by 1/scale, everything else is unchanged
+    first = _quiet(lambda: _dea_vrs(CROSS))
+    covs = ["skill_prizes", "double_qualified_ratio"]
+    kw = {"n_boot": 30, "random_state": 4} if method == "simar_wilson" else {}
+    a = bm.second_stage(first, CROSS, covs, method=method, **kw).coefficients.set_index("term")
+    scaled = CROSS.assign(skill_prizes=CROSS["skill_prizes"] * scale)
+    b = bm.second_stage(first, scaled, covs, method=method, **kw).coefficients.set_index("term")
+    cols = ["estimate", "se", "ci_low", "ci_high"]
+    np.testing.assert_allclose(b.loc["skill_prizes", cols].to_numpy(float) * scale,
+                               a.loc["skill_prizes", cols].to_numpy(float), rtol=1e-6)
+    others = [t for t in a.index if t != "skill_prizes"]
+    np.testing.assert_allclose(b.loc[others, cols].to_numpy(float), a.loc[others, cols].to_numpy(float),
+                               rtol=1e-6, equal_nan=True)
+    np.testing.assert_allclose(b["p"].to_numpy(float), a["p"].to_numpy(float), rtol=1e-5, atol=1e-12,
+                               equal_nan=True)

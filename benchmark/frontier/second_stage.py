@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from benchmark._numeric import column_scale
 from benchmark._results import Result
 from benchmark._validation import (
     COMMON,
@@ -234,10 +235,29 @@ def _design(data: pd.DataFrame, covariates: list[str], entity: str) -> tuple[np.
     if const:
         raise BenchmarkError(f"covariate(s) {const} are constant across units and cannot explain the scores; "
                              "drop them.")
-    if np.linalg.matrix_rank(Z) < Z.shape[1]:
+    if np.linalg.matrix_rank(Z / column_scale(Z)) < Z.shape[1]:
         raise BenchmarkError(f"the covariates {names} are collinear (one is a combination of the others); "
                              "drop one of them.")
     return Z, ["(Intercept)", *names]
+
+
+def _unscale(result: SecondStageResult, scale: np.ndarray) -> SecondStageResult:
+    """Coefficients of covariates divided by ``scale`` back in the covariates' own units.
+
+    The regressions run on covariates divided by their largest absolute value, so that funding in
+    yuan (1e+7) or data near 1e+-300 leave the likelihood as well conditioned as data near 1. The map
+    is diagonal: estimates, standard errors, interval ends and bootstrap replicates of a covariate's
+    coefficient are divided by its scale; z and p are unchanged.
+    """
+    factor = np.ones(len(result.coefficients))
+    factor[:len(scale)] = scale  # the intercept column is ones: its scale is 1
+    coef = result.coefficients.copy()
+    for col in ("estimate", "se", "ci_low", "ci_high"):
+        coef[col] = coef[col].to_numpy() / factor
+    reps = None
+    if result.replicates is not None:
+        reps = result.replicates / factor
+    return dataclasses.replace(result, coefficients=coef, replicates=reps)
 
 
 def _scores(scores: Any, frame: pd.DataFrame, entity: str) -> tuple[np.ndarray, Any]:
@@ -602,6 +622,8 @@ def second_stage(
         check_unique_keys(frame, [entity], name="data")
     values, labels = _scores(scores, frame, entity)
     Z, names = _design(frame, covs, entity)
+    scale = column_scale(Z)
+    Z = Z / scale
     # one canonical row order (by entity) so that a seeded bootstrap does not depend on how rows are sorted
     order = _canonical_order(labels)
     if order is not None:
@@ -610,9 +632,9 @@ def second_stage(
                                method, algorithm, n_boot, n_boot_bias, ci, random_state, entity, n_jobs,
                                progress)
         table = result.scores.iloc[back].reset_index(drop=True)
-        return dataclasses.replace(result, scores=table)
-    return _second_stage(scores, frame, values, labels, Z, names, method, algorithm, n_boot, n_boot_bias, ci,
-                         random_state, entity, n_jobs, progress)
+        return _unscale(dataclasses.replace(result, scores=table), scale)
+    return _unscale(_second_stage(scores, frame, values, labels, Z, names, method, algorithm, n_boot, n_boot_bias,
+                                  ci, random_state, entity, n_jobs, progress), scale)
 
 
 def _canonical_order(labels: Any) -> np.ndarray | None:
