@@ -17,9 +17,9 @@ cache needs deleting). Only when all three fail does a
 matplotlib's per-glyph "missing from font" warnings are then silenced so the
 one warning is not buried.
 
-At first use :func:`prepare` also sets ``pdf.fonttype`` and ``ps.fonttype``
-to 42 (embedded TrueType/CID outline fonts instead of Type 3), unless the
-user has already changed them: journals reject PDFs with Type 3 fonts.
+Every figure also passes through :func:`prepare`, which sets ``pdf.fonttype``
+and ``ps.fonttype`` to 42 (embedded TrueType/CID outline fonts) while they
+hold matplotlib's default 3: journals reject PDFs with Type 3 fonts.
 
 Matplotlib is imported inside the functions so that importing this module is
 free.
@@ -175,24 +175,19 @@ def find_cjk_font() -> str | None:
     return font
 
 
-_prepared = False
-
-
 def prepare() -> None:
-    """Once per session: embed fonts as TrueType/CID outlines in PDF and PostScript output.
+    """Embed fonts as TrueType/CID outlines in PDF and PostScript output.
 
-    Sets ``pdf.fonttype`` and ``ps.fonttype`` to 42 when they still hold
-    matplotlib's default (3, Type 3 bitmaps-by-procedure that journals
-    reject); a value the user chose is left alone.
+    Sets ``pdf.fonttype`` and ``ps.fonttype`` to 42 while they hold
+    matplotlib's default, 3 (Type 3 fonts, which journals reject). Called by
+    every plot function, so it holds again after ``matplotlib.rcdefaults()``
+    or an ``rc_context`` that ended. For Type 3 output save inside
+    ``matplotlib.rc_context({"pdf.fonttype": 3})``.
     """
-    global _prepared
-    if _prepared:
-        return
-    _prepared = True
     import matplotlib as mpl
 
     for key in ("pdf.fonttype", "ps.fonttype"):
-        if mpl.rcParams[key] == mpl.rcParamsDefault[key] == 3:
+        if mpl.rcParams[key] == 3:
             mpl.rcParams[key] = 42
 
 

@@ -60,7 +60,9 @@ def _docs_kernel() -> str:
     spec = folder / "kernels" / "benchmark-docs"
     spec.mkdir(parents=True)
     (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        # log_level=ERROR: the kernel's start-up notices would read as build warnings.
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "--IPKernelApp.log_level=ERROR", "-f",
+                 "{connection_file}"],
         "display_name": "benchmark docs", "language": "python",
         "env": {"MPLBACKEND": "module://matplotlib_inline.backend_inline"},
     }), encoding="utf-8")

@@ -809,10 +809,11 @@ def test_palette_pairs_differ_in_grey():
 
 def test_pdf_embeds_outline_fonts_not_type3(gaps, meta, tmp_path):
     """Journals reject Type 3 fonts: the PDF carries TrueType/CID font programs (pdf.fonttype 42)."""
-    ax = plotting.plot_gaps(gaps, labels=meta)
-    assert matplotlib.rcParams["pdf.fonttype"] == 42
-    path = tmp_path / "gaps.pdf"
-    ax.figure.savefig(path)
+    with matplotlib.rc_context({"pdf.fonttype": 3}):  # the default, e.g. after rcdefaults() elsewhere
+        ax = plotting.plot_gaps(gaps, labels=meta)
+        assert matplotlib.rcParams["pdf.fonttype"] == 42
+        path = tmp_path / "gaps.pdf"
+        ax.figure.savefig(path)
     raw = path.read_bytes()
     assert b"/Subtype /Type3" not in raw
     assert b"/FontFile2" in raw or b"/FontFile3" in raw
