@@ -410,11 +410,11 @@ def _user_weights(spec: Any, inds: list[str]) -> np.ndarray:
     if not isinstance(spec, Mapping | pd.Series):
         raise BenchmarkError("`weights` must be None, a method name, a mapping {indicator: weight}, a Series "
                              f"or an indicator-metadata DataFrame with a 'weight' column; got {type(spec).__name__}.")
-    unknown = [k for k in spec.keys() if k not in inds]
+    unknown = [k for k in spec.keys() if k not in inds]  # noqa: SIM118 (a Series iterates values)
     if unknown:
         raise BenchmarkError(f"`weights` names {format_list(unknown)}, which are not among the indicators "
                              f"({format_list(inds, 10)}); remove them or add them to the indicators.")
-    absent = [i for i in inds if i not in spec.keys()]
+    absent = [i for i in inds if i not in spec.keys()]  # noqa: SIM118
     if absent:
         raise BenchmarkError(f"`weights` has no weight for {format_list(absent)}; give every indicator a weight "
                              "(0 leaves it out).")
@@ -2139,6 +2139,12 @@ def grey_relational(
     DataFrame
         One row per input row: entity (and period), ``grade``, ``rank`` (1 =
         closest, within period) and one coefficient column per indicator.
+
+    Raises
+    ------
+    BenchmarkError
+        A period with a single row, or an indicator with one value throughout
+        a period (min-max normalisation needs a spread), naming them.
 
     See Also
     --------
