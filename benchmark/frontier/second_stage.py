@@ -511,7 +511,8 @@ def _basic_interval(est: np.ndarray, reps: np.ndarray, ci: float) -> tuple[np.nd
 
 # ----------------------------------------------------------------- public API
 @validate_params(
-    "entity", "ci", "random_state", "n_jobs", "progress",
+    "entity", "random_state", "n_jobs", "progress",
+    ci=interval(0, 1, closed="neither"),  # a level is needed: intervals are always reported
     method=options("simar_wilson", "tobit", "ols"), algorithm=options(1, 2),
     n_boot=interval(20, integer=True), n_boot_bias=interval(10, integer=True),
     covariates=COMMON["indicators"],

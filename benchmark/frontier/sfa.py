@@ -413,7 +413,7 @@ def _coef_table(names: list[str], est: np.ndarray, se: np.ndarray, ci: float) ->
 
 # ----------------------------------------------------------------- public API
 @validate_params(
-    "entity", "ci",
+    "entity", ci=interval(0, 1, closed="neither"),  # a level is needed: intervals are always reported
     form=options(*FORMS), inefficiency=options(*INEFFICIENCY), cost=options(True, False),
     maxiter=interval(1, integer=True),
 )
