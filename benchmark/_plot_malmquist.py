@@ -113,9 +113,12 @@ def plot_malmquist(
         ticks = [f"{a}-{b}" for a, b in zip(table["period_from"], table["period_to"])]
         who = str(focus)
     import matplotlib.pyplot as plt
+    from matplotlib.axes import Axes
 
     from benchmark._fonts import apply_cjk_font
 
+    if ax is not None and not isinstance(ax, Axes):
+        raise BenchmarkError(f"`ax` must be a matplotlib Axes (or None for a new figure); got {type(ax).__name__}.")
     own = ax is None
     if own:
         _, ax = plt.subplots(figsize=(max(5.0, 1.3 * len(ticks) + 3), 4.5), layout="constrained")

@@ -363,3 +363,16 @@ def test_second_stage_is_equivariant_in_the_units_of_a_covariate(method: str, sc
                                rtol=1e-6, equal_nan=True)
     np.testing.assert_allclose(b["p"].to_numpy(float), a["p"].to_numpy(float), rtol=1e-5, atol=1e-12,
                                equal_nan=True)
+
+
+@pytest.mark.parametrize("plot", [
+    lambda: _quiet(lambda: bm.three_stage_dea(CROSS, IN, OUT, ENV)).plot(ax="left"),
+    lambda: bm.plot_malmquist(_quiet(lambda: bm.malmquist(PANEL, IN, OUT)), ax="left"),
+], ids=["three_stage_dea", "malmquist"])
+def test_plots_name_a_wrong_ax(plot: Callable[[], Any]) -> None:
+    import matplotlib.pyplot as plt
+
+    open_before = len(plt.get_fignums())
+    with pytest.raises(BenchmarkError, match="ax"):
+        plot()
+    assert len(plt.get_fignums()) == open_before  # no figure left behind

@@ -120,9 +120,13 @@ class ThreeStageResult(Result):
 
         check_choice(lang, ("zh", "en"), name="lang")
         import matplotlib.pyplot as plt
+        from matplotlib.axes import Axes
 
         from benchmark._fonts import apply_cjk_font
 
+        if ax is not None and not isinstance(ax, Axes):
+            raise BenchmarkError(f"`ax` must be a matplotlib Axes (or None for a new figure); got "
+                                 f"{type(ax).__name__}.")
         own = ax is None
         if own:
             fig, ax = plt.subplots(figsize=(5.5, 4.5))
