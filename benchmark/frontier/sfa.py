@@ -352,6 +352,12 @@ def _efficiencies(model: _Model, e: np.ndarray, su: float, sv: float, mu: float,
             out.update(efficiency_jlms=np.ones_like(e), efficiency_bc=np.ones_like(e))
         return out
     mu_std, sig_std = _conditional(model, e, su, sv, mu)
+    if sig_std == 0:  # sigma_v underflowed to 0: u | e is the point max(mu*, 0), no spread
+        u = unit * np.maximum(mu_std, 0.0)
+        out = {"u_jlms": u}
+        if logs:
+            out.update(efficiency_jlms=np.exp(-u), efficiency_bc=np.exp(-u))
+        return out
     r = mu_std / sig_std
     u = unit * (mu_std + sig_std * _mills(r))
     mu_star, sig = unit * mu_std, unit * sig_std
@@ -600,7 +606,7 @@ def _fit(model: _Model, scaling: _Scaling, names: list[str], frame: pd.DataFrame
     shift = len(e) * math.log(sy)  # the density of y is that of y' divided by sy
     return SFAResult(
         coefficients=coef, efficiency=table, loglik=loglik - shift, loglik_ols=ll_ols - shift,
-        sigma_u=sy * su, sigma_v=sy * sv, lambda_=su / sv, gamma=gamma, sigma_sq=sy * sy * s2,
+        sigma_u=sy * su, sigma_v=sy * sv, lambda_=su / sv if sv > 0 else math.inf, gamma=gamma, sigma_sq=sy * sy * s2,
         mu=float(sy * mu), lr_statistic=lr, lr_df=df,
         lr_critical=critical, lr_pvalue=sf(lr), converged=converged, message=message, wrong_skew=False,
         n_iter=int(res.nit), form=form, inefficiency=inefficiency, cost=bool(cost), output=output,
