@@ -341,9 +341,9 @@ class TheilResult(Result):
     groups : pandas.DataFrame
         One row per period and group: ``n``, ``mean``, ``population_share``
         (weight share), ``value_share`` (share of the total value),
-        ``theil`` (the index inside the group), ``contribution`` (its
-        weighted part of ``within``) and ``contribution_share`` (of the
-        total).
+        ``theil`` (the index inside the group; NaN for T when all its values
+        are zero), ``contribution`` (its weighted part of ``within``) and
+        ``contribution_share`` (of the total).
     subgroups : pandas.DataFrame
         The same per subgroup (empty without ``subgroup=``).
     measure : str
@@ -366,6 +366,8 @@ def _theil_parts(y: np.ndarray, w: np.ndarray, measure: str) -> tuple[float, flo
     total_w = w.sum()
     total_v = float(np.sum(w * y))
     mean = total_v / total_w
+    if measure == "T" and not total_v > 0:
+        return np.nan, float(total_w), total_v  # units all at zero: no value shares, no T (weight 0 above)
     if measure == "T":
         share = w * y / total_v
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -387,17 +389,17 @@ def _theil_split(
         gy, gw = sub[value].to_numpy(dtype=float), _weights(sub, weight)
         t, gw_sum, gv_sum = _theil_parts(gy, gw, measure)
         rows.append({key: g, "n": len(sub), "mean": gv_sum / gw_sum, "population_share": gw_sum / total_w,
-                     "value_share": gv_sum / total_v, "theil": t})
+                     "value_share": gv_sum / total_v if total_v > 0 else np.nan, "theil": t})
     table = pd.DataFrame(rows)
-    weight_of = table["value_share"] if measure == "T" else table["population_share"]
-    ratio = table["mean"].to_numpy() / mean
-    with np.errstate(divide="ignore"):
-        log_ratio = np.log(np.where(ratio > 0, ratio, 1.0))
-    if measure == "T":
-        between = float(np.sum(table["value_share"].to_numpy() * log_ratio))
+    weight_of = (table["value_share"] if measure == "T" else table["population_share"]).to_numpy()
+    if not mean > 0:  # a level where every value is zero (a zero group of a nested split): nothing to split
+        between = np.nan
     else:
-        between = float(-np.sum(table["population_share"].to_numpy() * log_ratio))
-    table["contribution"] = weight_of * table["theil"]
+        ratio = table["mean"].to_numpy() / mean
+        log_ratio = np.log(np.where(ratio > 0, ratio, 1.0))  # a zero-mean group has value share 0 (T)
+        between = float(np.sum(weight_of * log_ratio)) if measure == "T" else float(-np.sum(weight_of * log_ratio))
+    # a group without value share adds nothing to T's within part, even though its own index is undefined
+    table["contribution"] = np.where(weight_of == 0, 0.0, weight_of * table["theil"].to_numpy())
     return total, between, table
 
 
@@ -501,10 +503,11 @@ def theil(
                 g_total, g_between, s_table = _theil_split(sub, value, weight, subgroup, measure)
                 g_weight = table.loc[table[group] == g, "value_share" if measure == "T" else "population_share"]
                 g_weight = float(g_weight.iloc[0])
-                between_sub += g_weight * g_between
-                within_sub += g_weight * (g_total - g_between)
+                if g_weight > 0:  # a group of zeros (T) carries no weight and has no inner split
+                    between_sub += g_weight * g_between
+                    within_sub += g_weight * (g_total - g_between)
                 s_table.insert(0, group, g)
-                s_table["contribution"] = s_table["contribution"] * g_weight
+                s_table["contribution"] = s_table["contribution"] * g_weight if g_weight > 0 else 0.0
                 subs.append(s_table)
             row.update(between_subgroups=between_sub, within_subgroups=within_sub)
             s_all = pd.concat(subs, ignore_index=True)

@@ -387,3 +387,17 @@ def test_pipeline_steps_count_changes_when_index_labels_repeat() -> None:
     assert got["imputed"].tolist() == clean["imputed"].tolist()
     assert got["imputed"].sum() == HOLES_2019[INDICATORS].isna().to_numpy().sum()
     np.testing.assert_allclose(got["score"], clean["score"])
+
+
+def test_theil_t_with_a_group_of_zeros() -> None:
+    data = CROSS.assign(**{VALUE: CROSS[VALUE].where(CROSS["tier"] != "C", 0.0)})
+    res = _quiet(lambda: bm.theil(data, VALUE, group="tier"))
+    y = data[VALUE].to_numpy()
+    pos = y > 0
+    hand = np.sum(y[pos] / y.sum() * np.log(y[pos] / y.mean()))  # zeros add nothing: s ln s -> 0
+    assert res.overall["theil"].iloc[0] == pytest.approx(hand, rel=1e-12)
+    zero = res.groups.set_index("tier").loc["C"]
+    assert np.isnan(zero["theil"]) and zero["contribution"] == 0.0
+    west_zero = CROSS.assign(**{VALUE: CROSS[VALUE].where(CROSS["region"] != "west", 0.0)})
+    nested = _quiet(lambda: bm.theil(west_zero, VALUE, group="region", subgroup="province").overall.iloc[0])
+    assert nested["between_subgroups"] + nested["within_subgroups"] == pytest.approx(nested["within"], rel=1e-12)
