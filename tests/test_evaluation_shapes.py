@@ -401,3 +401,26 @@ def test_theil_t_with_a_group_of_zeros() -> None:
     west_zero = CROSS.assign(**{VALUE: CROSS[VALUE].where(CROSS["region"] != "west", 0.0)})
     nested = _quiet(lambda: bm.theil(west_zero, VALUE, group="region", subgroup="province").overall.iloc[0])
     assert nested["between_subgroups"] + nested["within_subgroups"] == pytest.approx(nested["within"], rel=1e-12)
+
+
+def _long_judgements() -> pd.DataFrame:
+    """Two experts' judgements of three items (Saaty-scale values), one row per pair."""
+    mats = {"x": [[1, 3, 5], [1 / 3, 1, 2], [1 / 5, 1 / 2, 1]], "y": [[1, 2, 4], [1 / 2, 1, 3], [1 / 4, 1 / 3, 1]]}
+    rows = [(e, "abc"[i], "abc"[j], m[i][j]) for e, m in mats.items() for i in range(3) for j in range(i + 1, 3)]
+    return pd.DataFrame(rows, columns=["expert", "row", "col", "value"]).astype({"value": float})
+
+
+def test_ahp_long_table_shapes_give_the_same_priorities() -> None:
+    table = _long_judgements()
+    clean = bm.ahp(table).priorities.set_index("item")["weight"]
+    shuffled = table.sample(frac=1, random_state=1)
+    shuffled.index = [0] * len(shuffled)
+    recoded = shuffled.assign(row=pd.Categorical(shuffled["row"]), col=pd.Categorical(shuffled["col"]),
+                              expert=shuffled["expert"].map({"x": 1, "y": 2}),
+                              value=shuffled["value"].astype("Float64"))
+    flipped = table.copy()
+    flipped.loc[0, ["row", "col", "value"]] = ["b", "a", 1 / 3]  # the same judgement stated the other way round
+    for variant in (shuffled, recoded, flipped):
+        got = bm.ahp(variant).priorities.set_index("item")["weight"]
+        pd.testing.assert_series_equal(got.sort_index(), clean.sort_index(), rtol=1e-12)
+    assert bm.ahp(recoded).consistency["expert"].tolist()[:2] == [1, 2]  # expert ids keep their type
