@@ -376,3 +376,14 @@ def test_plots_name_a_wrong_ax(plot: Callable[[], Any]) -> None:
     with pytest.raises(BenchmarkError, match="ax"):
         plot()
     assert len(plt.get_fignums()) == open_before  # no figure left behind
+
+
+@pytest.mark.parametrize("top", [1e308, 3e-308])
+def test_sbm_near_the_ends_of_the_float_range(top: float) -> None:
+    # SBM divides each column by its mean before solving; a plain sum of values near 1e+308 overflowed
+    unit = CROSS.assign(**{c: CROSS[c] / CROSS[c].max() for c in IN + OUT})
+    extreme = CROSS.assign(**{c: CROSS[c] / CROSS[c].max() * top for c in IN + OUT})
+    for kw in ({}, {"super_efficiency": True, "rts": "vrs"}, {"undesirable": "training_income"}):
+        a = _quiet(lambda: bm.sbm(unit, IN, OUT, **kw)).efficiency
+        b = _quiet(lambda: bm.sbm(extreme, IN, OUT, **kw)).efficiency
+        pd.testing.assert_frame_equal(a, b, rtol=1e-9)

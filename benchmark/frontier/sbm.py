@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from benchmark._numeric import mean_std
 from benchmark._results import Result
 from benchmark._validation import (
     BenchmarkError,
@@ -200,7 +201,8 @@ def _check_positive(frame: pd.DataFrame, columns: list[str], entity: str) -> Non
 def _slack_table(labels: Any, entity: str, columns: list[str], slack: np.ndarray) -> pd.DataFrame:
     out = pd.DataFrame(slack, columns=columns)
     out.insert(0, entity, labels)
-    out["slack_sum"] = slack.sum(axis=1)
+    with np.errstate(over="ignore"):  # a total beyond the largest float is inf, as it should be
+        out["slack_sum"] = slack.sum(axis=1)
     return out
 
 
@@ -371,7 +373,8 @@ def sbm(
     from benchmark.frontier._sbm_lp import Program, solve_all
 
     X, YG, YB = (frame[c].to_numpy(dtype=float) for c in (ins, good, bad))
-    scale = [A.mean(axis=0) if A.shape[1] else np.ones(0) for A in (X, YG, YB)]
+    # column means that cannot overflow near the largest float (a plain sum of 1e+308 values does)
+    scale = [mean_std(A, ddof=0)[0] if A.shape[1] else np.ones(0) for A in (X, YG, YB)]
     wy = _weights(weights, good + bad, "outputs")
     prog = Program(X / scale[0], YG / scale[1], YB / scale[2], _weights(weights, ins, "inputs"),
                    wy[:len(good)], wy[len(good):], rts, orientation, "sbm")
