@@ -1963,6 +1963,9 @@ def _weight_vector(spec: Any, name: str) -> pd.Series:
     if not isinstance(spec, pd.Series):
         raise BenchmarkError(f"`{name}` must be a Series or mapping {{indicator: weight}} or an AHPResult; "
                              f"got {type(spec).__name__}.")
+    if not spec.index.is_unique:
+        raise BenchmarkError(f"`{name}` weighs {format_list(spec.index[spec.index.duplicated()].unique().tolist())} "
+                             "more than once; give one weight per indicator.")
     s = pd.to_numeric(spec, errors="coerce").astype(float)
     bad = s.index[~(np.isfinite(s.to_numpy()) & (s.to_numpy() >= 0))].tolist()
     if bad:

@@ -963,6 +963,8 @@ def contiguity_weights(
                              "Put a single province in a list.")
     else:
         labels = list(entities)
+        if not labels:
+            raise EmptyDataError("`entities` is empty; list the provinces wanted (or omit it for all 31).")
         lookup = _province_lookup()
         unknown = [e for e in labels if str(e).strip().lower() not in lookup]
         if unknown:
