@@ -384,6 +384,6 @@ def test_sbm_near_the_ends_of_the_float_range(top: float) -> None:
     unit = CROSS.assign(**{c: CROSS[c] / CROSS[c].max() for c in IN + OUT})
     extreme = CROSS.assign(**{c: CROSS[c] / CROSS[c].max() * top for c in IN + OUT})
     for kw in ({}, {"super_efficiency": True, "rts": "vrs"}, {"undesirable": "training_income"}):
-        a = _quiet(lambda: bm.sbm(unit, IN, OUT, **kw)).efficiency
-        b = _quiet(lambda: bm.sbm(extreme, IN, OUT, **kw)).efficiency
+        a = _quiet(lambda kw=kw: bm.sbm(unit, IN, OUT, **kw)).efficiency
+        b = _quiet(lambda kw=kw: bm.sbm(extreme, IN, OUT, **kw)).efficiency
         pd.testing.assert_frame_equal(a, b, rtol=1e-9)
