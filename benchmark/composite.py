@@ -521,7 +521,8 @@ def _data_weights(
     return _entropy_weights(y, inds) if method == "entropy" else _critic_weights(y, inds)
 
 
-@validate_params("entity", "period", "indicators")
+@validate_params("entity", "period", "indicators", combination=options("linear", "multiplicative", "game"),
+                 share=interval(0, 1))
 def weights(
     data: pd.DataFrame,
     indicators: str | Sequence[str],
