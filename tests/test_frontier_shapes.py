@@ -387,3 +387,13 @@ def test_sbm_near_the_ends_of_the_float_range(top: float) -> None:
         a = _quiet(lambda kw=kw: bm.sbm(unit, IN, OUT, **kw)).efficiency
         b = _quiet(lambda kw=kw: bm.sbm(extreme, IN, OUT, **kw)).efficiency
         pd.testing.assert_frame_equal(a, b, rtol=1e-9)
+
+
+def test_unused_categories_of_a_covariate_are_not_dummies() -> None:
+    # a category level no unit has (left over after filtering rows) is not a constant covariate
+    first = _quiet(lambda: bm.dea(CROSS, IN, OUT))
+    a = bm.second_stage(first, CROSS, "tier", method="ols").coefficients
+    levels = [*sorted(CROSS["tier"].unique()), "not observed"]
+    b = bm.second_stage(first, CROSS.assign(tier=pd.Categorical(CROSS["tier"], categories=levels)), "tier",
+                        method="ols").coefficients
+    pd.testing.assert_frame_equal(a, b)

@@ -226,7 +226,7 @@ def _design(data: pd.DataFrame, covariates: list[str], entity: str) -> tuple[np.
             if col.nunique() < 2:
                 raise BenchmarkError(f"covariate(s) [{c!r}] are constant across units (one level, "
                                      f"{col.iloc[0]!r}) and cannot explain the scores; drop them.")
-            dummies = pd.get_dummies(col.astype("category"), prefix=str(c), prefix_sep="=", drop_first=True,
+            dummies = pd.get_dummies(col.astype("category").cat.remove_unused_categories(), prefix=str(c), prefix_sep="=", drop_first=True,
                                      dtype=float)
             parts.append(dummies.to_numpy())
             names.extend(dummies.columns)
