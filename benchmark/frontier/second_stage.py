@@ -641,7 +641,8 @@ def second_stage(
 def _canonical_order(labels: Any) -> np.ndarray | None:
     """Row positions sorted by entity id (None when the ids cannot be ordered or are already in order)."""
     try:
-        order = np.argsort(pd.Series(labels).rank(method="first").to_numpy(), kind="stable")
+        # by the ids themselves (not category codes), so a categorical copy of text ids sorts the same
+        order = np.argsort(pd.Series(np.asarray(labels, dtype=object)).rank(method="first").to_numpy(), kind="stable")
     except TypeError:
         return None
     return None if (order == np.arange(len(order))).all() else order
