@@ -970,13 +970,18 @@ def _gather(G: np.ndarray, A: np.ndarray, idx: np.ndarray) -> np.ndarray:
 
 
 def _simplex_shared(G: np.ndarray, cG: np.ndarray, A: np.ndarray, cA: np.ndarray, b: np.ndarray,
-                    basis: np.ndarray, max_iter: int = 600,
+                    basis: np.ndarray, max_iter: int = 200,
                     bland_after: int = 100) -> tuple[np.ndarray, np.ndarray]:
     """Lockstep primal simplex for programs sharing most of their columns.
 
     Program ``l`` has columns ``[G[l] | A]`` (own columns first), costs
     ``[cG[l] | cA]`` and right-hand side ``b[l]``; ``basis`` must be primal
     feasible. Returns (certified optimal, final basis).
+
+    ``max_iter`` is low on purpose: with many indicators a few degenerate
+    programs need hundreds of pivots, and the lockstep iterations spent on
+    that tail cost more than solving those programs in the reused HiGHS model
+    (at 5 + 5 indicators, n = 5,000: 28 s with 200, 55 s with 600).
     """
     L = len(G)
     E = G.shape[2]
