@@ -400,11 +400,11 @@ def test_unused_categories_of_a_covariate_are_not_dummies() -> None:
 
 
 def test_bootstrap_order_follows_the_ids_not_the_category_codes() -> None:
-    # text ids and a categorical copy whose categories run backwards must draw the same bootstrap
+    # text ids and an ordered categorical copy whose categories run backwards draw the same bootstrap
     first = _quiet(lambda: bm.dea(CROSS, IN, OUT))
     a = bm.second_stage(first, CROSS, "skill_prizes", n_boot=30, random_state=0).coefficients
     backwards = CROSS.assign(institution=pd.Categorical(
-        CROSS["institution"], categories=sorted(CROSS["institution"].unique(), reverse=True)))
+        CROSS["institution"], categories=sorted(CROSS["institution"].unique(), reverse=True), ordered=True))
     first_b = _quiet(lambda: bm.dea(backwards, IN, OUT))
     b = bm.second_stage(first_b, backwards, "skill_prizes", n_boot=30, random_state=0).coefficients
     pd.testing.assert_frame_equal(a, b)
