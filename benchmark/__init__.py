@@ -37,9 +37,12 @@ from benchmark.costs import allocate_costs, cost_outcome_quadrant, cost_per_outc
 from benchmark.frontier import dea, dea_bootstrap, malmquist, super_efficiency
 from benchmark.frontier import sbm, scale_efficiency
 from benchmark.frontier import compare_second_stage, second_stage, sfa, three_stage_dea
+from benchmark.frontier import (
+    BootstrapResult, DEAResult, MalmquistResult, SBMResult, SecondStageResult, SFAResult, ThreeStageResult,
+)
 from benchmark._plot_malmquist import plot_malmquist
 # -- composite / tiers --
-from benchmark.composite import composite, contributions, normalise, rank_uncertainty, topsis, weights
+from benchmark.composite import RankUncertainty, composite, contributions, normalise, rank_uncertainty, topsis, weights
 from benchmark.composite import (
     AHPResult, ObstacleDegree, Preprocessed, Reliability, ahp, combine_weights, grey_relational, impute,
     obstacle_degree, reliability, treat,
@@ -51,7 +54,8 @@ from benchmark.structure import (
 )
 # -- regional differences (inequality decompositions, densities, spatial autocorrelation) --
 from benchmark.inequality import (
-    contiguity_weights, dagum_gini, gini, kernel_density, morans_i, theil,
+    DagumResult, DensityResult, MoranResult, TheilResult, contiguity_weights, dagum_gini, gini, kernel_density,
+    morans_i, theil,
 )
 from benchmark._plot_inequality import plot_kernel_density
 # -- plots (matplotlib is imported inside each plot function) --
@@ -59,6 +63,9 @@ from benchmark.plotting import (
     plot_completion, plot_cost_outcome, plot_frontier, plot_gaps, plot_profile, plot_rank_intervals,
     plot_tiers, plot_trajectory, plot_transitions,
 )
+# -- paper-ready tables (LaTeX, Word, Excel) --
+from benchmark import export
+from benchmark.export import export_docx, export_excel, export_latex, paper_table
 # -- the gap-analysis report (``benchmark.report`` is the function) --
 from benchmark.report import Report, report
 
@@ -92,4 +99,7 @@ __all__ = [
     "Report", "report",
     "contiguity_weights", "dagum_gini", "gini", "kernel_density", "morans_i", "theil",
     "plot_kernel_density",
+    "export", "paper_table", "export_latex", "export_docx", "export_excel",
+    "DEAResult", "BootstrapResult", "MalmquistResult", "SBMResult", "SFAResult", "SecondStageResult",
+    "ThreeStageResult", "RankUncertainty", "TheilResult", "DagumResult", "DensityResult", "MoranResult",
 ]
