@@ -58,7 +58,7 @@ def run(n: int, rts: str, orientation: str, reps: int, n_boot: int, methods: lis
             hits[method].append(((e["ci_low"] <= u) & (u <= e["ci_high"])).mean())
             if method == "subsampling":
                 sizes.append(res.subsample_size)
-    out = dict(n=n, rts=rts, orientation=orientation, reps=reps, n_boot=n_boot)
+    out = {"n": n, "rts": rts, "orientation": orientation, "reps": reps, "n_boot": n_boot}
     for method in methods:
         out[method] = float(np.mean(hits[method]))
         out[f"{method}_sd"] = float(np.std(hits[method]) / np.sqrt(reps))

@@ -351,7 +351,8 @@ def many_indicators(budget: float) -> None:
             warnings.simplefilter("ignore")
             ours = benchmark.dea(df, ins, outs, rts="vrs").efficiency["efficiency"].to_numpy()
         secs = time.perf_counter() - t0
-        loop, idx, vals, note = _timed_loop(lambda k: linprog_general(X, Y, k, "vrs"), np.arange(n), budget, rng)
+        loop, idx, vals, note = _timed_loop(lambda k, X=X, Y=Y: linprog_general(X, Y, k, "vrs"), np.arange(n),
+                                             budget, rng)
         diff = np.abs(vals - ours[idx]).max()
         print(f"| {n:,} | {m} + {s} | {np.mean(ours > 1 - 1e-6):.0%} | {secs:.1f} s | {loop:,.0f} s {note} | "
               f"{loop / secs:.1f}x | {diff:.1e} |", flush=True)
@@ -393,8 +394,8 @@ def replicates(budget: float) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         t0 = time.perf_counter()
-        sub = benchmark.dea_bootstrap(df, ins, outs, rts="vrs", method="subsampling", subsample_size=40,
-                                      n_boot=200, random_state=3)
+        benchmark.dea_bootstrap(df, ins, outs, rts="vrs", method="subsampling", subsample_size=40,
+                                n_boot=200, random_state=3)
         secs = time.perf_counter() - t0
     sseeds = np.random.default_rng(3).integers(0, 2**63 - 1, size=200)
     subsets = [np.random.default_rng(sd).choice(200, size=40, replace=False) for sd in sseeds]
@@ -410,7 +411,7 @@ def replicates(budget: float) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         t0 = time.perf_counter()
-        mq = benchmark.malmquist(panel, ins, outs, rts="vrs")
+        benchmark.malmquist(panel, ins, outs, rts="vrs")
         secs = time.perf_counter() - t0
     pairs = [(a, b, k) for a in (0, 1) for b in (0, 1) for k in range(500)]
     data = [(X0, Y0), (X1, Y1)]
@@ -439,8 +440,8 @@ def _scale_worker(n: int) -> None:
     get_reusable_executor().shutdown(wait=True)  # reaped workers count in RUSAGE_CHILDREN
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     eff = res.efficiency["efficiency"].to_numpy()
-    print(json.dumps(dict(n=n, seconds=secs, peak_mb=peak, data_mb=before, worker_peak_mb=kids,
-                          efficient=float(np.mean(eff > 1 - 1e-6)))))
+    print(json.dumps({"n": n, "seconds": secs, "peak_mb": peak, "data_mb": before, "worker_peak_mb": kids,
+                      "efficient": float(np.mean(eff > 1 - 1e-6))}))
 
 
 def scale(sizes=(50_000, 100_000, 200_000)) -> None:

@@ -253,7 +253,7 @@ def test_subsample_size_rule_table():
 def test_subsampling_intervals_do_not_depend_on_units(scale, seed):
     """Measuring an input in other units (x1 * scale) leaves every score and interval unchanged."""
     df, _ = _cobb_douglas(np.random.default_rng(seed), 25, "vrs", "input")
-    kw = dict(rts="vrs", method="subsampling", subsample_size=10, n_boot=20, random_state=seed)
+    kw = {"rts": "vrs", "method": "subsampling", "subsample_size": 10, "n_boot": 20, "random_state": seed}
     a = dea_bootstrap(df, ["x1", "x2"], "y", **kw).efficiency
     b = dea_bootstrap(df.assign(x1=df["x1"] * scale), ["x1", "x2"], "y", **kw).efficiency
     for col in ("efficiency", "ci_low", "ci_high", "bias_corrected"):

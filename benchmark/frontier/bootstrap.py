@@ -40,7 +40,7 @@ from benchmark.frontier._common import (
     resolve_engine,
 )
 
-__all__ = ["dea_bootstrap", "BootstrapResult", "bandwidth_rule", "subsample_size_rule"]
+__all__ = ["BootstrapResult", "bandwidth_rule", "dea_bootstrap", "subsample_size_rule"]
 
 _BOUNDARY_TOL = 1e-6  # distances within this of 1 are frontier units, left out of the bandwidth
 _BATCH_UNITS = 600  # up to this many units, replicates run through the batched simplex
