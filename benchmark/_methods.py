@@ -41,6 +41,25 @@ REFERENCES: dict[str, str] = {
     "hubert1985": "Hubert, L. and Arabie, P. (1985). Comparing partitions. Journal of Classification 2(1), 193-218.",
     "meyer1997": "Meyer, R. H. (1997). Value-added indicators of school performance: a primer. Economics of "
                  "Education Review 16(3), 283-301.",
+    "ksw2008": "Kneip, A., Simar, L. and Wilson, P. W. (2008). Asymptotics and consistent bootstraps for DEA "
+               "estimators in nonparametric frontier models. Econometric Theory 24(6), 1663-1697.",
+    "sw2007": "Simar, L. and Wilson, P. W. (2007). Estimation and inference in two-stage, semi-parametric models "
+              "of production processes. Journal of Econometrics 136(1), 31-64.",
+    "tobin1958": "Tobin, J. (1958). Estimation of relationships for limited dependent variables. Econometrica "
+                 "26(1), 24-36.",
+    "fried2002": "Fried, H. O., Lovell, C. A. K., Schmidt, S. S. and Yaisawarng, S. (2002). Accounting for "
+                 "environmental effects and statistical noise in data envelopment analysis. Journal of "
+                 "Productivity Analysis 17(1-2), 157-174.",
+    "jlms1982": "Jondrow, J., Lovell, C. A. K., Materov, I. S. and Schmidt, P. (1982). On the estimation of "
+                "technical inefficiency in the stochastic frontier production function model. Journal of "
+                "Econometrics 19(2-3), 233-238.",
+    "saaty1980": "Saaty, T. L. (1980). The Analytic Hierarchy Process. New York: McGraw-Hill.",
+    "theil1967": "Theil, H. (1967). Economics and Information Theory. Amsterdam: North-Holland.",
+    "dagum1997": "Dagum, C. (1997). A new approach to the decomposition of the Gini income inequality ratio. "
+                 "Empirical Economics 22(4), 515-531.",
+    "moran1950": "Moran, P. A. P. (1950). Notes on continuous stochastic phenomena. Biometrika 37(1-2), 17-23.",
+    "anselin1995": "Anselin, L. (1995). Local indicators of spatial association - LISA. Geographical Analysis "
+                   "27(2), 93-115.",
 }
 
 #: Class name -> {"en": template, "zh": template, "refs": keys}.
@@ -69,6 +88,68 @@ METHODS: dict[str, dict[str, Any]] = {
         "zh": "采用 Simar 和 Wilson（1998）的平滑 bootstrap 方法（{n_boot} 次重复，规模报酬{rts_name_zh}，"
               "{orientation_zh}导向）得到偏差校正的 DEA 效率及其 {ci_pct} 置信区间。",
         "refs": ("sw1998", "ccr1978"),
+    },
+    "BootstrapResult:subsampling": {
+        "en": "Bias-corrected DEA efficiencies and {ci_pct} confidence intervals were obtained with the "
+              "subsampling (m-out-of-n) bootstrap of Kneip, Simar and Wilson (2008), subsamples of "
+              "{subsample_size} units, {n_boot} replications, {rts_name} returns to scale, {orientation} "
+              "orientation.",
+        "zh": "采用 Kneip、Simar 和 Wilson（2008）的子样本（m-out-of-n）bootstrap 方法（子样本 {subsample_size} 个"
+              "单元，{n_boot} 次重复，规模报酬{rts_name_zh}，{orientation_zh}导向）得到偏差校正的 DEA 效率及其 "
+              "{ci_pct} 置信区间。",
+        "refs": ("ksw2008", "sw1998"),
+    },
+    "SecondStageResult:simar_wilson": {
+        "en": "Efficiency scores were regressed on {covariates} by {method_name} (n = {n_used}){boot_en}.",
+        "zh": "以{method_name_zh}将效率值对{covariates}回归（n = {n_used}）{boot_zh}。",
+        "refs": ("sw2007",),
+    },
+    "SecondStageResult:tobit": {
+        "en": "Efficiency scores were regressed on {covariates} by {method_name} (n = {n_used}){boot_en}.",
+        "zh": "以{method_name_zh}将效率值对{covariates}回归（n = {n_used}）{boot_zh}。",
+        "refs": ("tobin1958",),
+    },
+    "SecondStageResult:ols": {
+        "en": "Efficiency scores were regressed on {covariates} by {method_name} (n = {n_used}){boot_en}.",
+        "zh": "以{method_name_zh}将效率值对{covariates}回归（n = {n_used}）{boot_zh}。",
+        "refs": (),
+    },
+    "ThreeStageResult": {
+        "en": "Three-stage DEA (Fried et al. 2002): a first-stage DEA ({rts_name} returns to scale, input "
+              "orientation), stochastic frontier regressions of each input's total slack on the environment "
+              "({environment}) with managerial inefficiency separated from noise by the conditional estimator of "
+              "Jondrow et al. (1982), inputs adjusted to a common environment and common luck, and a third-stage "
+              "DEA on the adjusted inputs.",
+        "zh": "采用三阶段 DEA（Fried et al. 2002）：第一阶段 DEA（规模报酬{rts_name_zh}，投入导向）；第二阶段以随机前沿"
+              "模型将各投入的总松弛量对环境变量（{environment}）回归，并以 Jondrow et al.（1982）的条件估计分离管理"
+              "无效率与随机误差，将投入调整到相同的环境与运气；第三阶段以调整后的投入重新进行 DEA。",
+        "refs": ("fried2002", "jlms1982"),
+    },
+    "AHPResult": {
+        "en": "Indicator weights were derived by the analytic hierarchy process (Saaty 1980) with the "
+              "{method_name} method; consistency was checked with the consistency ratio (CR = {cr:.3f}, acceptable below 0.1).",
+        "zh": "采用层次分析法（Saaty 1980）以{method_name_zh}法确定指标权重，并以一致性比率检验判断矩阵的一致性（CR = {cr:.3f}，"
+              "小于 0.1 为可接受）。",
+        "refs": ("saaty1980",),
+    },
+    "TheilResult": {
+        "en": "Regional differences were measured by the Theil index ({measure}) and decomposed into between- and "
+              "within-group parts (Theil 1967).",
+        "zh": "采用泰尔指数（{measure}）测度区域差异，并分解为组间差异与组内差异（Theil 1967）。",
+        "refs": ("theil1967",),
+    },
+    "DagumResult": {
+        "en": "Regional differences were measured by the Gini coefficient and decomposed by the method of Dagum "
+              "(1997) into within-group differences, net between-group differences and transvariation intensity.",
+        "zh": "采用 Dagum（1997）基尼系数及其按子群分解的方法，将总体差异分解为区域内差异、区域间净值差异与超变密度。",
+        "refs": ("dagum1997",),
+    },
+    "MoranResult": {
+        "en": "Spatial autocorrelation was tested with global Moran's I (Moran 1950) and local Moran's I (Anselin "
+              "1995), {transform_name} spatial weights and {permutations} random permutations.",
+        "zh": "采用全局 Moran's I（Moran 1950）与局部 Moran's I（Anselin 1995）检验空间自相关，空间权重{transform_zh}，"
+              "随机置换 {permutations} 次。",
+        "refs": ("moran1950", "anselin1995"),
     },
     "MalmquistResult": {
         "en": "Productivity change between periods was measured by the DEA-based Malmquist index and its "
@@ -146,6 +227,25 @@ def _values(params: dict[str, Any]) -> dict[str, Any]:
                               if has_boot else "")
     if isinstance(params.get("ci"), float):
         values["ci_pct"] = f"{params['ci']:.0%}"
+    if isinstance(params.get("covariates"), tuple | list):
+        values["covariates"] = ", ".join(map(str, params["covariates"]))
+    if isinstance(params.get("environment"), tuple | list):
+        values["environment"] = ", ".join(map(str, params["environment"]))
+    stage = {"simar_wilson": ("the truncated regression of Simar and Wilson (2007), algorithm "
+                              f"{params.get('algorithm')}", f"Simar 和 Wilson（2007）算法 {params.get('algorithm')} 的"
+                              "截断回归"),
+             "tobit": ("a two-limit Tobit regression (Tobin 1958)", "双侧受限 Tobit 回归（Tobin 1958）"),
+             "ols": ("ordinary least squares", "普通最小二乘法"),
+             "eigenvector": ("eigenvector", "特征向量"), "geometric": ("geometric-mean", "几何平均")}
+    if method in stage:
+        values["method_name"], values["method_name_zh"] = stage[method]
+    has_boot = isinstance(n_boot, int) and n_boot > 0
+    values["boot_en"] = f", with {n_boot} bootstrap replications" if has_boot else ""
+    values["boot_zh"] = f"，bootstrap 重复 {n_boot} 次" if has_boot else ""
+    transform = str(params.get("transform", ""))
+    values["transform_name"], values["transform_zh"] = {
+        "r": ("row-standardised", "行标准化"), "b": ("binary", "二值"),
+        "row": ("row-standardised", "行标准化"), "binary": ("binary", "二值")}.get(transform, (transform, transform))
     return values
 
 
@@ -153,7 +253,7 @@ def methods_text(name: str, params: dict[str, Any], lang: str = "en") -> tuple[s
     """The methods paragraph of the result class ``name`` and its full references."""
     from benchmark import __version__
 
-    entry = METHODS.get(name)
+    entry = METHODS.get(f"{name}:{params.get('method')}", METHODS.get(name))
     if entry is None:
         text = (f"Computed with the Python package benchmark {__version__} ({name})." if lang == "en" else
                 f"使用 Python 软件包 benchmark {__version__} 计算（{name}）。")
