@@ -2,8 +2,9 @@
 
 The sources (``docs/`` and ``notebooks/``) are copied into a temporary folder
 and built there with ``-W --keep-going``, so the build neither depends on nor
-leaves behind generated files in the checkout. Notebooks are rendered as
-stored (without executing them; ``tests/test_notebooks.py`` runs them). The
+leaves behind generated files in the checkout. The notebooks and the plotting
+and report pages are executed during the build, so the site shows their
+figures (``BENCHMARK_DOCS_EXECUTE=0`` renders them as stored instead). The
 build is skipped when the documentation tools (the ``docs`` extra) are not
 installed.
 """

@@ -1,14 +1,18 @@
-"""The efficiency frontier: DEA scores, super-efficiency, bootstrap and Malmquist.
+"""The efficiency frontier: DEA, SBM, scale efficiency, bootstrap, Malmquist, SFA and the second stage.
 
 :func:`dea` scores units against the best-practice frontier (envelopment
-programs solved by a reused HiGHS model over a provably sufficient reduced
-reference set, see :mod:`benchmark.frontier._lp`), :func:`super_efficiency`
-ranks the efficient units, :func:`dea_bootstrap` gives bias-corrected scores
-with confidence intervals (Simar & Wilson 1998) and :func:`malmquist` splits
-productivity change between periods into catch-up and frontier shift.
+programs solved by a batched simplex with certified answers and a reused
+HiGHS model, see :mod:`benchmark.frontier._lp`), :func:`super_efficiency`
+ranks the efficient units, :func:`sbm` gives Tone's slacks-based measure,
+:func:`scale_efficiency` the DEAP scale table, :func:`dea_bootstrap`
+bias-corrected scores with smoothed or subsampling intervals,
+:func:`malmquist` productivity change with the DEAP decomposition,
+:func:`sfa` a stochastic frontier, :func:`second_stage` the regression of
+scores on context and :func:`three_stage_dea` the Fried et al. (2002)
+adjustment.
 """
 
-from benchmark.frontier.bootstrap import BootstrapResult, dea_bootstrap
+from benchmark.frontier.bootstrap import BootstrapResult, dea_bootstrap, subsample_size_rule
 from benchmark.frontier.dea import DEAResult, dea, super_efficiency
 from benchmark.frontier.malmquist import MalmquistResult, malmquist
 from benchmark.frontier.sbm import SBMResult, sbm
@@ -21,6 +25,7 @@ __all__ = [
     "dea",
     "super_efficiency",
     "dea_bootstrap",
+    "subsample_size_rule",
     "malmquist",
     "DEAResult",
     "BootstrapResult",
