@@ -166,3 +166,21 @@ def reference_mask(reference: Any, frame: pd.DataFrame, entity: str) -> np.ndarr
     for value in values.tolist():
         check_entity(frame, value, entity=entity, name="data")
     return frame[entity].isin(values.tolist()).to_numpy()
+
+
+def peer_table(lambdas: pd.DataFrame, units: pd.Series, entity: str, *, wide: bool) -> pd.DataFrame:
+    """Each unit's peers and their weights from a long ``entity, peer, lambda`` table.
+
+    Long form adds ``weight``, the peer's share of the unit's lambdas; ``wide``
+    gives one row per unit of ``units`` (in that order) with columns
+    ``peer_1, peer_2, ...``, like ``Benchmarking::peers``.
+    """
+    lam = lambdas.copy()
+    total = lam.groupby(entity, sort=False)["lambda"].transform("sum")
+    lam["weight"] = lam["lambda"] / total
+    if not wide:
+        return lam
+    lam["rank"] = lam.groupby(entity, sort=False).cumcount() + 1
+    out = lam.pivot(index=entity, columns="rank", values="peer")
+    out.columns = [f"peer_{c}" for c in out.columns]
+    return out.reindex(units).reset_index()

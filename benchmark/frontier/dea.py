@@ -23,6 +23,7 @@ from benchmark.frontier._common import (
     entity_labels,
     norm_orientation,
     norm_rts,
+    peer_table,
     reference_set,
     resolve_engine,
 )
@@ -79,16 +80,7 @@ class DEAResult(Result):
         unit with columns ``peer_1, peer_2, ...`` in data order, like
         ``Benchmarking::peers``.
         """
-        lam = self.lambdas.copy()
-        total = lam.groupby(self.entity, sort=False)["lambda"].transform("sum")
-        lam["weight"] = lam["lambda"] / total
-        if not wide:
-            return lam
-        lam["rank"] = lam.groupby(self.entity, sort=False).cumcount() + 1
-        out = lam.pivot(index=self.entity, columns="rank", values="peer")
-        out.columns = [f"peer_{c}" for c in out.columns]
-        order = self.efficiency[self.entity]
-        return out.reindex(order).reset_index()
+        return peer_table(self.lambdas, self.efficiency[self.entity], self.entity, wide=wide)
 
     def targets(self) -> pd.DataFrame:
         """Projected inputs and outputs: the concrete gap to the frontier.

@@ -39,6 +39,7 @@ from benchmark.frontier._common import (
     check_model_columns,
     check_n_jobs,
     entity_labels,
+    peer_table,
     resolve_engine,
 )
 
@@ -96,15 +97,7 @@ class SBMResult(Result):
 
     def peers(self, *, wide: bool = False) -> pd.DataFrame:
         """Each unit's reference units and weights (as :meth:`DEAResult.peers`)."""
-        lam = self.lambdas.copy()
-        total = lam.groupby(self.entity, sort=False)["lambda"].transform("sum")
-        lam["weight"] = lam["lambda"] / total
-        if not wide:
-            return lam
-        lam["rank"] = lam.groupby(self.entity, sort=False).cumcount() + 1
-        out = lam.pivot(index=self.entity, columns="rank", values="peer")
-        out.columns = [f"peer_{c}" for c in out.columns]
-        return out.reindex(self.efficiency[self.entity]).reset_index()
+        return peer_table(self.lambdas, self.efficiency[self.entity], self.entity, wide=wide)
 
     def targets(self) -> pd.DataFrame:
         """Projected inputs and outputs of the ordinary SBM program.
