@@ -34,9 +34,13 @@ _LABELS = {
            "ylabel": "指数 (> 1 表示改善)", "xlabel": "时期", "mean": "{n} 个单位的几何平均",
            "unit": "{focus}"},
 }
-_STYLE = {"malmquist": ("black", "-", 2.2), "efficiency_change": ("#1f77b4", "--", 1.4),
-          "technical_change": ("#d62728", "--", 1.4), "pure_efficiency_change": ("#2ca02c", ":", 1.4),
-          "scale_efficiency_change": ("#9467bd", ":", 1.4)}
+# Okabe-Ito colours (as in benchmark.plotting) with distinct line styles and markers, so the five
+# series stay apart for colour-blind readers and in greyscale print.
+_STYLE = {"malmquist": ("black", "-", 2.2), "efficiency_change": ("#0072B2", "--", 1.4),
+          "technical_change": ("#D55E00", "-.", 1.4), "pure_efficiency_change": ("#009E73", ":", 1.4),
+          "scale_efficiency_change": ("#CC79A7", (0, (5, 1, 1, 1, 1, 1)), 1.4)}
+_MARKERS = {"malmquist": "o", "efficiency_change": "s", "technical_change": "^",
+            "pure_efficiency_change": "D", "scale_efficiency_change": "v"}
 
 
 def plot_malmquist(
@@ -126,7 +130,7 @@ def plot_malmquist(
         pos = np.arange(len(ticks))
         for c in components:
             colour, style, width = _STYLE[c]
-            ax.plot(pos, table[c].to_numpy(dtype=float), marker="o", color=colour, linestyle=style,
+            ax.plot(pos, table[c].to_numpy(dtype=float), marker=_MARKERS[c], color=colour, linestyle=style,
                     linewidth=width, label=text[c])
         ax.axhline(1.0, color="grey", linewidth=0.8)
         ax.set_xticks(pos, ticks, fontsize="small")
