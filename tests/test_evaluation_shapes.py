@@ -14,7 +14,6 @@ culprit.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -22,15 +21,17 @@ import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from test_metamorphic import (
     BASE,
     INDICATORS,
     NAMES,
+    SHAPES,
     Shape,
     assert_same,
     normalise,
+    quiet,
     reshape,
+    usable_spec,
 )
 
 import benchmark as bm
@@ -151,11 +152,7 @@ CALLS = [
 CALL_IDS = [c.name for c in CALLS]
 
 
-def _quiet(func: Callable[[], Any]) -> Any:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        warnings.simplefilter("error", RuntimeWarning)
-        return func()
+_quiet = quiet
 
 
 _clean_cache: dict[str, pd.DataFrame] = {}
@@ -168,25 +165,14 @@ def _clean(call: Call) -> pd.DataFrame:
     return _clean_cache[call.name]
 
 
-shapes = st.fixed_dictionaries({
-    "seed": st.integers(0, 2**16),
-    "index": st.sampled_from(["range", "labels", "duplicated", "multi"]),
-    "ids": st.sampled_from(["str", "int", "category"]),
-    "periods": st.sampled_from(["int", "text", "academic", "date"]),
-    "dtypes": st.sampled_from(["float", "nullable", "int-nullable"]),
-    "scale": st.sampled_from([1.0, 1e300, 1e-300]),
-})
 
 
 @pytest.mark.parametrize("call", CALLS, ids=CALL_IDS)
 @settings(max_examples=6, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(spec=shapes)
+@given(spec=SHAPES)
 def test_reshaped_input_gives_the_same_answer(call: Call, spec: dict) -> None:
-    if not call.scaled:
-        spec = {**spec, "scale": 1.0}
-    if spec["scale"] != 1.0 and spec["dtypes"] == "int-nullable":
-        spec = {**spec, "dtypes": "float"}
+    spec = usable_spec(spec, call.scaled)
     shape = reshape(call.frame, scaled=call.scaled, **spec)
     before = shape.data.copy(deep=True)
     got = normalise(_quiet(lambda: call(shape)), shape)

@@ -13,7 +13,6 @@ regressions found by trying the functions as a new user would.
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -22,8 +21,16 @@ import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from test_metamorphic import BASE, Shape, assert_same, normalise, reshape
+from test_metamorphic import (
+    BASE,
+    SHAPES,
+    Shape,
+    assert_same,
+    normalise,
+    quiet,
+    reshape,
+    usable_spec,
+)
 
 import benchmark as bm
 from benchmark import BenchmarkError
@@ -36,11 +43,7 @@ CROSS = CROSS.assign(score=CROSS["double_qualified_ratio"] / 100)  # a score col
 PANEL = BASE[BASE["year"] <= 2021].reset_index(drop=True)  # three periods keep the test fast
 
 
-def _quiet(func: Callable[[], Any]) -> Any:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        warnings.simplefilter("error", RuntimeWarning)
-        return func()
+_quiet = quiet
 
 
 # ---------------------------------------------------------------- reshaped input, same answer
@@ -110,25 +113,14 @@ def _clean(call: Call) -> pd.DataFrame:
     return _clean_cache[call.name]
 
 
-shapes = st.fixed_dictionaries({
-    "seed": st.integers(0, 2**16),
-    "index": st.sampled_from(["range", "labels", "duplicated", "multi"]),
-    "ids": st.sampled_from(["str", "int", "category"]),
-    "periods": st.sampled_from(["int", "text", "academic", "date"]),
-    "dtypes": st.sampled_from(["float", "nullable", "int-nullable"]),
-    "scale": st.sampled_from([1.0, 1e300, 1e-300]),
-})
 
 
 @pytest.mark.parametrize("call", CALLS, ids=CALL_IDS)
 @settings(max_examples=3, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(spec=shapes)
+@given(spec=SHAPES)
 def test_reshaped_input_gives_the_same_answer(call: Call, spec: dict) -> None:
-    if not call.scale_invariant:
-        spec = {**spec, "scale": 1.0}
-    if spec["scale"] != 1.0 and spec["dtypes"] == "int-nullable":
-        spec = {**spec, "dtypes": "float"}
+    spec = usable_spec(spec, call.scale_invariant)
     shape = reshape(_frame(call), scaled=call.scale_invariant, **spec)
     before = shape.data.copy(deep=True)
     result = _quiet(lambda: call.run(shape.data))

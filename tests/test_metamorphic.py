@@ -238,11 +238,15 @@ def _frame_for(call: Call) -> pd.DataFrame:
     return BASE if call.panel else BASE[BASE["year"] == 2021].drop(columns="year").reset_index(drop=True)
 
 
-def _quiet(func: Callable[[], Any]) -> Any:
+def quiet(func: Callable[[], Any]) -> Any:
+    """Run ``func`` with UserWarnings silenced and any numpy RuntimeWarning turned into an error."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         warnings.simplefilter("error", RuntimeWarning)
         return func()
+
+
+_quiet = quiet
 
 
 _clean_cache: dict[str, pd.DataFrame] = {}
@@ -255,7 +259,8 @@ def _clean(call: Call) -> pd.DataFrame:
     return _clean_cache[call.name]
 
 
-shapes = st.fixed_dictionaries({
+#: The reshapes drawn by every shape suite (also imported by test_frontier_shapes/test_evaluation_shapes).
+SHAPES = st.fixed_dictionaries({
     "seed": st.integers(0, 2**16),
     "index": st.sampled_from(["range", "labels", "duplicated", "multi"]),
     "ids": st.sampled_from(["str", "int", "category"]),
@@ -263,6 +268,17 @@ shapes = st.fixed_dictionaries({
     "dtypes": st.sampled_from(["float", "nullable", "int-nullable"]),
     "scale": st.sampled_from([1.0, 1e300, 1e-300, 1e6]),
 })
+shapes = SHAPES
+
+
+def usable_spec(spec: dict, scaled: tuple[str, ...]) -> dict:
+    """``spec`` without rescaling for calls that are not scale-invariant, and with float columns when
+    rescaled (rounded integers would not survive a 1e-300 factor)."""
+    if not scaled:
+        spec = {**spec, "scale": 1.0}
+    if spec["scale"] != 1.0 and spec["dtypes"] == "int-nullable":
+        spec = {**spec, "dtypes": "float"}
+    return spec
 
 
 @pytest.mark.parametrize("call", CALLS, ids=CALL_IDS)
@@ -270,10 +286,7 @@ shapes = st.fixed_dictionaries({
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(spec=shapes)
 def test_reshaped_input_gives_the_same_answer(call: Call, spec: dict) -> None:
-    if not call.scale_invariant:
-        spec = {**spec, "scale": 1.0}
-    if spec["scale"] != 1.0 and spec["dtypes"] == "int-nullable":
-        spec = {**spec, "dtypes": "float"}
+    spec = usable_spec(spec, call.scale_invariant)
     frame = _frame_for(call)
     shape = reshape(frame, scaled=call.scale_invariant, **spec)
     before = shape.data.copy(deep=True)
