@@ -56,6 +56,7 @@ from benchmark._validation import (
     check_entity,
     check_frame,
     format_list,
+    validate_params,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -432,6 +433,7 @@ def _principal_components(data: pd.DataFrame, entities: pd.Series, features: lis
 
 
 @_figure_function
+@validate_params("entity")
 def plot_tiers(
     result: Any,
     data: pd.DataFrame | None = None,
@@ -565,6 +567,7 @@ def _tier_legends(ax: Axes, tiers_: list[Any], colours: list[Any], marker_of: di
 
 # ============================================================ cost and outcome
 @_figure_function
+@validate_params("entity", "period")
 def plot_cost_outcome(
     data: pd.DataFrame,
     focus: Any = None,
@@ -700,6 +703,7 @@ def _quadrant_names(ax: Axes, x: np.ndarray, y: np.ndarray, quad: np.ndarray, ma
 
 # ============================================================ self-comparison
 @_figure_function
+@validate_params("entity", "period")
 def plot_completion(
     data: pd.DataFrame,
     focus: Any = None,
@@ -831,6 +835,7 @@ def _status_legend(ax: Axes, states: list[str]) -> None:
 
 
 @_figure_function
+@validate_params("entity", "period")
 def plot_trajectory(
     data: pd.DataFrame,
     focus: Any,
@@ -994,6 +999,7 @@ _GAP_REFERENCE = {"gap_median": "cohort_median", "gap_best": "cohort_best"}
 
 
 @_figure_function
+@validate_params("entity", "period")
 def plot_gaps(
     data: pd.DataFrame,
     *,
@@ -1131,6 +1137,7 @@ def _profile_positions(frame: pd.DataFrame, scale: str, value: str, percentile: 
 
 
 @_figure_function
+@validate_params("entity", "period")
 def plot_profile(
     data: pd.DataFrame,
     *,
@@ -1279,6 +1286,7 @@ def _radar(pos: dict[str, np.ndarray], ticks: list[str], who: Any, scale: str, a
 
 # ============================================================ composite ranks
 @_figure_function
+@validate_params("entity")
 def plot_rank_intervals(
     data: Any,
     *,
@@ -1504,6 +1512,7 @@ def _result_data(result: Any, entity: str) -> pd.DataFrame:
 
 
 @_figure_function
+@validate_params("entity")
 def plot_frontier(
     result: Any,
     data: pd.DataFrame | None = None,

@@ -48,6 +48,7 @@ from benchmark._validation import (
     format_list,
     period_ordinals,
     resolve_direction,
+    validate_params,
 )
 
 __all__ = ["Report", "report"]
@@ -206,6 +207,7 @@ def _guard(ctx: _Context, what: str, build: Callable[[], str]) -> str:
 
 
 # ============================================================ public entry
+@validate_params("entity", "period", "random_state", "ci", "n_boot", "n_draws")
 def report(
     data: pd.DataFrame,
     focus: Any,
