@@ -29,6 +29,14 @@ LANGS = ("zh", "en")
 ZH: dict[str, str] = {
     # ---- who the peers are (benchmark._cohorts.describe_cohort)
     "same {column}": "同{column}",
+    # attribute columns that commonly define cohorts (other column names are shown as they are)
+    "tier": "层级",
+    "unit_type": "单位类型",
+    "province": "省份",
+    "region": "区域",
+    "sector": "类别",
+    "degree_level": "学历层次",
+    "state": "州",
     "all entities": "全部单位",
     "nearest peers": "最近邻同类",
     "listed peers": "指定同类",
@@ -138,6 +146,7 @@ ZH: dict[str, str] = {
         "由 benchmark {version} 于 {date} 生成。所有图表均来自本库的公开函数；方法与参数见“说明与方法”。",
     " sharing its {columns}": "（同{columns}）",
     "Evaluation {where}; ": "评价期 {where}；",
+    "year {at}": "{at} 年",
     "compared with the {n} other entities{within}; peers: {cohort} ({size}).":
         "与其他 {n} 个单位{within}比较；同类组：{cohort}（{size} 个）。",
     "the cross-section": "截面数据",
@@ -454,7 +463,7 @@ def cohort_text(cohort: Any) -> str:
     from benchmark._cohorts import describe_cohort
 
     if isinstance(cohort, str):
-        return t("same {column}", column=cohort)
+        return t("same {column}", column=t(cohort))
     return t(describe_cohort(cohort))
 
 

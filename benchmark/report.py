@@ -189,7 +189,11 @@ class _Context:
         return f"{self.label(indicator)} ({unit})" if unit else self.label(indicator)
 
     def where(self) -> str:
-        return f"{self.period} {self.at}" if self.period is not None else _t("the cross-section")
+        if self.period is None:
+            return _t("the cross-section")
+        if str(self.period).lower() == "year":
+            return _t("year {at}", at=self.at)  # "2023 年" in Chinese, not the column name
+        return f"{self.period} {self.at}"
 
     def leave_out(self, what: str, why: str) -> str:
         """Record and render a part of the report that could not be written."""
@@ -666,7 +670,7 @@ def _compose(ctx: _Context, *, title: str | None, description: str | None) -> tu
 def _scope_line(ctx: _Context) -> str:
     n = ctx.cs[ctx.entity].nunique()
     within = (_t(" sharing its {columns}", columns=", ".join(
-        f"{c} ({ctx.cs.loc[ctx.cs[ctx.entity] == ctx.focus, c].iloc[0]})" for c in ctx.within))
+        f"{_t(c)} ({ctx.cs.loc[ctx.cs[ctx.entity] == ctx.focus, c].iloc[0]})" for c in ctx.within))
         if ctx.within else "")
     when = _t("Evaluation {where}; ", where=ctx.where()) if ctx.period is not None else ""
     return when + _t("compared with the {n} other entities{within}; peers: {cohort} ({size}).",
