@@ -14,15 +14,23 @@ import numpy as np
 __all__ = ["column_scale", "mean_std"]
 
 
-def column_scale(x: np.ndarray) -> np.ndarray:
-    """The largest absolute finite value of each column (1 where a column is all zero or NaN).
+def column_scale(x: np.ndarray, key: np.ndarray | None = None) -> np.ndarray:
+    """The largest absolute finite value of each column, or of each column within each group of
+    ``key`` (one code per row; the result then has ``x``'s shape). 1 where there is none or it is 0.
 
     >>> column_scale(np.array([[1e300, -2.0], [3e300, 1.0]])).tolist()
     [3e+300, 2.0]
+    >>> column_scale(np.array([[1.0], [4.0], [-2.0]]), key=np.array([0, 0, 1])).ravel().tolist()
+    [4.0, 4.0, 2.0]
     """
     a = np.abs(np.asarray(x, dtype=float))
     a = np.where(np.isfinite(a), a, 0.0)
-    s = a.max(axis=0) if a.size else np.ones(a.shape[1:] if a.ndim > 1 else ())
+    if key is not None:
+        import pandas as pd
+
+        s = pd.DataFrame(a).groupby(np.asarray(key)).transform("max").to_numpy()
+    else:
+        s = a.max(axis=0) if a.size else np.ones(a.shape[1:] if a.ndim > 1 else ())
     return np.where(s > 0, s, 1.0)
 
 

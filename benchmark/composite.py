@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from benchmark._numeric import column_scale
 from benchmark._results import Result
 from benchmark._validation import (
     BenchmarkError,
@@ -135,15 +136,6 @@ def _floats(frame: pd.DataFrame, cols: list[str]) -> np.ndarray:
     return frame[cols].to_numpy(dtype=float, na_value=np.nan)
 
 
-def _column_scale(x: np.ndarray, key: np.ndarray | None = None) -> np.ndarray:
-    """Largest absolute value per column (and group): dividing by it before
-    squaring keeps sums of squares finite at any scale (1e-300 ... 1e300)."""
-    a = np.abs(x)
-    s = (np.nanmax(a, axis=0, initial=0.0) if key is None else
-         pd.DataFrame(a).groupby(key).transform("max").to_numpy())
-    return np.where(np.isfinite(s) & (s > 0), s, 1.0)
-
-
 def _keys(ent: str | None, per: str | None) -> list[str]:
     return [k for k in (ent, per) if k is not None]
 
@@ -196,7 +188,7 @@ def _minmax(x, key, **ctx):
 
 
 def _zscore(x, key, **ctx):
-    x = x / _column_scale(x, key)  # z-scores are scale-free; this keeps squares finite
+    x = x / column_scale(x, key)  # z-scores are scale-free; this keeps squares finite
     g = _by_group(x, key)
     mean, sd = g.transform("mean").to_numpy(), g.transform("std").to_numpy()
     _check_spread(sd, x, key, what="standard deviation", **ctx)
@@ -433,7 +425,7 @@ def _entropy_weights(y: np.ndarray, inds: list[str]) -> np.ndarray:
         j = int(np.flatnonzero((y < 0).any(axis=0))[0])
         raise NonPositiveError(f"indicator {inds[j]!r} has negative values; the entropy method needs "
                                "non-negative ones (use normalisation='minmax').")
-    y = y / _column_scale(y)  # p = y / sum(y) is scale-free; this keeps the sum finite
+    y = y / column_scale(y)  # p = y / sum(y) is scale-free; this keeps the sum finite
     total = y.sum(axis=0)
     if (total <= 0).any():
         j = int(np.flatnonzero(total <= 0)[0])
@@ -450,7 +442,7 @@ def _entropy_weights(y: np.ndarray, inds: list[str]) -> np.ndarray:
 
 def _critic_weights(y: np.ndarray, inds: list[str]) -> np.ndarray:
     flat = np.ptp(y, axis=0) == 0
-    y = y / np.max(_column_scale(y))  # one common factor: the weights' ratios are unchanged
+    y = y / np.max(column_scale(y))  # one common factor: the weights' ratios are unchanged
     sd = y.std(axis=0, ddof=1)
     if flat.any() or (sd <= 0).any():
         j = int(np.flatnonzero(flat | (sd <= 0))[0])
@@ -1077,7 +1069,7 @@ def topsis(
     x = _floats(frame, inds)
     key = frame.groupby(per, sort=False, observed=True).ngroup().to_numpy() if per else \
         np.zeros(len(frame), dtype=np.int64)
-    x = x / _column_scale(x, key)  # vector normalisation is scale-free; this keeps x**2 finite
+    x = x / column_scale(x, key)  # vector normalisation is scale-free; this keeps x**2 finite
     norm = np.sqrt(_by_group(x**2, key).transform("sum").to_numpy())
     if (norm == 0).any():
         j = int(np.flatnonzero((norm == 0).any(axis=0))[0])
@@ -2455,13 +2447,13 @@ def _impute_knn(x: np.ndarray, key: np.ndarray, k: int) -> np.ndarray:
     out = x.copy()
     for code in np.unique(key[np.isnan(x).any(axis=1)]):
         rows = np.flatnonzero(key == code)
-        part = x[rows] / _column_scale(x[rows])
+        part = x[rows] / column_scale(x[rows])
         mean, sd = np.nanmean(part, axis=0), np.nanstd(part, axis=0)
         sd = np.where(sd > 0, sd, 1.0)
         z = KNNImputer(n_neighbors=min(k, len(rows) - 1)).fit_transform((part - mean) / sd)
         if z.shape[1] != x.shape[1]:
             raise BenchmarkError("an indicator is missing in every row of a group; k-NN has no donor for it.")
-        out[rows] = np.where(np.isnan(x[rows]), (z * sd + mean) * _column_scale(x[rows]), x[rows])
+        out[rows] = np.where(np.isnan(x[rows]), (z * sd + mean) * column_scale(x[rows]), x[rows])
     return out
 
 
@@ -2787,7 +2779,7 @@ def reliability(
         raise BenchmarkError(f"reliability needs at least 2 indicators and 3 rows; got {len(inds)} and {len(frame)}.")
     signs = direction_sign(resolve_direction(direction, inds), inds)
     x = _floats(frame, inds) * signs
-    x = x / _column_scale(x)
+    x = x / column_scale(x)
     flat = [c for c, v in zip(inds, np.ptp(x, axis=0)) if v == 0]
     if flat:
         raise BenchmarkError(f"indicator(s) {format_list(flat)} are constant, so their correlations are "

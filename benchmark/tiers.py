@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from benchmark._numeric import column_scale
 from benchmark._results import Result
 from benchmark._validation import (
     COMMON,
@@ -612,8 +613,7 @@ def _standardise(raw: np.ndarray, feats: list[str]) -> tuple[np.ndarray, np.ndar
     squares in the standard deviation neither overflow (values near 1e300)
     nor underflow (near 1e-300): the z-scores do not depend on the units.
     """
-    scale = np.abs(raw).max(axis=0)
-    scale = np.where(scale > 0, scale, 1.0)
+    scale = column_scale(raw)
     x = raw / scale
     sd = x.std(axis=0)
     constant = [f for f, s in zip(feats, sd, strict=True) if not s > 0]
