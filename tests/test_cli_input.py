@@ -12,22 +12,12 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_cli import GOOD
 
 from benchmark import _userfiles as uf
 from benchmark.__main__ import build_parser, main
 
-PANEL = """institution,year,tier,score,ratio,income,spend
-Alpha College,2021,A,70,15.5,120,1000
-Alpha College,2022,A,72,15.1,130,1010
-Beta College,2021,A,65,16.0,100,900
-Beta College,2022,A,66,16.2,104,905
-Gamma College,2021,A,61,16.4,97,880
-Gamma College,2022,A,63,16.6,99,890
-Delta College,2021,B,58,18.0,80,700
-Delta College,2022,B,59,17.5,82,710
-Eps College,2021,B,55,18.5,70,650
-Eps College,2022,B,57,18.1,75,660
-"""
+PANEL = GOOD  # the small panel of test_cli.py: five colleges, two years
 # Western names whose accented letters are followed by ASCII letters: read as GB18030 these bytes
 # decode without error into rare characters ("Universität" -> "Universit鋞").
 WESTERN = {"Alpha College": "Universität Wien", "Beta College": "École Polytechnique",
