@@ -1463,7 +1463,7 @@ class _Simulation:
         size = len(designs[0].drop)
         block = max(1, 1_000_000 // n_ent)
         bar = _progress(progress, len(designs) * -(-size // block))
-        with _single_threaded_blas(), ThreadPoolExecutor(max_workers=_threads(self.n_jobs)) as pool:
+        with _single_threaded_blas(), ThreadPoolExecutor(max_workers=self.n_jobs) as pool:
             rank = lambda d: _all_ranks(d, self.mats, self.member, block, pool, bar)
             rank_a, rank_b = rank(designs[0]), rank(designs[1])
             shift_a, shift_b = self.shift(rank_a), self.shift(rank_b)
@@ -1494,10 +1494,6 @@ def _single_threaded_blas() -> Any:
     except ImportError:  # pragma: no cover - installed with scikit-learn
         return contextlib.nullcontext()
     return threadpool_limits(limits=1, user_api="blas")
-
-
-def _threads(n_jobs: int) -> int:
-    return max(1, int(n_jobs))
 
 
 def _rank_table(names: pd.Series, score: np.ndarray, nominal_rank: np.ndarray, ranks: np.ndarray) -> pd.DataFrame:
