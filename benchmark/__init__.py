@@ -42,12 +42,12 @@ from benchmark.frontier import (
 )
 from benchmark._plot_malmquist import plot_malmquist
 # -- composite / tiers --
-from benchmark.composite import RankUncertainty, composite, contributions, normalise, rank_uncertainty, topsis, weights
-from benchmark.composite import (
+from benchmark.indices import RankUncertainty, composite, contributions, normalise, rank_uncertainty, topsis, weights
+from benchmark.indices import (
     AHPResult, ObstacleDegree, Preprocessed, Reliability, ahp, combine_weights, grey_relational, impute,
     obstacle_degree, reliability, treat,
 )
-from benchmark.tiers import TierComparison, TierResult, TierTransitions, tier_transitions, tiers
+from benchmark.tiering import TierComparison, TierResult, TierTransitions, tier_transitions, tiers
 # -- structure --
 from benchmark.structure import (
     agglomeration, concentration, coupling_coordination, location_quotient, relatedness, structural_fit,
@@ -66,7 +66,7 @@ from benchmark.plotting import (
 # -- paper-ready tables (LaTeX, Word, Excel) --
 from benchmark import export
 from benchmark.export import export_docx, export_excel, export_latex, paper_table
-# -- the gap-analysis report (``benchmark.report`` is the function) --
+# -- the gap-analysis report --
 from benchmark.report import Report, report
 
 __version__ = "0.1.0"

@@ -328,7 +328,7 @@ def plot_transitions(
     --------
     >>> panel = pd.DataFrame({"institution": list("abcabc"), "year": [1, 1, 1, 2, 2, 2],
     ...                       "tier": ["A", "B", "B", "B", "A", "B"]})
-    >>> from benchmark.tiers import tier_transitions
+    >>> from benchmark import tier_transitions
     >>> ax = plot_transitions(tier_transitions(panel, "tier"))
     >>> [t.get_text() for t in ax.get_yticklabels()]
     ['A', 'B']

@@ -1156,7 +1156,7 @@ def _field_data(ctx: _Context) -> tuple[pd.DataFrame, list[str], dict[str, float
 
 
 def _rank_part(ctx: _Context, cs: pd.DataFrame, inds: list[str], weights: dict | None) -> str:
-    from benchmark.composite import rank_uncertainty
+    from benchmark.indices import rank_uncertainty
     from benchmark.plotting import plot_rank_intervals
 
     dirs = {i: ctx.dirs[i] for i in inds}
@@ -1195,7 +1195,7 @@ def _rank_part(ctx: _Context, cs: pd.DataFrame, inds: list[str], weights: dict |
 
 def _tier_part(ctx: _Context, cs: pd.DataFrame, inds: list[str]) -> str:
     from benchmark.plotting import plot_tiers
-    from benchmark.tiers import tiers
+    from benchmark.tiering import tiers
 
     k = ctx.options["k"] or (len(ctx.official_order) if ctx.official_order and len(ctx.official_order) >= 2
                              else 3)
@@ -1272,7 +1272,7 @@ def _history_part(ctx: _Context, inds: list[str]) -> str:
     if ctx.period is None or ctx.data[ctx.period].nunique() < 2:
         return ""
     from benchmark.plotting import plot_transitions
-    from benchmark.tiers import tier_transitions, tiers
+    from benchmark.tiering import tier_transitions, tiers
 
     tier_info = ctx.facts.get("tier")
     if tier_info is None:

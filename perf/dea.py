@@ -375,7 +375,7 @@ def replicates(budget: float) -> None:
         boot = benchmark.dea_bootstrap(df, ins, outs, rts="vrs", n_boot=200, random_state=3)
         secs = time.perf_counter() - t0
     # the same programs: the original units against each replicate's pseudo data
-    from benchmark.frontier.bootstrap import _draw
+    from benchmark.frontier._bootstrap import _draw
 
     eff = boot.efficiency["efficiency"].to_numpy()
     dist = 1 / eff

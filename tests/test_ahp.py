@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmark import BenchmarkError
-from benchmark.composite import ALONSO_LAMATA_RI, SAATY_RI, AHPResult, ahp, combine_weights, weights
+from benchmark.indices import ALONSO_LAMATA_RI, SAATY_RI, AHPResult, ahp, combine_weights, weights
 
 # Saaty (1990), table 2: size, transportation, neighbourhood, age, yard, modern
 # facilities, general condition, financing; upper triangle row by row.

@@ -20,7 +20,7 @@ from benchmark import (
     NonPositiveError,
     UnknownEntityError,
 )
-from benchmark.composite import (
+from benchmark.indices import (
     RankUncertainty,
     _block_ranks,
     _draw,

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from benchmark import BenchmarkError, NonPositiveError, dea, dea_bootstrap
 from benchmark.frontier import _lp
-from benchmark.frontier.bootstrap import _draw, bandwidth_rule, subsample_size_rule
+from benchmark.frontier._bootstrap import _draw, bandwidth_rule, subsample_size_rule
 
 pytestmark = pytest.mark.filterwarnings("ignore:DEA with:UserWarning")
 

@@ -1,4 +1,4 @@
-"""Tests of benchmark.frontier.scale against deaR 1.5.3 (tests/data/r_models) and by hand."""
+"""Tests of benchmark.frontier.scale_efficiency against deaR 1.5.3 (tests/data/r_models) and by hand."""
 
 from __future__ import annotations
 

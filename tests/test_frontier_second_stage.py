@@ -74,7 +74,7 @@ def test_truncated_regression_matches_truncreg(request, reference, dataset, z):
 
 
 def test_truncated_regression_standard_errors_match_truncreg(first_stage, charnes, reference):
-    from benchmark.frontier.second_stage import _fit_truncreg, _truncreg_ll, _wald
+    from benchmark.frontier._second_stage import _fit_truncreg, _truncreg_ll, _wald
 
     delta = 1 / first_stage.efficiency["efficiency"].to_numpy()
     delta = np.where(np.abs(delta - 1) < 1e-6, 1.0, delta)
@@ -171,7 +171,7 @@ def test_algorithm1_bootstrap_error_matches_wald_error_on_a_large_sample(hospita
 def test_batched_truncated_regressions_equal_one_by_one():
     from scipy.stats import truncnorm
 
-    from benchmark.frontier.second_stage import _batched_truncreg, _fit_truncreg
+    from benchmark.frontier._second_stage import _batched_truncreg, _fit_truncreg
 
     rng = np.random.default_rng(5)
     Z = np.column_stack([np.ones(60), rng.integers(0, 2, 60), rng.normal(size=60)])

@@ -135,7 +135,7 @@ def test_jlms_equals_numerical_conditional_mean(halfnormal):
 
 
 def test_analytic_gradient_matches_finite_differences(front41):
-    from benchmark.frontier.sfa import _Model
+    from benchmark.frontier._sfa import _Model
 
     X = np.column_stack([np.ones(60), np.log(front41["capital"]), np.log(front41["labour"])])
     for truncated in (False, True):

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmark import BenchmarkError, MissingValueError
-from benchmark.composite import ObstacleDegree, ahp, composite, grey_relational, obstacle_degree
+from benchmark.indices import ObstacleDegree, ahp, composite, grey_relational, obstacle_degree
 
 
 @pytest.fixture

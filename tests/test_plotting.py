@@ -25,9 +25,9 @@ from benchmark import (  # noqa: E402
 from benchmark import _fonts  # noqa: E402
 from benchmark.costs import cost_outcome_quadrant  # noqa: E402
 from benchmark.peers import peer_gap  # noqa: E402
-from benchmark.composite import rank_uncertainty  # noqa: E402
+from benchmark.indices import rank_uncertainty  # noqa: E402
 from benchmark.targets import completion  # noqa: E402
-from benchmark.tiers import tier_transitions, tiers  # noqa: E402
+from benchmark.tiering import tier_transitions, tiers  # noqa: E402
 
 PLOTS = ["plot_profile", "plot_gaps", "plot_trajectory", "plot_completion", "plot_cost_outcome",
          "plot_frontier", "plot_rank_intervals", "plot_tiers", "plot_transitions"]

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmark import BenchmarkError, MissingValueError
-from benchmark.composite import Preprocessed, composite, impute, rank_uncertainty, reliability, topsis, treat
+from benchmark.indices import Preprocessed, composite, impute, rank_uncertainty, reliability, topsis, treat
 
 
 @pytest.fixture
@@ -197,7 +197,7 @@ def test_trend_with_uneven_periods_by_hand():
 
 
 def test_inputs_are_left_alone_and_entity_dtype_kept(gappy):
-    from benchmark.composite import grey_relational, obstacle_degree
+    from benchmark.indices import grey_relational, obstacle_degree
 
     cat = gappy.astype({"institution": "category"})
     before = cat.copy(deep=True)

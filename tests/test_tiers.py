@@ -18,7 +18,7 @@ from benchmark import (
     MissingValueError,
     UnknownEntityError,
 )
-from benchmark.tiers import (
+from benchmark.tiering import (
     TierResult,
     TierTransitions,
     _best_jaccard,
@@ -354,7 +354,7 @@ def test_compare_accepts_panel_rows_that_agree():
 
 # ---------------------------------------------------------------- order by the composite
 def test_order_by_composite():
-    from benchmark.composite import composite
+    from benchmark.indices import composite
 
     df, cols, _ = blobs([[0, 5], [5, 0], [10, 10]], 12, spread=0.5, seed=8)
     res = tiers(df, cols, k=3, order_by="composite", n_boot=0, random_state=0)

@@ -12,14 +12,14 @@ scores on context and :func:`three_stage_dea` the Fried et al. (2002)
 adjustment.
 """
 
-from benchmark.frontier.bootstrap import BootstrapResult, dea_bootstrap, subsample_size_rule
-from benchmark.frontier.dea import DEAResult, dea, super_efficiency
-from benchmark.frontier.malmquist import MalmquistResult, malmquist
-from benchmark.frontier.sbm import SBMResult, sbm
-from benchmark.frontier.scale import scale_efficiency
-from benchmark.frontier.second_stage import SecondStageResult, compare_second_stage, second_stage
-from benchmark.frontier.sfa import SFAResult, sfa
-from benchmark.frontier.three_stage import ThreeStageResult, three_stage_dea
+from benchmark.frontier._bootstrap import BootstrapResult, dea_bootstrap, subsample_size_rule
+from benchmark.frontier._dea import DEAResult, dea, super_efficiency
+from benchmark.frontier._malmquist import MalmquistResult, malmquist
+from benchmark.frontier._sbm import SBMResult, sbm
+from benchmark.frontier._scale import scale_efficiency
+from benchmark.frontier._second_stage import SecondStageResult, compare_second_stage, second_stage
+from benchmark.frontier._sfa import SFAResult, sfa
+from benchmark.frontier._three_stage import ThreeStageResult, three_stage_dea
 
 __all__ = [
     "dea",

@@ -32,7 +32,7 @@ join the frame and the program is re-solved, so each answer is the optimum
 over all units (column generation). A dedicated "own" column holding the
 unit's data keeps every ordinary program feasible on the frame.
 
-Everything here trusts its arguments; :mod:`benchmark.frontier.sbm` checks them.
+Everything here trusts its arguments; :func:`benchmark.frontier.sbm` checks them.
 """
 
 from __future__ import annotations

@@ -251,8 +251,8 @@ def three_stage_dea(
     >>> bool((res.adjusted["staff"] >= df["staff"]).all())
     True
     """
-    from benchmark.frontier.dea import dea
-    from benchmark.frontier.sfa import sfa
+    from benchmark.frontier._dea import dea
+    from benchmark.frontier._sfa import sfa
 
     rts = norm_rts(rts)
     if rts not in ("vrs", "crs"):

@@ -261,7 +261,7 @@ def _unscale(result: SecondStageResult, scale: np.ndarray) -> SecondStageResult:
 
 
 def _scores(scores: Any, frame: pd.DataFrame, entity: str) -> tuple[np.ndarray, Any]:
-    from benchmark.frontier.dea import DEAResult
+    from benchmark.frontier._dea import DEAResult
 
     if isinstance(scores, DEAResult):
         table = scores.efficiency
@@ -475,7 +475,7 @@ def _bias_correct(dea_result: Any, data: pd.DataFrame, delta: np.ndarray, mean: 
     """Algorithm 2 steps 3-4: bootstrap the DEA frontier on pseudo-data with the fitted inefficiency."""
     from scipy.stats import truncnorm
 
-    from benchmark.frontier.dea import dea
+    from benchmark.frontier._dea import dea
 
     ins, outs = list(dea_result.inputs), list(dea_result.outputs)
     check_columns(data, ins + outs, name="data", what="input/output column of the first-stage DEA")
@@ -673,7 +673,7 @@ def _second_stage(scores: Any, frame: pd.DataFrame, values: np.ndarray, labels: 
 def _simar_wilson(scores: Any, frame: pd.DataFrame, values: np.ndarray, Z: np.ndarray, names: list[str],
                   table: pd.DataFrame, algorithm: int, n_boot: int, n_boot_bias: int, ci: float,
                   random_state: Any, entity: str, n_jobs: int, progress: bool) -> SecondStageResult:
-    from benchmark.frontier.dea import DEAResult
+    from benchmark.frontier._dea import DEAResult
 
     if algorithm == 2 and not isinstance(scores, DEAResult):
         raise BenchmarkError("Simar-Wilson algorithm 2 re-runs the DEA on bootstrap pseudo-data: pass the "

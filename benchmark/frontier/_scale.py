@@ -102,7 +102,7 @@ def scale_efficiency(
     4           E   0.500   0.625    0.500             0.800              irs
     5           F   0.667   0.667    0.667             1.000              crs
     """
-    from benchmark.frontier.dea import dea
+    from benchmark.frontier._dea import dea
 
     check_model_columns(data, inputs, outputs, entity)  # warns once about few units
     orientation = norm_orientation(orientation)

@@ -634,13 +634,8 @@ def _order_score(frame: pd.DataFrame, feats: list[str], z: np.ndarray, order_by:
                  direction: Any, entity: str) -> np.ndarray:
     if order_by == "features":
         return z.mean(axis=1)
-    try:
-        from benchmark.composite import composite
-    except ImportError:
-        raise BenchmarkError(
-            "order_by='composite' needs benchmark.composite, which is not available; "
-            "use order_by='features'."
-        ) from None
+    from benchmark.indices import composite
+
     # composite() returns one row per input row, in input order
     return composite(frame[[entity, *feats]], feats, direction=direction, entity=entity)["score"].to_numpy(
         dtype=float)
