@@ -254,8 +254,8 @@ def change(
     data: pd.DataFrame,
     indicators: str | Iterable[str],
     *,
-    baseline: Any = None,
-    latest: Any = None,
+    start: Any = None,
+    end: Any = None,
     entity: str = "institution",
     period: str = "year",
     direction: Direction = None,
@@ -270,8 +270,9 @@ def change(
         *observed* period of each indicator.
     indicators : str or list of str
         Indicator columns.
-    baseline, latest : period value, optional
-        Fixed periods to compare instead of the first/last observed ones.
+    start, end : period value, optional
+        Fixed periods to compare instead of each entity's first/last observed
+        ones (reported in the ``baseline`` and ``latest`` columns).
     entity, period : str
         Names of the entity and period columns.
     direction : None, str, mapping or DataFrame
@@ -305,18 +306,18 @@ def change(
     """
     frame, inds = _check_panel(data, indicators, entity, period)
     dirs = resolve_direction(direction, inds)
-    check_periods(frame, [baseline, latest], period=period)
-    if baseline is not None and latest is not None and not baseline < latest:
+    check_periods(frame, [start, end], period=period)
+    if start is not None and end is not None and not start < end:
         raise BenchmarkError(
-            f"`baseline` ({period} {baseline!r}) must come before `latest` ({period} {latest!r}); "
+            f"`start` ({period} {start!r}) must come before `end` ({period} {end!r}); "
             "swap them or choose different periods."
         )
     grid = _grid(frame, inds, entity, period)
     observed = ~np.isnan(grid.values)
     first, last = _first_last(observed)
     shape = first.shape
-    b_idx = first if baseline is None else np.full(shape, grid.periods.get_loc(baseline))
-    l_idx = last if latest is None else np.full(shape, grid.periods.get_loc(latest))
+    b_idx = first if start is None else np.full(shape, grid.periods.get_loc(start))
+    l_idx = last if end is None else np.full(shape, grid.periods.get_loc(end))
     b_val, l_val = _take(grid.values, b_idx), _take(grid.values, l_idx)
     b_idx = np.where(np.isnan(b_val), -1, b_idx)
     l_idx = np.where(np.isnan(l_val), -1, l_idx)
@@ -331,11 +332,11 @@ def change(
     values = _change_values(b_val, l_val, elapsed, reasons)
     none_obs = ~observed.any(axis=1)
     reasons.add(none_obs, "no observed values")
-    if baseline is not None:
-        reasons.add(~none_obs & (b_idx < 0), f"no value at baseline {period} {baseline}")
-    if latest is not None:
-        reasons.add(~none_obs & (l_idx < 0), f"no value at latest {period} {latest}")
-    if baseline is None and latest is None:
+    if start is not None:
+        reasons.add(~none_obs & (b_idx < 0), f"no value at start {period} {start}")
+    if end is not None:
+        reasons.add(~none_obs & (l_idx < 0), f"no value at end {period} {end}")
+    if start is None and end is None:
         reasons.add(same, "one observed period only: no change to measure")
     else:
         reasons.add(same, "no observed value on the other side of the fixed period: no change to measure")
@@ -388,7 +389,7 @@ def growth(
     indicators: str | Iterable[str],
     *,
     kind: str = "yoy",
-    base: Any = None,
+    at: Any = None,
     entity: str = "institution",
     period: str = "year",
 ) -> pd.DataFrame:
@@ -405,7 +406,7 @@ def growth(
         (a fraction, as :meth:`pandas.Series.pct_change` for positive values);
         ``"diff"``: ``x_t - x_{t-1}``; ``"log"``: ``ln x_t - ln x_{t-1}``;
         ``"index"``: ``100 * x_t / x_base``.
-    base : period value, optional
+    at : period value, optional
         Base period of ``kind="index"``. Default: each entity's first observed
         period of each indicator (so every series starts at 100).
     entity, period : str
@@ -441,12 +442,12 @@ def growth(
     """
     frame, inds = _check_panel(data, indicators, entity, period)
     check_choice(kind, _GROWTH_KINDS, name="kind")
-    if base is not None and kind != "index":
-        raise BenchmarkError(f"`base` is used only with kind='index'; got kind={kind!r}.")
-    check_periods(frame, [base], period=period)
+    if at is not None and kind != "index":
+        raise BenchmarkError(f"`at` (the base period) is used only with kind='index'; got kind={kind!r}.")
+    check_periods(frame, [at], period=period)
     grid = _grid(frame, inds, entity, period)
     if kind == "index":
-        out, code = _index(grid, base)
+        out, code = _index(grid, at)
     else:
         out, code = _period_growth(grid, kind)
     rows_out = out[grid.row_entity, grid.row_period, :]
@@ -639,8 +640,8 @@ def self_compare(
     focus: Any,
     indicators: str | Iterable[str],
     *,
-    baseline: Any = None,
-    latest: Any = None,
+    start: Any = None,
+    end: Any = None,
     method: str = "ols",
     ci: float = 0.95,
     entity: str = "institution",
@@ -657,7 +658,7 @@ def self_compare(
         The entity to profile.
     indicators : str or list of str
         Indicator columns.
-    baseline, latest : period value, optional
+    start, end : period value, optional
         As in :func:`change`.
     method, ci : as in :func:`trend`.
     entity, period : str
@@ -686,17 +687,17 @@ def self_compare(
     frame, inds = _check_panel(data, indicators, entity, period)
     check_entity(frame, focus, entity=entity)
     own = frame.loc[frame[entity] == focus]
-    check_periods(frame, [baseline, latest], period=period)
-    absent = [p for p in (baseline, latest) if p is not None and not (own[period] == p).any()]
+    check_periods(frame, [start, end], period=period)
+    absent = [p for p in (start, end) if p is not None and not (own[period] == p).any()]
     if absent:
         raise BenchmarkError(
             f"{entity} {focus!r} has no row for {period} {absent[0]!r}; choose a period it reports."
         )
     resolve_direction(direction, inds)  # validate before the sub-calls
-    ch = change(own, inds, baseline=baseline, latest=latest, entity=entity, period=period,
+    ch = change(own, inds, start=start, end=end, entity=entity, period=period,
                 direction=direction)
     tr = trend(own, inds, method=method, ci=ci, entity=entity, period=period, direction=direction)
-    best = _own_best(own, inds, entity, period, resolve_direction(direction, inds), latest)
+    best = _own_best(own, inds, entity, period, resolve_direction(direction, inds), end)
     reason = _combine_reasons({"change": ch["reason"], "trend": tr["reason"],
                                "best": best.pop("reason")})
     out = ch.drop(columns="reason")

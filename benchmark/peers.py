@@ -2,7 +2,7 @@
 
 Every function here takes a panel (one row per entity and period) or a
 cross-section and returns a tidy DataFrame. Cohorts never mix periods: when
-the data hold a period column (``period_column``, default ``"year"``), every
+the data hold a period column (``period``, default ``"year"``), every
 cohort statistic is computed within one period.
 
 - :func:`nearest_peers` - the *k* entities most similar to a focus on
@@ -63,10 +63,10 @@ _DEFAULT_CUTS = {"percent": (25.0, 10.0, -10.0, -25.0), "robust_z": (1.5, 0.5, -
 
 
 # ---------------------------------------------------------------- shared helpers
-def _period_col(frame: pd.DataFrame, period_column: str | None) -> str | None:
+def _period_col(frame: pd.DataFrame, period: str | None) -> str | None:
     """The period column if the data have one, else ``None`` (a cross-section)."""
-    if period_column is not None and period_column in frame.columns:
-        return period_column
+    if period is not None and period in frame.columns:
+        return period
     return None
 
 
@@ -80,33 +80,33 @@ def _by_columns(frame: pd.DataFrame, by: str | Sequence[str] | None, pcol: str |
 
 
 def _select_period(
-    frame: pd.DataFrame, period: Any, pcol: str | None, period_column: str | None
+    frame: pd.DataFrame, at: Any, pcol: str | None, period: str | None
 ) -> pd.DataFrame:
     """Rows of one period (``period`` given) or the whole frame."""
-    if period is None:
+    if at is None:
         return frame
     if pcol is None:
         raise ColumnError(
-            f"period={period!r} was given but the data have no period column {period_column!r}; "
-            "name it with period_column=... or leave period=None for a cross-section."
+            f"at={at!r} was given but the data have no period column {period!r}; "
+            "name it with period=... or leave at=None for a cross-section."
         )
-    rows = frame[pcol] == period
+    rows = frame[pcol] == at
     if not rows.any():
         span = sorted(pd.unique(frame[pcol].dropna()).tolist())
         hint = ""
-        if isinstance(period, str) and period in frame.columns:
-            hint = (f" Here period= selects one period value; to name the period column "
-                    f"use period_column={period!r}.")
+        if isinstance(at, str) and at in frame.columns:
+            hint = (f" Here at= selects one period value; to name the period column "
+                    f"use period={at!r}.")
         raise BenchmarkError(
-            f"{pcol} {period!r} does not occur in `data`; available: {format_list(span, 12)}.{hint}"
+            f"{pcol} {at!r} does not occur in `data`; available: {format_list(span, 12)}.{hint}"
         )
     return frame.loc[rows]
 
 
-def _focus_missing(frame: pd.DataFrame, focus: Any, period: Any, pcol: str, entity: str) -> BenchmarkError:
+def _focus_missing(frame: pd.DataFrame, focus: Any, at: Any, pcol: str, entity: str) -> BenchmarkError:
     seen = sorted(pd.unique(frame.loc[frame[entity] == focus, pcol]).tolist())
     return UnknownEntityError(
-        f"{entity} {focus!r} has no row in {pcol} {period!r}; it is observed in {format_list(seen, 12)}. "
+        f"{entity} {focus!r} has no row in {pcol} {at!r}; it is observed in {format_list(seen, 12)}. "
         "Choose one of those periods."
     )
 
@@ -142,7 +142,7 @@ def _missing_reason(values: pd.DataFrame, inds: list[str]) -> pd.Series:
     return counts.map(labels).astype(object).where(counts > 0, None).rename("reason")
 
 
-@validate_params("entity", "indicators", period_column=COMMON["period"])
+@validate_params("entity", "indicators", period=COMMON["period"])
 def percentile_rank(
     data: pd.DataFrame,
     indicators: str | Sequence[str],
@@ -151,7 +151,7 @@ def percentile_rank(
     direction: Mapping[str, str] | pd.DataFrame | str | None = None,
     kind: str = "weak",
     entity: str | None = "institution",
-    period_column: str | None = "year",
+    period: str | None = "year",
 ) -> pd.DataFrame:
     """Direction-aware percentile ranks within cohorts (100 = best).
 
@@ -174,7 +174,7 @@ def percentile_rank(
         the cohort doing no better (the best gets 100, tied entities share
         the higher value); ``"mean"`` counts ties half; ``"strict"`` is the
         share doing strictly worse (the best of *n* gets 100 (n-1)/n).
-    entity, period_column : str
+    entity, period : str
         Names of the entity and period columns (the period column may be
         absent).
 
@@ -196,11 +196,11 @@ def percentile_rank(
     2           c    B  100.0   None
     3           d    B  100.0   None
     """
-    frame, inds = check_panel(data, indicators, entity=entity, period=period_column,
+    frame, inds = check_panel(data, indicators, entity=entity, period=period,
                               require_period=False, missing="allow")
     check_choice(kind, _KINDS, name="kind")
     dirs = resolve_direction(direction, inds)
-    pcol = _period_col(frame, period_column)
+    pcol = _period_col(frame, period)
     keys = _by_columns(frame, by, pcol)
     values = _signed(frame, inds, dirs)
     ranks = _rank_to_percentile(values, keys, frame, kind)
@@ -210,15 +210,15 @@ def percentile_rank(
 
 
 # ---------------------------------------------------------------- cohort statistics
-@validate_params("entity", "indicators", period_column=COMMON["period"])
+@validate_params("entity", "indicators", period=COMMON["period"])
 def cohort_stats(
     data: pd.DataFrame,
     indicators: str | Sequence[str],
     *,
     by: str | Sequence[str] | None = None,
-    period: Any = None,
+    at: Any = None,
     entity: str | None = "institution",
-    period_column: str | None = "year",
+    period: str | None = "year",
 ) -> pd.DataFrame:
     """Summary statistics per cohort, period and indicator.
 
@@ -231,9 +231,9 @@ def cohort_stats(
         ``n_missing``).
     by : str or list of str, optional
         Cohort columns. The period column is always added.
-    period : optional
+    at : optional
         Keep only this period (a value of the period column).
-    entity, period_column : str
+    entity, period : str
         Names of the entity and period columns.
 
     Returns
@@ -254,10 +254,10 @@ def cohort_stats(
     0    A      rate  2  85.0    85.0  90.0
     1    B      rate  2  65.0    65.0  70.0
     """
-    frame, inds = check_panel(data, indicators, entity=entity, period=period_column,
+    frame, inds = check_panel(data, indicators, entity=entity, period=period,
                               require_period=False, missing="allow")
-    pcol = _period_col(frame, period_column)
-    frame = _select_period(frame, period, pcol, period_column)
+    pcol = _period_col(frame, period)
+    frame = _select_period(frame, at, pcol, period)
     keys = _by_columns(frame, by, pcol)
     values = frame[inds].astype(float)
     if keys:
@@ -363,7 +363,7 @@ def _gap_row(
     if level is not None:
         gaps = sign * (v - _bootstrap_medians(x, n_boot, rng))
         lo, hi = np.quantile(gaps, [(1 - level) / 2, (1 + level) / 2])
-        row.update(gap_median_low=float(lo), gap_median_high=float(hi), significant=bool(lo > 0 or hi < 0))
+        row.update(ci_low=float(lo), ci_high=float(hi), significant=bool(lo > 0 or hi < 0))
     row["reason"] = "; ".join(reasons) if reasons else None
     return row
 
@@ -402,21 +402,21 @@ _GAP_COLUMNS = ["indicator", "direction", "value", "n_cohort", "n_missing", "coh
                 "gap_best", "gap_best_pct"]
 
 
-@validate_params("entity", "indicators", "random_state", "ci", "n_boot", period_column=COMMON["period"])
+@validate_params("entity", "indicators", "random_state", "ci", "n_boot", period=COMMON["period"])
 def peer_gap(
     data: pd.DataFrame,
     focus: Hashable,
     indicators: str | Sequence[str],
     *,
     cohort: Any = None,
-    period: Any = None,
+    at: Any = None,
     direction: Mapping[str, str] | pd.DataFrame | str | None = None,
     ci: float | None = None,
     n_boot: int = 1000,
     random_state: Any = None,
     kind: str = "weak",
     entity: str = "institution",
-    period_column: str | None = "year",
+    period: str | None = "year",
 ) -> pd.DataFrame:
     """Where one entity stands against its peers, indicator by indicator.
 
@@ -439,14 +439,14 @@ def peer_gap(
         ``{"tier": "A"}`` those with tier A, a list of names, or the result
         of :func:`nearest_peers`. Listed peers absent in a period are
         counted in ``n_missing``.
-    period : optional
+    at : optional
         One period to compare. ``None``: every period in which the focus is
         observed, each against its own cohort.
     direction : None, str, mapping or indicator-metadata DataFrame
         Which way is better for each indicator (default "higher").
     ci : float, optional
         With a level such as 0.95, a percentile-bootstrap interval for the
-        gap to the cohort median (``gap_median_low``, ``gap_median_high``)
+        gap to the cohort median (``ci_low``, ``ci_high``)
         and ``significant`` (the interval excludes 0).
     n_boot : int
         Bootstrap resamples (default 1000).
@@ -455,7 +455,7 @@ def peer_gap(
     kind : {"weak", "mean", "strict"}
         Tie handling of the percentile rank (see :func:`percentile_rank`);
         here it is the share of *peers* the focus does at least as well as.
-    entity, period_column : str
+    entity, period : str
         Names of the entity and period columns.
 
     Returns
@@ -486,7 +486,7 @@ def peer_gap(
       indicator  value  n_cohort  cohort_median  gap_median  percentile_rank
     0      rate   80.0         4           72.5         7.5             75.0
     """
-    frame, inds = check_panel(data, indicators, entity=entity, period=period_column,
+    frame, inds = check_panel(data, indicators, entity=entity, period=period,
                               require_period=False, missing="allow")
     check_entity(frame, focus, entity=entity)
     dirs = resolve_direction(direction, inds)
@@ -497,9 +497,9 @@ def peer_gap(
     listed = _listed_entities(cohort, entity)
     if listed is not None:
         _check_listed(frame, listed, entity)
-    pcol = _period_col(frame, period_column)
+    pcol = _period_col(frame, period)
     rows = []
-    for value, part in _focus_periods(frame, focus, period, pcol, period_column, entity):
+    for value, part in _focus_periods(frame, focus, at, pcol, period, entity):
         where = f" ({pcol} {value!r})" if pcol is not None else ""
         block = _gaps_one_period(part, focus, inds, dirs, cohort, listed, entity, kind, level, n_boot, rng, where)
         for r in block:
@@ -507,7 +507,7 @@ def peer_gap(
             if pcol is not None:
                 r[pcol] = value
         rows.extend(block)
-    extra = ["gap_median_low", "gap_median_high", "significant"] if level is not None else []
+    extra = ["ci_low", "ci_high", "significant"] if level is not None else []
     cols = [c for c in (pcol, entity) if c is not None] + _GAP_COLUMNS + extra + ["reason"]
     out = pd.DataFrame(rows).reindex(columns=cols)
     if level is not None:
@@ -523,17 +523,17 @@ def _check_listed(frame: pd.DataFrame, listed: list[Any], entity: str) -> None:
 
 
 def _focus_periods(
-    frame: pd.DataFrame, focus: Any, period: Any, pcol: str | None, period_column: str | None, entity: str
+    frame: pd.DataFrame, focus: Any, at: Any, pcol: str | None, period: str | None, entity: str
 ) -> list[tuple[Any, pd.DataFrame]]:
     """(period value, rows) pairs to compare: one period, or every period of the focus."""
     if pcol is None:
-        _select_period(frame, period, pcol, period_column)  # raises if a period was asked for
+        _select_period(frame, at, pcol, period)  # raises if a period was asked for
         return [(None, frame)]
-    if period is not None:
-        part = _select_period(frame, period, pcol, period_column)
+    if at is not None:
+        part = _select_period(frame, at, pcol, period)
         if not (part[entity] == focus).any():
-            raise _focus_missing(frame, focus, period, pcol, entity)
-        return [(period, part)]
+            raise _focus_missing(frame, focus, at, pcol, entity)
+        return [(at, part)]
     seen = sorted(pd.unique(frame.loc[frame[entity] == focus, pcol]).tolist())
     return [(p, frame.loc[frame[pcol] == p]) for p in seen]
 
@@ -598,7 +598,7 @@ def _groups_one_indicator(
     return out
 
 
-@validate_params("entity", "indicators", period_column=COMMON["period"])
+@validate_params("entity", "indicators", period=COMMON["period"])
 def performance_groups(
     data: pd.DataFrame,
     indicators: str | Sequence[str],
@@ -609,7 +609,7 @@ def performance_groups(
     cuts: Sequence[float] | None = None,
     min_size: int = 5,
     entity: str | None = "institution",
-    period_column: str | None = "year",
+    period: str | None = "year",
 ) -> pd.DataFrame:
     """Grades A (very good) to E (weak) by distance from the cohort median.
 
@@ -643,7 +643,7 @@ def performance_groups(
         Group boundaries in the units of ``rule``.
     min_size : int
         Smallest cohort (values present) that is graded (default 5).
-    entity, period_column : str
+    entity, period : str
         Names of the entity and period columns.
 
     Returns
@@ -665,13 +665,13 @@ def performance_groups(
     3           d      20.0     B
     4           e      50.0     A
     """
-    frame, inds = check_panel(data, indicators, entity=entity, period=period_column,
+    frame, inds = check_panel(data, indicators, entity=entity, period=period,
                               require_period=False, missing="allow")
     check_choice(rule, tuple(_DEFAULT_CUTS), name="rule")
     bounds = _check_cuts(cuts, rule)
     min_size = check_count(min_size, name="min_size", minimum=1)
     dirs = resolve_direction(direction, inds)
-    pcol = _period_col(frame, period_column)
+    pcol = _period_col(frame, period)
     keys = _by_columns(frame, by, pcol)
     id_cols = [c for c in dict.fromkeys([entity, pcol, *keys]) if c is not None]
     parts = [_groups_one_indicator(frame, ind, sign, keys, rule, bounds, min_size, id_cols)
@@ -788,7 +788,7 @@ def _check_constant(pop: pd.DataFrame, features: list[str], where: str) -> None:
                           "tell peers apart - drop them from `features`.")
 
 
-@validate_params("entity", "random_state", period_column=COMMON["period"])
+@validate_params("entity", "random_state", period=COMMON["period"])
 def nearest_peers(
     data: pd.DataFrame,
     focus: Hashable,
@@ -798,12 +798,12 @@ def nearest_peers(
     metric: str = "mahalanobis",
     match: str | Sequence[str] | None = None,
     weights: Mapping[str, float] | Sequence[float] | None = None,
-    period: Any = None,
+    at: Any = None,
     covariance: str = "sample",
     missing: str = "raise",
     random_state: Any = None,
     entity: str = "institution",
-    period_column: str | None = "year",
+    period: str | None = "year",
 ) -> pd.DataFrame:
     """The ``k`` entities most similar to ``focus`` on standardised characteristics.
 
@@ -833,7 +833,7 @@ def nearest_peers(
         Feature weights for "euclidean" and "cro" (normalised to mean 1).
         Mahalanobis distance does not change when features are rescaled, so
         weights are refused there.
-    period : optional
+    at : optional
         The period to use when ``data`` is a panel.
     covariance : {"sample", "robust", "shrinkage"}
         Covariance for Mahalanobis: the sample covariance, the Minimum
@@ -844,7 +844,7 @@ def nearest_peers(
         with a warning naming them.
     random_state : None, int or Generator
         Seed for the robust (MCD) covariance.
-    entity, period_column : str
+    entity, period : str
         Names of the entity and period columns.
 
     Returns
@@ -867,7 +867,7 @@ def nearest_peers(
     0     1           b
     1     2           d
     """
-    frame, feats = check_panel(data, features, entity=entity, period=period_column, require_period=False,
+    frame, feats = check_panel(data, features, entity=entity, period=period, require_period=False,
                                missing="allow", attributes=as_list(match, name="match", allow_empty=True))
     match_cols = as_list(match, name="match", allow_empty=True)
     check_entity(frame, focus, entity=entity)
@@ -879,7 +879,7 @@ def nearest_peers(
         raise BenchmarkError("`weights` has no effect on the Mahalanobis distance (it does not change when a "
                              "feature is rescaled); use metric='euclidean' or metric='cro' to weight features.")
     w = _check_weights(weights, feats)
-    rows, where = _single_period(frame, focus, period, period_column, entity)
+    rows, where = _single_period(frame, focus, at, period, entity)
     pop, focus_row = _peer_pool(rows, focus, feats, match_cols, entity, missing, where)
     _check_constant(pop, feats, where)
     pool = pop[pop[entity] != focus]
@@ -890,26 +890,26 @@ def nearest_peers(
         raise BenchmarkError(f"k={k} is larger than the pool of {len(pool)} candidate {entity}(s){restriction}"
                              f"{where}; lower k" + (" or relax `match`." if match_cols else "."))
     return _peer_table(pop, pool, focus_row, focus, feats, match_cols, metric, w, covariance,
-                       random_state, k, entity, _period_col(frame, period_column))
+                       random_state, k, entity, _period_col(frame, period))
 
 
 def _single_period(
-    frame: pd.DataFrame, focus: Any, period: Any, period_column: str | None, entity: str
+    frame: pd.DataFrame, focus: Any, at: Any, period: str | None, entity: str
 ) -> tuple[pd.DataFrame, str]:
-    pcol = _period_col(frame, period_column)
+    pcol = _period_col(frame, period)
     if pcol is None:
-        _select_period(frame, period, pcol, period_column)
+        _select_period(frame, at, pcol, period)
         return frame, ""
-    if period is None:
+    if at is None:
         periods = sorted(pd.unique(frame[pcol].dropna()).tolist())
         if len(periods) > 1:
             raise BenchmarkError(f"`data` holds {len(periods)} {pcol}s ({format_list(periods, 8)}); peers are "
-                                 f"chosen within one - pass period=<one {pcol}>.")
+                                 f"chosen within one - pass at=<one {pcol}>.")
         period = periods[0]
-    rows = _select_period(frame, period, pcol, period_column)
+    rows = _select_period(frame, at, pcol, period)
     if not (rows[entity] == focus).any():
-        raise _focus_missing(frame, focus, period, pcol, entity)
-    return rows, f" in {pcol} {period!r}"
+        raise _focus_missing(frame, focus, at, pcol, entity)
+    return rows, f" in {pcol} {at!r}"
 
 
 def _peer_table(

@@ -83,11 +83,11 @@ def _resolve_kind(kind: Any, inds: list[str]) -> dict[str, str]:
     )
 
 
-def _metadata(indicators: Any, direction: Any, kind: Any, inds: list[str]) -> tuple[dict, dict]:
-    """Directions and kinds; explicit ``direction=``/``kind=`` win over ``indicators=`` metadata."""
-    meta = indicators if isinstance(indicators, pd.DataFrame) else None
+def _metadata(meta: pd.DataFrame | None, direction: Any, kind: Any, inds: list[str]) -> tuple[dict, dict]:
+    """Directions and kinds; explicit ``direction=``/``kind=`` win over the ``metadata=`` table."""
     if meta is not None:
-        check_columns(meta, ["indicator"], name="indicators (metadata)")
+        check_frame(meta, name="metadata")
+        check_columns(meta, ["indicator"], name="metadata")
         if direction is None and "direction" in meta.columns:
             direction = meta
         if kind is None and "kind" in meta.columns:
@@ -168,7 +168,7 @@ def _read_long(targets: pd.DataFrame, entity: str, period: str,
         # the target periods must compare with the panel's (2021, not "2021")
         raise ColumnError(
             f"`targets` column {period!r} holds {frame[period].dtype} values but the periods of "
-            f"`actual` are numeric; convert it with pandas.to_numeric(...)."
+            f"`data` are numeric; convert it with pandas.to_numeric(...)."
         )
     grouped = frame.groupby(keys, sort=False)
     clash = (grouped[[base_col, "baseline"]].nunique() > 1).any(axis=1)
@@ -190,14 +190,14 @@ def _check_known(tasks: pd.DataFrame, actual: pd.DataFrame, entity: str, period:
     unknown_e = sorted({e for e in pd.unique(tasks[entity]).tolist() if e not in known}, key=str)
     if unknown_e:
         raise UnknownEntityError(
-            f"`targets` name {entity}(s) {format_list(unknown_e)} that do not occur in `actual`; "
+            f"`targets` name {entity}(s) {format_list(unknown_e)} that do not occur in `data`; "
             "fix the names or drop their rows."
         )
     inds = pd.unique(tasks["indicator"]).tolist()
     unknown_i = [i for i in inds if i not in actual.columns or i in (entity, period)]
     if unknown_i:
         raise ColumnError(
-            f"`targets` name indicator(s) {format_list(unknown_i)} that are not columns of `actual`; "
+            f"`targets` name indicator(s) {format_list(unknown_i)} that are not columns of `data`; "
             "fix the names or drop their rows."
         )
     return inds
@@ -217,16 +217,17 @@ def _position_map(like: pd.Index, extra: Iterable[Any]) -> Callable[[Any], np.nd
 # ---------------------------------------------------------------- completion
 @validate_params("entity", "period", "indicators")
 def completion(
-    actual: pd.DataFrame,
+    data: pd.DataFrame,
     targets: pd.DataFrame,
     *,
     at: Any,
-    final: Any = None,
+    end: Any = None,
     entity: str = "institution",
     period: str = "year",
     direction: Any = None,
     kind: Any = None,
-    indicators: Sequence[str] | pd.DataFrame | None = None,
+    indicators: Sequence[str] | None = None,
+    metadata: pd.DataFrame | None = None,
     projection: str | Mapping[str, str] = "linear",
     acceleration: float = 1.0,
 ) -> pd.DataFrame:
@@ -234,8 +235,9 @@ def completion(
 
     Parameters
     ----------
-    actual : DataFrame
-        Panel with one row per (entity, period); missing values allowed.
+    data : DataFrame
+        The actual values: a panel with one row per (entity, period);
+        missing values allowed.
     targets : DataFrame
         Wide layout: one row per (entity, indicator) with columns
         ``<entity>``, ``indicator``, ``baseline_<period>``, ``baseline`` and
@@ -243,12 +245,13 @@ def completion(
         ``target_2023``). Long layout: ``<entity>``, ``indicator``,
         ``<period>``, ``target`` and optionally ``baseline_<period>``,
         ``baseline``. A missing baseline period is the task's first period
-        observed in ``actual``; a missing baseline value is read from
-        ``actual`` at the baseline period.
+        observed in ``data``; a missing baseline value is read from
+        ``data`` at the baseline period.
     at : period value
-        Evaluation period; must occur in ``actual``.
-    final : period value, optional
-        Final target period; default: the last target period.
+        Evaluation period; must occur in ``data``.
+    end : period value, optional
+        Final target period (the end of the plan); default: the last target
+        period.
     entity, period : str
         Names of the entity and period columns.
     direction : None, str, mapping or DataFrame
@@ -260,10 +263,13 @@ def completion(
         like a level), ``"cumulative"`` (a running total that cannot fall,
         such as awards won to date) or ``"accumulated"`` (amounts per period
         whose targets are totals summed over the periods after the baseline).
-    indicators : list of str or DataFrame, optional
-        A list restricts the tasks to these indicators. A metadata DataFrame
-        (columns ``indicator`` and any of ``direction``, ``kind``) supplies
-        directions and kinds not given explicitly.
+    indicators : list of str, optional
+        Restrict the tasks to these indicators (default: every indicator
+        with targets).
+    metadata : DataFrame, optional
+        The indicator table (columns ``indicator`` and any of
+        ``direction``, ``kind``); supplies directions and kinds not given
+        explicitly by ``direction=`` / ``kind=``.
     projection : {"linear", "compound", "trend"} or mapping
         How the final value is projected: the pace achieved since the
         baseline continued in a straight line (default), the growth rate
@@ -322,20 +328,20 @@ def completion(
     0          0.928571            0.75         15.0            160.0  attainable
     """
     check_frame(targets, name="targets")
-    check_frame(actual, name="actual")
-    check_columns(actual, [entity], name="actual", what="entity column")
-    check_columns(actual, [period], name="actual", what="period column")
-    like = pd.Index(pd.unique(actual[period].dropna()))
+    check_frame(data, name="data")
+    check_columns(data, [entity], name="data", what="entity column")
+    check_columns(data, [period], name="data", what="period column")
+    like = pd.Index(pd.unique(data[period].dropna()))
     tasks, goals = _read_targets(targets, entity, period, like)
-    inds = _check_known(tasks, actual, entity, period)
-    if indicators is not None and not isinstance(indicators, pd.DataFrame):
+    inds = _check_known(tasks, data, entity, period)
+    if indicators is not None:
         tasks, goals, inds = _restrict(tasks, goals, inds, as_list(indicators, name="indicators"))
-    frame, _ = _check_panel(actual, inds, entity, period, name="actual")
-    check_periods(frame, [at], period=period, name="actual")
-    dirs, kinds = _metadata(indicators, direction, kind, inds)
+    frame, _ = _check_panel(data, inds, entity, period, name="data")
+    check_periods(frame, [at], period=period, name="data")
+    dirs, kinds = _metadata(metadata, direction, kind, inds)
     projection = _resolve_projection(projection, inds)
     acceleration = _check_acceleration(acceleration)
-    final = _check_final(final, at, sorted(goals), period)
+    final = _check_final(end, at, sorted(goals), period)
     return _complete(frame, tasks, goals, inds, dirs, kinds, at, final, entity, period, projection,
                      acceleration, like)
 
@@ -382,12 +388,12 @@ def _check_final(final: Any, at: Any, target_periods: list[Any], period: str) ->
         final = target_periods[-1]
     elif final not in target_periods:
         raise BenchmarkError(
-            f"`final` {period} {final!r} has no targets; target periods are {format_list(target_periods)}."
+            f"`end` {period} {final!r} has no targets; target periods are {format_list(target_periods)}."
         )
     if final < at:
         raise BenchmarkError(
             f"`at` ({period} {at!r}) is after the final target period {final!r}; evaluate at or "
-            "before the final period, or pass a later `final`."
+            "before the final period, or pass a later `end`."
         )
     return final
 
@@ -605,34 +611,34 @@ def _status(f: dict[str, Any], period: str, at: Any, final: Any, reasons: _Reaso
 
 
 # -------------------------------------------------------- completion_summary
-@validate_params("entity", "indicators")
+@validate_params("entity")
 def completion_summary(
-    completion_table: pd.DataFrame,
+    data: pd.DataFrame,
     by: str | Sequence[str] | None = None,
     *,
     entity: str = "institution",
     weights: Mapping[str, float] | pd.Series | str | None = None,
-    indicators: pd.DataFrame | None = None,
+    metadata: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Shares of completed / attainable / unattainable tasks and the completion rate, per group.
 
     Parameters
     ----------
-    completion_table : DataFrame
-        Output of :func:`completion` (columns ``indicator``, ``status`` and,
+    data : DataFrame
+        The task table: output of :func:`completion` (columns ``indicator``, ``status`` and,
         for the weighted rate, ``completion_ratio``).
     by : str or list of str, optional
         Grouping columns; default the entity column. A column absent from the
-        table but present in ``indicators`` (e.g. ``"pillar"``) is joined on
+        table but present in ``metadata`` (e.g. ``"pillar"``) is joined on
         ``indicator``. ``by=[]`` summarises the whole table.
     entity : str
         Name of the entity column (used for the default ``by``).
     weights : mapping, Series, str or None
         Task weights per indicator: a mapping or Series indexed by indicator,
-        or the name of a column of the table or of ``indicators``. Default:
+        or the name of a column of the table or of ``metadata``. Default:
         every task counts once.
-    indicators : DataFrame, optional
-        Indicator metadata (column ``indicator`` plus grouping or weight columns).
+    metadata : DataFrame, optional
+        The indicator table (column ``indicator`` plus grouping or weight columns).
 
     Returns
     -------
@@ -654,24 +660,24 @@ def completion_summary(
     0           a        3         0.666667         0.666667
     1           b        1         0.000000         0.000000
     """
-    table = check_frame(completion_table, name="completion_table")
-    check_columns(table, ["indicator", "status"], name="completion_table")
+    table = check_frame(data, name="data")
+    check_columns(table, ["indicator", "status"], name="data")
     bad = sorted(set(table["status"].dropna()) - set(STATUSES), key=str)
     if bad or table["status"].isna().any():
         raise BenchmarkError(
-            f"`completion_table` column 'status' has values {format_list(bad or [None])}; expected "
+            f"`data` column 'status' has values {format_list(bad or [None])}; expected "
             f"{', '.join(STATUSES)} (pass the output of completion())."
         )
     keys = [entity, "indicator"] if entity in table.columns else ["indicator"]
-    check_missing(table, keys, keys=keys, name="completion_table", hint="every task needs its keys")
+    check_missing(table, keys, keys=keys, name="data", hint="every task needs its keys")
     if table.duplicated(subset=keys).any():
-        check_unique_keys(table, keys, name="completion_table (one row per task; pass one evaluation "
+        check_unique_keys(table, keys, name="data (one row per task; pass one evaluation "
                           "period's completion() output)")
     if "completion_ratio" in table.columns:
-        check_numeric(table, ["completion_ratio"], name="completion_table")
-        check_finite(table, ["completion_ratio"], keys=keys, name="completion_table")
+        check_numeric(table, ["completion_ratio"], name="data")
+        check_finite(table, ["completion_ratio"], keys=keys, name="data")
     groups = [entity] if by is None else as_list(by, name="by", allow_empty=True)
-    table = _join_metadata(table, [*groups, *([weights] if isinstance(weights, str) else [])], indicators)
+    table = _join_metadata(table, [*groups, *([weights] if isinstance(weights, str) else [])], metadata)
     w = _task_weights(table, weights)
     work = pd.DataFrame({"__w": w})
     for status in STATUSES:
@@ -700,16 +706,16 @@ def completion_summary(
     return out.reset_index(drop=not groups)
 
 
-def _join_metadata(table: pd.DataFrame, columns: list[str], indicators: pd.DataFrame | None) -> pd.DataFrame:
+def _join_metadata(table: pd.DataFrame, columns: list[str], metadata: pd.DataFrame | None) -> pd.DataFrame:
     absent = [c for c in columns if c not in table.columns]
     if not absent:
         return table
-    if indicators is None:
-        check_columns(table, absent, name="completion_table")
-    check_frame(indicators, name="indicators")
-    check_columns(indicators, ["indicator", *absent], name="indicators (metadata)")
-    check_unique_keys(indicators, ["indicator"], name="indicators (metadata)")
-    meta = indicators[["indicator", *absent]]
+    if metadata is None:
+        check_columns(table, absent, name="data")
+    check_frame(metadata, name="metadata")
+    check_columns(metadata, ["indicator", *absent], name="metadata")
+    check_unique_keys(metadata, ["indicator"], name="metadata")
+    meta = metadata[["indicator", *absent]]
     unknown = sorted(set(table["indicator"]) - set(meta["indicator"]), key=str)
     if unknown:
         raise BenchmarkError(f"indicator metadata has no row for {format_list(unknown)}; add them.")
@@ -720,7 +726,7 @@ def _task_weights(table: pd.DataFrame, weights: Any) -> np.ndarray:
     if weights is None:
         return np.ones(len(table))
     if isinstance(weights, str):
-        check_numeric(table, [weights], name="completion_table")
+        check_numeric(table, [weights], name="data")
         w = table[weights].to_numpy(dtype=float, na_value=np.nan)
         where = f"column {weights!r}"
     else:
@@ -743,10 +749,11 @@ def _task_weights(table: pd.DataFrame, weights: Any) -> np.ndarray:
 # --------------------------------------------------------------------- grade
 @validate_params("entity")
 def grade(
-    scores: pd.Series | pd.DataFrame,
+    data: pd.Series | pd.DataFrame,
     *,
     bands: Sequence[float] = DEFAULT_BANDS,
-    labels: str | Sequence[str] = "en",
+    labels: Sequence[str] | None = None,
+    lang: str | None = None,
     veto: Any = None,
     score: str = "score",
     entity: str = "institution",
@@ -755,20 +762,24 @@ def grade(
 
     Parameters
     ----------
-    scores : Series or DataFrame
-        A Series of scores indexed by entity, or a DataFrame with an entity
+    data : Series or DataFrame
+        The scores: a Series indexed by entity, or a DataFrame with an entity
         column and a ``score`` column.
     bands : sequence of float
         Lower bounds of every grade but the last, best first. Default
         ``(90, 80, 60)``: excellent >= 90, good 80-90, pass 60-80, fail < 60
         (the Double High-Level evaluation scheme). A score equal to a bound
         gets the better grade.
-    labels : "en", "zh" or sequence of str
-        Grade names, best first; ``"zh"`` gives 优 / 良 / 中 / 差.
+    labels : sequence of str, optional
+        Grade names, best first (one more than ``bands`` has bounds).
+        Default: the preset of ``lang``.
+    lang : {"en", "zh"}, optional
+        Language of the preset grade names: ``"en"`` gives excellent / good /
+        pass / fail, ``"zh"`` gives 优 / 良 / 中 / 差 (default ``"en"``).
     veto : None, bool Series, mapping, column name or callable
         Entities to fail regardless of score: a boolean Series or mapping
         indexed by entity (every graded entity needs a value), the name of a
-        boolean column of ``scores``, or a function of the scores table
+        boolean column of ``data``, or a function of the scores table
         returning a boolean mask. E.g. ``summary.set_index("institution")
         ["completion_rate"] < 0.8``.
     score, entity : str
@@ -783,15 +794,15 @@ def grade(
     Examples
     --------
     >>> s = pd.Series([95.0, 85.0, 60.0, 59.5], index=pd.Index(list("abcd"), name="institution"))
-    >>> grade(s, labels="zh")
+    >>> grade(s, lang="zh")
       institution  score grade  vetoed reason
     0           a   95.0     优   False    NaN
     1           b   85.0     良   False    NaN
     2           c   60.0     中   False    NaN
     3           d   59.5     差   False    NaN
     """
-    table = _score_table(scores, score, entity)
-    names = _grade_labels(labels, bands)
+    table = _score_table(data, score, entity)
+    names = _grade_labels(labels, lang, bands)
     bounds = _grade_bounds(bands)
     values = table[score].to_numpy(dtype=float, na_value=np.nan)
     k = (bounds[None, :] > values[:, None]).sum(axis=1)
@@ -813,22 +824,24 @@ def _score_table(scores: Any, score: str, entity: str) -> pd.DataFrame:
         name = scores.index.name or entity
         table = pd.DataFrame({name: scores.index.to_numpy(), score: scores.to_numpy()})
     else:
-        table = check_frame(scores, name="scores").copy()
-        check_columns(table, [score], name="scores", what="score column")
+        table = check_frame(scores, name="data").copy()
+        check_columns(table, [score], name="data", what="score column")
         table = table.reset_index(drop=True)
-    check_frame(table, name="scores")
+    check_frame(table, name="data")
     keys = [entity] if entity in table.columns else []
-    check_missing(table, keys, keys=keys, name="scores", hint="every score needs its entity")
-    check_unique_keys(table, keys, name="scores")
-    check_numeric(table, [score], name="scores")
-    check_finite(table, [score], keys=keys, name="scores")
+    check_missing(table, keys, keys=keys, name="data", hint="every score needs its entity")
+    check_unique_keys(table, keys, name="data")
+    check_numeric(table, [score], name="data")
+    check_finite(table, [score], keys=keys, name="data")
     return table
 
 
-def _grade_labels(labels: Any, bands: Sequence[float]) -> tuple[str, ...]:
+def _grade_labels(labels: Any, lang: Any, bands: Sequence[float]) -> tuple[str, ...]:
     if isinstance(labels, str):
-        check_choice(labels, tuple(LABEL_PRESETS), name="labels")
-        names = LABEL_PRESETS[labels]
+        hint = f" For the {labels!r} preset pass lang={labels!r}." if labels in LABEL_PRESETS else ""
+        raise BenchmarkError(f"`labels` must be a sequence of grade names, best first; got {labels!r}.{hint}")
+    if labels is None:
+        names = LABEL_PRESETS[check_choice("en" if lang is None else lang, tuple(LABEL_PRESETS), name="lang")]
     else:
         names = tuple(labels)
     if len(names) != len(bands) + 1 or len(set(names)) != len(names):

@@ -290,7 +290,7 @@ def _prepare(frame: pd.DataFrame, outcome: str, ctx: list[str], missing: str, en
     return frame[cols].notna().all(axis=1)
 
 
-@validate_params("entity", "ci", period_column=COMMON["period"])
+@validate_params("entity", "ci", period=COMMON["period"])
 def value_added(
     data: pd.DataFrame,
     outcome: str,
@@ -303,7 +303,7 @@ def value_added(
     folds: int | None = None,
     missing: str = "raise",
     entity: str = "institution",
-    period_column: str | None = "year",
+    period: str | None = "year",
 ) -> ValueAdded:
     """Actual minus expected outcome given context, with out-of-sample expectations.
 
@@ -340,7 +340,7 @@ def value_added(
     missing : {"raise", "drop"}
         Rows with a missing outcome or context: raise, or leave them out of
         the model (they stay in ``estimates`` with a ``reason``).
-    entity, period_column : str
+    entity, period : str
         Names of the entity and period columns.
 
     Returns
@@ -348,7 +348,7 @@ def value_added(
     ValueAdded
         ``estimates`` (same rows and index as ``data``): ``actual``,
         ``expected``, ``value_added``, ``se`` (standard error of prediction),
-        ``pi_low``/``pi_high`` (prediction interval for the outcome),
+        ``ci_low``/``ci_high`` (prediction interval for the outcome at level ``ci``),
         ``t_stat``, ``significant`` (actual outside the interval),
         ``leverage`` (leave-one-out only), ``weight`` (Huber), ``reason``;
         ``coefficients``; ``fit`` (``n``, ``p``, ``r2``, ``adj_r2``,
@@ -368,7 +368,7 @@ def value_added(
     """
     ctx = as_list(context, name="context")
     cats = set(as_list(categorical, name="categorical", allow_empty=True))
-    frame, _ = check_panel(data, [outcome], entity=entity, period=period_column, require_period=False,
+    frame, _ = check_panel(data, [outcome], entity=entity, period=period, require_period=False,
                            missing="allow", attributes=[*ctx, *cats])
     if outcome in ctx:
         raise ColumnError(f"{outcome!r} is the outcome and cannot also be context.")
@@ -376,7 +376,7 @@ def value_added(
     check_choice(missing, ("raise", "drop"), name="missing")
     level = check_probability(ci, name="ci")
     sign = 1.0 if resolve_direction(direction, [outcome])[outcome] == "higher" else -1.0
-    keys = [k for k in (entity, period_column) if k is not None and k in frame.columns]
+    keys = [k for k in (entity, period) if k is not None and k in frame.columns]
     usable = _prepare(frame, outcome, ctx, missing, entity, keys)
     rows = frame.loc[usable]
     folds = _check_folds(folds, rows, entity)
@@ -425,8 +425,8 @@ def _estimates(
 
     half = stats.t.ppf((1 + level) / 2, np.maximum(df, 1)) * se
     va = sign * (y - expected)
-    cols = {"expected": expected, "value_added": va, "se": se, "pi_low": expected - half,
-            "pi_high": expected + half, "t_stat": va / se, **extra}
+    cols = {"expected": expected, "value_added": va, "se": se, "ci_low": expected - half,
+            "ci_high": expected + half, "t_stat": va / se, **extra}
     at = np.flatnonzero(usable.to_numpy())
     out = frame[keys].copy()
     out["actual"] = frame[outcome].astype(float)

@@ -121,18 +121,18 @@ def test_change_negative_values():
 
 
 def test_change_explicit_periods(panel):
-    out = change(panel, "income", baseline=2020, latest=2022)
+    out = change(panel, "income", start=2020, end=2022)
     a = row(out, "a", "income")
     assert a["abs_change"] == pytest.approx(23.1)
     assert a["cagr"] == pytest.approx((133.1 / 110) ** 0.5 - 1)
     b = row(out, "b", "income")  # no value in 2020
-    assert np.isnan(b["abs_change"]) and "no value at baseline year 2020" in b["reason"]
+    assert np.isnan(b["abs_change"]) and "no value at start year 2020" in b["reason"]
 
 
 def test_change_fixed_baseline_after_last_observation():
     df = pd.DataFrame({"institution": ["a", "a", "b", "b"], "year": [2019, 2020, 2020, 2021],
                        "x": [1.0, 2.0, 3.0, 4.0]})
-    out = change(df, "x", baseline=2020).set_index("institution")
+    out = change(df, "x", start=2020).set_index("institution")
     assert np.isnan(out.loc["a", "abs_change"]) and "other side" in out.loc["a", "reason"]
     assert out.loc["b", "abs_change"] == 1.0
 
@@ -208,7 +208,7 @@ def test_growth_index(panel):
     out = growth(panel, "income", kind="index")
     a = out[out["institution"] == "a"]["income"].to_numpy()
     np.testing.assert_allclose(a, [100.0, 110.0, 121.0, 133.1])
-    fixed = growth(panel, "income", kind="index", base=2020)
+    fixed = growth(panel, "income", kind="index", at=2020)
     a = fixed[fixed["institution"] == "a"]["income"].to_numpy()
     np.testing.assert_allclose(a, [100 / 1.1, 100.0, 110.0, 121.0])
     b = fixed[fixed["institution"] == "b"]
@@ -363,7 +363,7 @@ def test_self_compare_agrees_with_change_and_trend(panel):
 
 def test_self_compare_period_missing_for_focus(panel):
     with pytest.raises(BenchmarkError, match="'d' has no row for year 2019"):
-        self_compare(panel, "d", "income", baseline=2019)
+        self_compare(panel, "d", "income", start=2019)
 
 
 def test_self_compare_unknown_focus(panel):
@@ -406,9 +406,9 @@ def test_missing_entity_label(panel):
 
 def test_change_bad_periods(panel):
     with pytest.raises(BenchmarkError, match="year 2030 not found"):
-        change(panel, "income", baseline=2030)
+        change(panel, "income", start=2030)
     with pytest.raises(BenchmarkError, match="must come before"):
-        change(panel, "income", baseline=2022, latest=2020)
+        change(panel, "income", start=2022, end=2020)
 
 
 def test_change_bad_direction(panel):
@@ -422,9 +422,9 @@ def test_growth_bad_kind_and_base(panel):
     with pytest.raises(BenchmarkError, match="`kind`.*'pct'"):
         growth(panel, "income", kind="pct")
     with pytest.raises(BenchmarkError, match="only with kind='index'"):
-        growth(panel, "income", base=2019)
+        growth(panel, "income", at=2019)
     with pytest.raises(BenchmarkError, match="year 1999 not found"):
-        growth(panel, "income", kind="index", base=1999)
+        growth(panel, "income", kind="index", at=1999)
 
 
 def test_trend_bad_method_and_ci(panel):

@@ -183,7 +183,7 @@ CALLS = [
          [["institution", "focus", "rank", "distance", "zdiff_skill_prizes"]], panel=False,
          scale_invariant=tuple(INDICATORS)),
     Call("value_added", lambda s: bm.value_added(s.data, "skill_prizes", ["total_funding", "fulltime_teachers"])
-         .estimates[["institution", "value_added", "pi_low", "pi_high", "significant"]], panel=False),
+         .estimates[["institution", "value_added", "ci_low", "ci_high", "significant"]], panel=False),
     Call("relative_cost", lambda s: bm.relative_cost(s.data, "total_funding", by="tier")
          [["institution", "indicator", "cohort_size", "relative_cost", "reason"]], panel=False,
          scale_invariant=("total_funding",)),
@@ -214,7 +214,7 @@ CALLS = [
     Call("cost_outcome_quadrant", lambda s: bm.cost_outcome_quadrant(s.data, "total_funding", "skill_prizes")
          [["institution", "cohort_size", "quadrant", "reason"]], panel=False,
          scale_invariant=("total_funding", "skill_prizes")),
-    Call("completion", lambda s: bm.completion(s.data, _targets(s), at=s.id_of_period(2021), final=s.id_of_period(2023))
+    Call("completion", lambda s: bm.completion(s.data, _targets(s), at=s.id_of_period(2021), end=s.id_of_period(2023))
          [["institution", "indicator", "completion_ratio", "projected_final", "status"]]),
 ]
 CALL_IDS = [c.name for c in CALLS]

@@ -180,7 +180,7 @@ def test_cohort_stats_matches_pandas_describe(panel):
 
 
 def test_cohort_stats_period_selection_and_cross_section(panel, cross):
-    a = cohort_stats(panel, "rate", period=2021)
+    a = cohort_stats(panel, "rate", at=2021)
     b = cohort_stats(cross.drop(columns="year"), "rate")
     assert a["year"].tolist() == [2021]
     for col in ["n", "mean", "std", "q1", "median", "q3"]:
@@ -198,9 +198,9 @@ def test_cohort_stats_reason_and_missing_group():
 
 def test_cohort_stats_bad_input(panel, cross):
     with pytest.raises(BenchmarkError, match="year 1999 does not occur"):
-        cohort_stats(panel, "rate", period=1999)
+        cohort_stats(panel, "rate", at=1999)
     with pytest.raises(ColumnError, match="no period column 'year'"):
-        cohort_stats(cross.drop(columns="year"), "rate", period=2021)
+        cohort_stats(cross.drop(columns="year"), "rate", at=2021)
     with pytest.raises(ColumnError, match="'tier'.*must be numeric"):
         cohort_stats(panel, "tier")
 
@@ -281,7 +281,7 @@ def test_peer_table_audit_columns(cross):
 
 
 def test_nearest_peers_panel_period_and_ties(panel):
-    peers = nearest_peers(panel, "U03", FEATURES, k=3, period=2020)
+    peers = nearest_peers(panel, "U03", FEATURES, k=3, at=2020)
     assert (peers["year"] == 2020).all()
     df = pd.DataFrame({"institution": ["f", "z", "b", "m"], "x": [0.0, 1.0, 1.0, -1.0]})
     tied = nearest_peers(df, "f", ["x"], k=3, metric="euclidean")
@@ -317,8 +317,8 @@ def test_nearest_peers_bad_input(panel, cross):
         nearest_peers(cross, "U5", FEATURES)
     gone = panel[~((panel["institution"] == "U03") & (panel["year"] == 2021))]
     with pytest.raises(UnknownEntityError, match="'U03' has no row in year 2021; it is observed in 2020"):
-        nearest_peers(gone, "U03", FEATURES, period=2021)
-    with pytest.raises(BenchmarkError, match="holds 2 years.*pass period="):
+        nearest_peers(gone, "U03", FEATURES, at=2021)
+    with pytest.raises(BenchmarkError, match="holds 2 years.*pass at="):
         nearest_peers(panel, "U03", FEATURES)
     with pytest.raises(ColumnError, match="'const'.*one value for every entity"):
         nearest_peers(cross.assign(const=1.0), "U03", [*FEATURES, "const"])
@@ -447,8 +447,8 @@ def test_peer_gap_bootstrap_coverage():
         df = pd.DataFrame({"institution": ["focus", *[f"p{i}" for i in range(n_peers)]],
                            "score": [focus_value, *peers]})
         row = peer_gap(df, "focus", "score", ci=0.95, n_boot=500, random_state=sim).iloc[0]
-        hits += row["gap_median_low"] <= true_gap <= row["gap_median_high"]
-        widths.append(row["gap_median_high"] - row["gap_median_low"])
+        hits += row["ci_low"] <= true_gap <= row["ci_high"]
+        widths.append(row["ci_high"] - row["ci_low"])
     coverage = hits / n_sim
     assert 0.91 <= coverage <= 0.99, coverage
     # interval width close to the normal-theory width of a sample median: 2 * 1.96 * 1.2533 * 8 / sqrt(n)
@@ -461,7 +461,7 @@ def test_peer_gap_bootstrap_seeded_and_significance():
     a = peer_gap(df, "f", "score", ci=0.95, random_state=1)
     b = peer_gap(df, "f", "score", ci=0.95, random_state=1)
     pd.testing.assert_frame_equal(a, b)
-    assert bool(a["significant"].iloc[0]) and a["gap_median_low"].iloc[0] > 0
+    assert bool(a["significant"].iloc[0]) and a["ci_low"].iloc[0] > 0
     middle = peer_gap(df.assign(score=lambda d: d["score"].where(d["institution"] != "f", 50.0)),
                       "f", "score", ci=0.95, random_state=1)
     assert not bool(middle["significant"].iloc[0])
@@ -483,7 +483,7 @@ def test_peer_gap_bad_input(panel, cross):
         peer_gap(cross, "U100", "rate")
     gone = panel[~((panel["institution"] == "U03") & (panel["year"] == 2021))]
     with pytest.raises(UnknownEntityError, match="'U03' has no row in year 2021"):
-        peer_gap(gone, "U03", "rate", period=2021)
+        peer_gap(gone, "U03", "rate", at=2021)
     lonely = cross.assign(tier=np.where(cross["institution"].isin(["U00", "U01"]), "Z", cross["tier"]))
     with pytest.raises(EmptyDataError, match="cohort of 'U00' \\(same tier\\) has 1 member.*year 2021"):
         peer_gap(lonely, "U00", "rate", cohort="tier")
@@ -565,4 +565,4 @@ def test_no_warnings_on_clean_input(panel):
         cohort_stats(panel, ["rate"], by="tier")
         peer_gap(panel, "U01", "rate", cohort="tier", ci=0.9, random_state=0)
         performance_groups(panel, "rate", by="tier")
-        nearest_peers(panel, "U01", FEATURES, period=2020, k=3, covariance="robust", random_state=0)
+        nearest_peers(panel, "U01", FEATURES, at=2020, k=3, covariance="robust", random_state=0)

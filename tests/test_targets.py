@@ -72,7 +72,7 @@ def task(table: pd.DataFrame, entity: str, indicator: str) -> pd.Series:
 
 # ------------------------------------------------------------------ completion
 def test_level_indicator_hand_worked(actual, targets, meta):
-    r = task(completion(actual, targets, at=2021, indicators=meta), "a", "income")
+    r = task(completion(actual, targets, at=2021, metadata=meta), "a", "income")
     # baseline 100 (2019), actual 130 (2021), target 140, final 160 (2023)
     assert r["completion_ratio"] == pytest.approx(130 / 140)
     assert r["progress_share"] == pytest.approx((130 - 100) / (140 - 100))
@@ -84,7 +84,7 @@ def test_level_indicator_hand_worked(actual, targets, meta):
 
 
 def test_lower_is_better(actual, targets, meta):
-    out = completion(actual, targets, at=2021, indicators=meta)
+    out = completion(actual, targets, at=2021, metadata=meta)
     a = task(out, "a", "ratio")  # 20 -> 18, target 18: exactly met
     assert a["completion_ratio"] == pytest.approx(18 / 18)
     assert a["status"] == "completed"
@@ -109,7 +109,7 @@ def test_lower_is_better_ratio_is_target_over_actual():
 
 
 def test_cumulative_counts_ignore_intermediate_gaps(actual, targets, meta):
-    r = task(completion(actual, targets, at=2021, indicators=meta), "a", "awards")
+    r = task(completion(actual, targets, at=2021, metadata=meta), "a", "awards")
     # running total 5 in 2021 (2020 not reported - irrelevant for a running total)
     assert r["actual"] == 5 and r["completion_ratio"] == pytest.approx(5 / 4)
     assert r["status"] == "completed"
@@ -132,7 +132,7 @@ def test_cumulative_total_that_falls_is_not_projected_down():
 
 
 def test_accumulated_totals_sum_after_the_baseline(actual, targets, meta):
-    out = completion(actual, targets, at=2021, indicators=meta)
+    out = completion(actual, targets, at=2021, metadata=meta)
     a = task(out, "a", "days")
     # flows 2020 + 2021 = 12 + 14 = 26 against a cumulative target of 30
     assert a["actual"] == 26 and a["completion_ratio"] == pytest.approx(26 / 30)
@@ -146,7 +146,7 @@ def test_accumulated_totals_sum_after_the_baseline(actual, targets, meta):
 
 
 def test_trend_projection_matches_polyfit(actual, targets, meta):
-    out = completion(actual, targets, at=2021, indicators=meta, projection="trend")
+    out = completion(actual, targets, at=2021, metadata=meta, projection="trend")
     a = task(out, "a", "awards")
     # awards: baseline (2019, 0) and observed (2021, 5); 2020 missing -> line through 2 points
     assert a["projected_final"] == pytest.approx(5 + 2.5 * 2)
@@ -160,7 +160,7 @@ def test_trend_projection_matches_polyfit(actual, targets, meta):
 
 
 def test_pace_ratio(actual, targets, meta):
-    out = completion(actual, targets, at=2021, indicators=meta)
+    out = completion(actual, targets, at=2021, metadata=meta)
     assert task(out, "a", "income")["pace_ratio"] == pytest.approx(15 / 15)
     assert task(out, "a", "days")["pace_ratio"] == pytest.approx(17 / 13)
     assert task(out, "a", "awards")["pace_ratio"] == pytest.approx(1.5 / 2.5)
@@ -174,10 +174,10 @@ def test_pace_ratio(actual, targets, meta):
 
 def test_acceleration(actual, targets, meta):
     # a/days: 26 so far at 13 a period, 60 needed by 2023: 17 a period = 1.3077 x the pace
-    fast = task(completion(actual, targets, at=2021, indicators=meta, acceleration=1.31), "a", "days")
+    fast = task(completion(actual, targets, at=2021, metadata=meta, acceleration=1.31), "a", "days")
     assert fast["projected_final"] == pytest.approx(26 + 1.31 * 26)
     assert fast["status"] == "attainable"
-    slow = task(completion(actual, targets, at=2021, indicators=meta, acceleration=1.3), "a", "days")
+    slow = task(completion(actual, targets, at=2021, metadata=meta, acceleration=1.3), "a", "days")
     assert slow["status"] == "unattainable"
     with pytest.raises(BenchmarkError, match="`acceleration` must be a positive number"):
         completion(actual, targets, at=2021, acceleration=0)
@@ -221,16 +221,16 @@ def test_trend_projection_bends_with_the_data():
 
 
 def test_discontinued_indicator_is_unattainable(actual, targets, meta):
-    r = task(completion(actual, targets, at=2021, indicators=meta), "a", "old")
+    r = task(completion(actual, targets, at=2021, metadata=meta), "a", "old")
     assert r["status"] == "unattainable" and "discontinued: last reported in 2020" in r["reason"]
-    b = task(completion(actual, targets, at=2021, indicators=meta), "b", "old")
+    b = task(completion(actual, targets, at=2021, metadata=meta), "b", "old")
     assert b["status"] == "completed"  # still reported in 2021 and 5 >= 4
-    b23 = task(completion(actual, targets, at=2023, indicators=meta), "b", "old")
+    b23 = task(completion(actual, targets, at=2023, metadata=meta), "b", "old")
     assert b23["status"] == "unattainable" and "last reported in 2021" in b23["reason"]
 
 
 def test_gap_at_evaluation_period_is_no_data(actual, targets, meta):
-    r = task(completion(actual, targets, at=2021, indicators=meta), "b", "income")
+    r = task(completion(actual, targets, at=2021, metadata=meta), "b", "income")
     assert r["status"] == "no_data" and "no value for year 2021 (reported later)" in r["reason"]
 
 
@@ -241,7 +241,7 @@ def test_never_reported_is_no_data(actual, targets):
 
 
 def test_zero_baseline(actual, targets, meta):
-    r = task(completion(actual, targets, at=2021, indicators=meta), "a", "awards")
+    r = task(completion(actual, targets, at=2021, metadata=meta), "a", "awards")
     assert r["baseline"] == 0 and r["progress_share"] == pytest.approx(5 / 4)
 
 
@@ -276,7 +276,7 @@ def test_baseline_filled_from_data(actual, targets):
 
 
 def test_evaluation_at_final_period(actual, targets, meta):
-    out = completion(actual, targets, at=2023, indicators=meta)
+    out = completion(actual, targets, at=2023, metadata=meta)
     assert task(out, "a", "income")["status"] == "completed"  # 170 >= 160
     days = task(out, "a", "days")  # 12 + 14 + 15 + 16 = 57 < 60
     assert days["actual"] == 57 and days["status"] == "unattainable"
@@ -296,8 +296,8 @@ def test_long_layout_equals_wide_layout(actual, targets, meta):
     long = targets.melt(id_vars=["institution", "indicator", "baseline_year", "baseline"],
                         var_name="year", value_name="target")
     long["year"] = long["year"].str.removeprefix("target_").astype(int)
-    wide_out = completion(actual, targets, at=2021, indicators=meta)
-    long_out = completion(actual, long.sample(frac=1, random_state=1), at=2021, indicators=meta)
+    wide_out = completion(actual, targets, at=2021, metadata=meta)
+    long_out = completion(actual, long.sample(frac=1, random_state=1), at=2021, metadata=meta)
     key = ["institution", "indicator"]
     pd.testing.assert_frame_equal(wide_out.sort_values(key, ignore_index=True),
                                   long_out.sort_values(key, ignore_index=True))
@@ -311,7 +311,7 @@ def test_long_layout_without_baseline_columns(actual):
 
 
 def test_explicit_direction_and_kind_override_metadata(actual, targets, meta):
-    out = completion(actual, targets, at=2021, indicators=meta, kind="level",
+    out = completion(actual, targets, at=2021, metadata=meta, kind="level",
                      direction={"ratio": "higher"})
     days = task(out, "a", "days")
     assert days["kind"] == "level" and days["actual"] == 14
@@ -324,7 +324,7 @@ def test_indicator_list_restricts_tasks(actual, targets):
 
 
 def test_statuses_and_columns(actual, targets, meta):
-    out = completion(actual, targets, at=2021, indicators=meta)
+    out = completion(actual, targets, at=2021, metadata=meta)
     assert set(out["status"]) <= {"completed", "attainable", "unattainable", "no_data"}
     # every task that is not completed or attainable says why
     assert out.loc[out["status"].isin(["unattainable", "no_data"]), "reason"].notna().all()
@@ -381,15 +381,15 @@ def test_targets_unknown_entity_and_indicator(actual, targets):
 
 
 def test_at_outside_data(actual, targets):
-    with pytest.raises(BenchmarkError, match="year 2030 not found in `actual`"):
+    with pytest.raises(BenchmarkError, match="year 2030 not found in `data`"):
         completion(actual, targets, at=2030)
 
 
 def test_bad_final(actual, targets):
-    with pytest.raises(BenchmarkError, match="`final` year 2022 has no targets"):
-        completion(actual, targets, at=2021, final=2022)
+    with pytest.raises(BenchmarkError, match="`end` year 2022 has no targets"):
+        completion(actual, targets, at=2021, end=2022)
     with pytest.raises(BenchmarkError, match="after the final target period 2021"):
-        completion(actual, targets, at=2023, final=2021)
+        completion(actual, targets, at=2023, end=2021)
 
 
 def test_bad_target_column_name(actual, targets):
@@ -443,7 +443,7 @@ def test_bad_kind_projection_and_actual(actual, targets):
 
 def test_completion_inputs_not_modified(actual, targets, meta):
     copies = [copy.deepcopy(x) for x in (actual, targets, meta)]
-    completion(actual, targets, at=2021, indicators=meta, projection="trend")
+    completion(actual, targets, at=2021, metadata=meta, projection="trend")
     for before, after in zip(copies, (actual, targets, meta)):
         pd.testing.assert_frame_equal(before, after)
 
@@ -472,11 +472,11 @@ def test_summary_counts_and_shares(table):
 
 
 def test_summary_weights_and_groups(table, meta):
-    out = completion_summary(table, weights="weight", indicators=meta).set_index("institution")
+    out = completion_summary(table, weights="weight", metadata=meta).set_index("institution")
     # a: weights income 3, ratio 1, awards 1, days 2; completed income + awards
     assert out.loc["a", "completion_rate"] == pytest.approx((3 + 1) / 7)
     assert out.loc["a", "mean_ratio"] == pytest.approx((3 * 1.0 + 1 * 0.9 + 1 * 1.0) / 5)
-    by = completion_summary(table, by=["institution", "pillar"], indicators=meta)
+    by = completion_summary(table, by=["institution", "pillar"], metadata=meta)
     money = by[(by["institution"] == "a") & (by["pillar"] == "money")].iloc[0]
     assert money["n_tasks"] == 1 and money["share_completed"] == 1
     overall = completion_summary(table, by=[], weights={"income": 1, "ratio": 1, "awards": 0,
@@ -496,11 +496,11 @@ def test_summary_bad_input(table, meta):
     with pytest.raises(BenchmarkError, match="non-negative"):
         completion_summary(table, weights={"income": -1, "ratio": 1, "awards": 1, "days": 1})
     with pytest.raises(BenchmarkError, match="no row for 'days'"):
-        completion_summary(table, by="pillar", indicators=meta[meta["indicator"] != "days"])
+        completion_summary(table, by="pillar", metadata=meta[meta["indicator"] != "days"])
 
 
 def test_summary_of_completion_output(actual, targets, meta):
-    out = completion(actual, targets, at=2021, indicators=meta)
+    out = completion(actual, targets, at=2021, metadata=meta)
     summary = completion_summary(out).set_index("institution")
     counts = out.groupby("institution")["status"].value_counts().unstack(fill_value=0)
     for status in counts.columns:
@@ -515,7 +515,7 @@ def test_grade_band_edges():
     assert out["grade"].tolist() == ["excellent", "excellent", "good", "good", "pass", "pass",
                                      "fail", "fail"]
     assert out["grade"].cat.ordered and out["grade"].min() == "fail"
-    zh = grade(scores, labels="zh")
+    zh = grade(scores, lang="zh")
     assert zh["grade"].tolist() == ["优", "优", "良", "良", "中", "中", "差", "差"]
 
 
@@ -547,8 +547,10 @@ def test_grade_bad_input():
         grade(scores, bands=(60, 80, 90))
     with pytest.raises(BenchmarkError, match="4 distinct names"):
         grade(scores, labels=["A", "B"])
-    with pytest.raises(BenchmarkError, match="`labels`.*'fr'"):
-        grade(scores, labels="fr")
+    with pytest.raises(BenchmarkError, match="`lang`.*'fr'"):
+        grade(scores, lang="fr")
+    with pytest.raises(BenchmarkError, match="sequence of grade names.*lang='zh'"):
+        grade(scores, labels="zh")
     with pytest.raises(BenchmarkError, match="no value for institution\\(s\\) 'b'"):
         grade(scores, veto=pd.Series({"a": True}))
     with pytest.raises(UnknownEntityError, match="'q'"):

@@ -47,8 +47,8 @@ def test_ols_leave_one_out_matches_hand_refits():
         assert est.loc[i, "expected"] == pytest.approx(X[i] @ beta, rel=1e-10)
         assert est.loc[i, "value_added"] == pytest.approx(y[i] - X[i] @ beta, abs=1e-9)
         assert est.loc[i, "se"] == pytest.approx(np.sqrt(pred_var), rel=1e-9)
-        assert est.loc[i, "pi_low"] == pytest.approx(X[i] @ beta - half, rel=1e-9)
-        assert est.loc[i, "pi_high"] == pytest.approx(X[i] @ beta + half, rel=1e-9)
+        assert est.loc[i, "ci_low"] == pytest.approx(X[i] @ beta - half, rel=1e-9)
+        assert est.loc[i, "ci_high"] == pytest.approx(X[i] @ beta + half, rel=1e-9)
         assert bool(est.loc[i, "significant"]) == (abs(y[i] - X[i] @ beta) > half)
     hat = X @ np.linalg.inv(X.T @ X) @ X.T
     np.testing.assert_allclose(est["leverage"], np.diag(hat))
@@ -156,7 +156,7 @@ def test_ols_loo_equals_refit_path():
     df = make_colleges(n=30, seed=6)
     closed = value_added(df, "grad", ["sat", "pell", "sector"]).estimates
     refit = value_added(df, "grad", ["sat", "pell", "sector"], folds=len(df)).estimates
-    for col in ["expected", "value_added", "se", "pi_low", "pi_high"]:
+    for col in ["expected", "value_added", "se", "ci_low", "ci_high"]:
         np.testing.assert_allclose(closed[col], refit[col], rtol=1e-9)
 
 
