@@ -40,7 +40,6 @@ from benchmark.frontier import compare_second_stage, second_stage, sfa, three_st
 from benchmark.frontier import (
     BootstrapResult, DEAResult, MalmquistResult, SBMResult, SecondStageResult, SFAResult, ThreeStageResult,
 )
-from benchmark._plot_malmquist import plot_malmquist
 # -- composite / tiers --
 from benchmark.indices import RankUncertainty, composite, contributions, normalise, rank_uncertainty, topsis, weights
 from benchmark.indices import (
@@ -57,11 +56,10 @@ from benchmark.inequality import (
     DagumResult, DensityResult, MoranResult, TheilResult, contiguity_weights, dagum_gini, gini, kernel_density,
     morans_i, theil,
 )
-from benchmark._plot_inequality import plot_kernel_density
 # -- plots (matplotlib is imported inside each plot function) --
 from benchmark.plotting import (
-    plot_completion, plot_cost_outcome, plot_frontier, plot_gaps, plot_profile, plot_rank_intervals,
-    plot_tiers, plot_trajectory, plot_transitions,
+    plot_completion, plot_cost_outcome, plot_frontier, plot_gaps, plot_kernel_density, plot_malmquist, plot_profile,
+    plot_rank_intervals, plot_tiers, plot_trajectory, plot_transitions,
 )
 # -- paper-ready tables (LaTeX, Word, Excel) --
 from benchmark import export

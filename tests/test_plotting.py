@@ -122,7 +122,7 @@ def test_chinese_labels_render_without_missing_glyphs(panel, meta, tmp_path):
     if font is None:
         pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")
     focus = panel["institution"].iloc[0]
-    gaps = peer_gap(panel, focus, FEATURES, cohort="tier", period=2023)
+    gaps = peer_gap(panel, focus, FEATURES, cohort="tier", at=2023)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         ax = plotting.plot_gaps(gaps, labels=meta)
@@ -273,7 +273,7 @@ def test_plot_rank_intervals_bad_input(rank_result):
 # ---------------------------------------------------------------- plot_completion
 @pytest.fixture(scope="module")
 def completion_table(panel, targets, meta):
-    return completion(panel, targets, at=2021, indicators=meta)
+    return completion(panel, targets, at=2021, metadata=meta)
 
 
 def test_plot_completion_one_institution(completion_table, meta, tmp_path):
@@ -397,7 +397,7 @@ def _small_gaps():
 def gaps(panel, meta):
     focus = panel.loc[panel["unit_type"] == "school", "institution"].iloc[7]
     inds = [*FEATURES, "student_teacher_ratio", "training_income"]
-    return peer_gap(panel, focus, inds, cohort="tier", period=2023, direction=meta, ci=0.9,
+    return peer_gap(panel, focus, inds, cohort="tier", at=2023, direction=meta, ci=0.9,
                               n_boot=200, random_state=0)
 
 
@@ -417,8 +417,8 @@ def test_plot_gaps_bars_and_intervals(gaps, meta, tmp_path):
     # error bars: the bootstrap interval of the gap in percent of |median|, by hand
     segments = next(c for c in ax.collections if isinstance(c, LineCollection)).get_segments()
     scale = 100 / expected["cohort_median"].abs().to_numpy()
-    np.testing.assert_allclose([s[0][0] for s in segments], expected["gap_median_low"] * scale)
-    np.testing.assert_allclose([s[1][0] for s in segments], expected["gap_median_high"] * scale)
+    np.testing.assert_allclose([s[0][0] for s in segments], expected["ci_low"] * scale)
+    np.testing.assert_allclose([s[1][0] for s in segments], expected["ci_high"] * scale)
     assert "2023" in ax.get_title()
     _save(ax, tmp_path, "gaps")
 
@@ -778,7 +778,7 @@ def test_a_failing_plot_closes_its_figure(every_plot, name, monkeypatch):
         raise RuntimeError("drawing failed")
 
     plt.close("all")
-    monkeypatch.setattr(plotting, "_finish", broken)
+    monkeypatch.setattr(matplotlib.axes.Axes, "set_title", broken)
     with pytest.raises(RuntimeError, match="drawing failed"):
         every_plot[name]()
     assert plt.get_fignums() == []

@@ -1,0 +1,197 @@
+"""Helpers shared by the figure modules: palette, axes, language, labels, focus rows."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from benchmark._fonts import apply_cjk_font
+from benchmark._i18n import resolve_lang
+from benchmark._i18n import using as _using
+from benchmark._validation import (
+    BenchmarkError,
+    ColumnError,
+    check_columns,
+    check_entity,
+    check_frame,
+    format_list,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
+#: Colours shared by all figures: the Okabe-Ito palette (Okabe & Ito 2008,
+#: "Color Universal Design"), safe for the common colour-vision deficiencies.
+#: Pairs with a meaning also differ in grey level (Rec. 601 luma in brackets)
+#: so that they survive greyscale printing.
+FOCUS_COLOR = "#D55E00"  # vermillion (119)
+PEER_COLOR = "#0072B2"  # blue (87)
+OTHER_COLOR = "#d0d0d0"  # light grey (208)
+COHORT_COLOR = "#8c8c8c"  # mid grey (140)
+AHEAD_COLOR = "#0072B2"  # blue (87): dark
+BEHIND_COLOR = "#E69F00"  # orange (162): light
+STATUS_COLORS = {
+    "completed": "#0072B2",  # blue (87)
+    "attainable": "#E69F00",  # orange (162)
+    "unattainable": "#D55E00",  # vermillion (119)
+    "no_data": "#dddddd",  # pale grey (221)
+}
+QUADRANT_COLORS = {
+    "more for less": "#0072B2",
+    "more for more": "#56B4E9",
+    "less for less": "#E69F00",
+    "less for more": "#D55E00",
+}
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "<", ">", "h")
+
+
+# ============================================================ shared helpers
+def _label_hints(bound: Mapping[str, Any]) -> list[Any]:
+    """Text that decides the default language: the indicator labels."""
+    hints: list[Any] = []
+    labels = bound.get("labels")
+    if isinstance(labels, pd.DataFrame) and "label" in labels.columns:
+        hints += labels["label"].astype(str).tolist()
+    elif isinstance(labels, Mapping):
+        hints += list(labels.values())
+    for key in ("label", "cost_label", "outcome_label"):
+        if bound.get(key) is not None:
+            hints.append(bound[key])
+    return hints
+
+
+def _figure_function(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Resolve ``lang=`` and write in it; close the figure the function opened if it raises."""
+    signature = inspect.signature(func)
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        import matplotlib.pyplot as plt
+
+        bound = signature.bind(*args, **kwargs).arguments
+        lang = resolve_lang(bound.get("lang"), _label_hints(bound))
+        before = set(plt.get_fignums())
+        try:
+            with _using(lang):
+                return func(*args, **kwargs)
+        except BaseException:
+            for num in set(plt.get_fignums()) - before:
+                plt.close(num)
+            raise
+
+    return wrapper
+
+
+def _axes(ax: Any, figsize: tuple[float, float], *, polar: bool = False) -> Axes:
+    """The given axes, or a new figure's single axes."""
+    import matplotlib.pyplot as plt
+
+    if ax is not None:
+        if polar and getattr(ax, "name", "") != "polar":
+            raise BenchmarkError("kind='radar' needs polar axes: pass ax=fig.add_subplot(projection='polar').")
+        return ax
+    _, new = plt.subplots(figsize=figsize, layout="constrained",
+                          subplot_kw={"projection": "polar"} if polar else None)
+    return new
+
+
+def _table(obj: Any, attributes: Sequence[str], *, name: str = "data") -> pd.DataFrame:
+    """``obj`` itself when it is a DataFrame, else its first table among ``attributes``."""
+    if isinstance(obj, pd.DataFrame):
+        return check_frame(obj, name=name)
+    for attr in attributes:
+        value = getattr(obj, attr, None)
+        if callable(value) and not isinstance(value, pd.DataFrame):
+            value = value()
+        if isinstance(value, pd.DataFrame):
+            return check_frame(value, name=f"{name}.{attr}")
+    wanted = " or ".join(f"`.{a}`" for a in attributes)
+    raise BenchmarkError(
+        f"`{name}` must be a DataFrame or a result with a {wanted} table; got {type(obj).__name__}."
+    )
+
+
+def _require(frame: pd.DataFrame, columns: Iterable[Hashable], *, name: str = "data", hint: str = "") -> None:
+    """Like check_columns, with a pointer to the keyword that names the column."""
+    try:
+        check_columns(frame, list(columns), name=name)
+    except ColumnError as exc:
+        raise ColumnError(f"{exc}{' ' + hint if hint else ''}") from None
+
+
+def _label_map(labels: Mapping[Any, str] | pd.DataFrame | None) -> dict[Any, str]:
+    """Display labels of indicators from a mapping or an indicator-metadata table."""
+    if labels is None:
+        return {}
+    if isinstance(labels, pd.DataFrame):
+        check_columns(labels, ["indicator", "label"], name="labels (indicator metadata)")
+        return dict(zip(labels["indicator"], labels["label"].astype(str), strict=True))
+    if isinstance(labels, Mapping):
+        return {k: str(v) for k, v in labels.items()}
+    raise BenchmarkError(
+        "`labels` must be a mapping {indicator: label} or an indicator-metadata DataFrame with "
+        f"columns 'indicator' and 'label'; got {type(labels).__name__}."
+    )
+
+
+def _display(values: Iterable[Any], labels: Mapping[Any, str]) -> list[str]:
+    return [labels.get(v, str(v)) for v in values]
+
+
+def _one_period(frame: pd.DataFrame, period: str | None, at: Any, *, name: str = "data") -> tuple[pd.DataFrame, Any]:
+    """The rows of period ``at`` (default: the latest) when the table has several periods."""
+    if period is None or period not in frame.columns:
+        if at is not None:
+            raise ColumnError(f"`at={at!r}` was given but `{name}` has no period column {period!r}.")
+        return frame, None
+    present = pd.unique(frame[period].dropna())
+    if at is None:
+        if len(present) == 0:
+            return frame, None
+        at = max(present)
+    elif at not in set(present.tolist()):
+        raise BenchmarkError(
+            f"{period} {at!r} does not occur in `{name}`; it covers {format_list(sorted(present.tolist()), 10)}."
+        )
+    return frame[frame[period] == at], at
+
+
+def _focus_rows(frame: pd.DataFrame, entity: str, focus: Any, *, name: str = "data") -> pd.DataFrame:
+    _require(frame, [entity], name=name, hint="Name the entity column with entity=.")
+    rows = frame[frame[entity] == focus]
+    if rows.empty:
+        check_entity(frame, focus, entity=entity, name=name)
+    return rows
+
+
+def _entities(peers: Any, entity: str) -> list[Any]:
+    """A list of entity names from a list-like or a nearest-peers table."""
+    if peers is None:
+        return []
+    if isinstance(peers, pd.DataFrame):
+        check_columns(peers, [entity], name="peers", what="entity column")
+        return list(pd.unique(peers[entity]))
+    if isinstance(peers, str) or not isinstance(peers, Iterable):
+        return [peers]
+    return list(peers)
+
+
+def _note(ax: Axes, text: str) -> None:
+    """A small grey note in the lower right corner (e.g. rows that could not be drawn)."""
+    ax.annotate(text, xy=(1, 0), xycoords="axes fraction", xytext=(-4, 4), textcoords="offset points",
+                ha="right", va="bottom", fontsize="x-small", color=COHORT_COLOR)
+
+
+def _finish(ax_or_fig: Any, strings: Iterable[Any] = ()) -> None:
+    fig = getattr(ax_or_fig, "figure", ax_or_fig)
+    apply_cjk_font(fig, strings)
+
+
+def _numeric(frame: pd.DataFrame, column: str) -> np.ndarray:
+    return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+

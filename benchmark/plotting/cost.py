@@ -1,0 +1,588 @@
+"""Against cost: the cost-outcome quadrants and the DEA frontier."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from benchmark._i18n import t as _t
+from benchmark._validation import (
+    BenchmarkError,
+    UnknownEntityError,
+    check_choice,
+    check_entity,
+    check_frame,
+    format_list,
+    validate_params,
+)
+from benchmark.plotting._common import (
+    COHORT_COLOR,
+    FOCUS_COLOR,
+    OTHER_COLOR,
+    PEER_COLOR,
+    QUADRANT_COLORS,
+    _axes,
+    _display,
+    _entities,
+    _figure_function,
+    _finish,
+    _focus_rows,
+    _label_map,
+    _note,
+    _numeric,
+    _one_period,
+    _require,
+    _table,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
+
+# ============================================================ cost and outcome
+@_figure_function
+@validate_params("entity", "period")
+def plot_cost_outcome(
+    data: pd.DataFrame,
+    focus: Any = None,
+    *,
+    peers: Any = None,
+    cost: str = "cost",
+    outcome: str = "outcome",
+    quadrant: str = "quadrant",
+    cost_median: str = "cost_median",
+    outcome_median: str = "outcome_median",
+    cohort: str | None = "cohort",
+    entity: str = "institution",
+    period: str | None = "year",
+    at: Any = None,
+    cost_label: str | None = None,
+    outcome_label: str | None = None,
+    logx: bool = False,
+    ax: Any = None,
+    lang: str | None = None,
+) -> Axes:
+    """The cost-outcome quadrant chart, with the focus and its peers highlighted.
+
+    Cost runs along the x axis, the outcome along the y axis. The dashed lines
+    are the cohort medians the focus was judged against (its own row's
+    ``cost_median`` and ``outcome_median``); each point is coloured by its
+    quadrant label ("more for less", ...). Without a focus the lines are drawn
+    at the median of the rows' cohort medians.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The result of :func:`benchmark.cost_outcome_quadrant`.
+    focus : entity name, optional
+        Entity drawn as a large star and named.
+    peers : list of entities or nearest-peers table, optional
+        Entities outlined and named. Default: none. With a ``focus`` and a
+        ``cohort`` column, entities outside the focus's cohort are greyed out.
+    cost, outcome, quadrant, cost_median, outcome_median, cohort : str
+        Column names (defaults: those of :func:`~benchmark.cost_outcome_quadrant`).
+    entity, period : str
+        Entity and period columns.
+    at : optional
+        Period to draw (default: the latest).
+    cost_label, outcome_label : str, optional
+        Axis labels (e.g. "funding per graduate (10k yuan)").
+    logx : bool
+        Logarithmic cost axis (costs are often skewed).
+    ax : matplotlib Axes, optional
+    lang : {"zh", "en"}, optional
+        Language of titles, axis labels, legends and notes (default: Chinese
+        when the indicator labels are Chinese, else English).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    frame = check_frame(data)
+    _require(frame, [entity, cost, outcome, quadrant], name="data",
+             hint="Pass the result of cost_outcome_quadrant() or name the columns with cost=, outcome=, quadrant=.")
+    frame, at = _one_period(frame, period, at)
+    peer_list = _entities(peers, entity)
+    unknown = [p for p in peer_list if p not in set(frame[entity].tolist())]
+    if unknown:
+        raise UnknownEntityError(f"peers {format_list(unknown)} do not occur in `data`"
+                                 + (f" in {period} {at}" if at is not None else "") + ".")
+    x, y = _numeric(frame, cost), _numeric(frame, outcome)
+    ok = ~np.isnan(x) & ~np.isnan(y)
+    in_cohort = np.ones(len(frame), dtype=bool)
+    if focus is not None:
+        frow = _focus_rows(frame, entity, focus)
+        if cohort is not None and cohort in frame.columns:
+            in_cohort = (frame[cohort] == frow[cohort].iloc[0]).to_numpy()
+        xm, ym = (_numeric(frow, c)[0] if c in frow.columns else np.nan for c in (cost_median, outcome_median))
+    else:
+        xm, ym = (np.nanmedian(_numeric(frame, c)) if c in frame.columns else np.nan
+                  for c in (cost_median, outcome_median))
+    ax = _axes(ax, (7.5, 5.5))
+    quad = frame[quadrant].to_numpy(dtype=object)
+    grey = ok & ~in_cohort
+    ax.scatter(x[grey], y[grey], color=OTHER_COLOR, s=18, label=_t("outside the cohort") if grey.any() else None)
+    for name, colour in QUADRANT_COLORS.items():
+        mask = ok & in_cohort & (quad == name)
+        if mask.any():
+            ax.scatter(x[mask], y[mask], color=colour, s=28, alpha=0.85, label=name)
+    other = ok & in_cohort & ~np.isin(quad, list(QUADRANT_COLORS))
+    if other.any():
+        ax.scatter(x[other], y[other], color=COHORT_COLOR, s=28, label=_t("no label"))
+    if not np.isnan(xm):
+        ax.axvline(xm, color=COHORT_COLOR, ls="--", lw=1)
+    if not np.isnan(ym):
+        ax.axhline(ym, color=COHORT_COLOR, ls="--", lw=1)
+    names = frame[entity].to_numpy()
+    for p in peer_list:
+        i = np.flatnonzero(names == p)[0]
+        if ok[i]:
+            ax.scatter([x[i]], [y[i]], s=70, facecolor="none", edgecolor="black", linewidth=1.2, zorder=4)
+            ax.annotate(str(p), (x[i], y[i]), xytext=(4, 4), textcoords="offset points", fontsize="x-small")
+    if focus is not None:
+        i = np.flatnonzero(names == focus)[0]
+        if ok[i]:
+            ax.scatter([x[i]], [y[i]], marker="*", s=260, color=FOCUS_COLOR, edgecolor="black", zorder=5,
+                       label=str(focus))
+            ax.annotate(str(focus), (x[i], y[i]), xytext=(8, -12), textcoords="offset points",
+                        color=FOCUS_COLOR, fontweight="bold")
+    if logx:
+        ax.set_xscale("log")
+    _quadrant_names(ax, x, y, quad, ok & in_cohort, xm, ym)
+    if (~ok).any():
+        _note(ax, _t("{n} {entity} row(s) without cost or outcome not shown", n=int((~ok).sum()), entity=entity))
+    ax.set_xlabel(cost_label or _t("{cost} (lower is better)", cost=cost))
+    ax.set_ylabel(outcome_label or outcome)
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+    ax.set_title(_t("Cost and outcome") + (f", {at}" if at is not None else ""))
+    _finish(ax, [*map(str, names[ok]), cost_label or "", outcome_label or ""])
+    return ax
+
+
+def _quadrant_names(ax: Axes, x: np.ndarray, y: np.ndarray, quad: np.ndarray, mask: np.ndarray,
+                    xm: float, ym: float) -> None:
+    """Write each quadrant's name in the corner where its members lie."""
+    if np.isnan(xm) or np.isnan(ym):
+        return
+    for name, colour in QUADRANT_COLORS.items():
+        sel = mask & (quad == name)
+        if not sel.any():
+            continue
+        right = np.median(x[sel] - xm) > 0
+        top = np.median(y[sel] - ym) > 0
+        ax.annotate(_t(name), xy=(0.98 if right else 0.02, 0.98 if top else 0.02), xycoords="axes fraction",
+                    ha="right" if right else "left", va="top" if top else "bottom",
+                    fontsize="small", color=colour, fontweight="bold")
+
+
+# ============================================================ efficiency frontier
+_RTS = ("crs", "vrs", "nirs", "ndrs", "fdh")
+
+
+def _hull(points: np.ndarray, *, upper: bool) -> np.ndarray:
+    """Upper (or lower) convex hull of 2-D points, sorted by x (Andrew's monotone chain)."""
+    pts = points[np.lexsort((points[:, 1], points[:, 0]))]
+    chain: list[np.ndarray] = []
+    for p in pts:
+        while len(chain) >= 2:
+            (x1, y1), (x2, y2) = chain[-2], chain[-1]
+            cross = (x2 - x1) * (p[1] - y1) - (y2 - y1) * (p[0] - x1)
+            if (cross >= 0) if upper else (cross <= 0):
+                chain.pop()
+            else:
+                break
+        chain.append(p)
+    return np.array(chain)
+
+
+def _frontier_io(eff: np.ndarray, rts: str, right: float) -> np.ndarray:
+    """Boundary of the one-input one-output technology spanned by the efficient units."""
+    x, y = eff[:, 0], eff[:, 1]
+    best = int(np.argmax(y / x))  # most productive scale size
+    slope = y[best] / x[best]
+    if rts == "crs":
+        return np.array([[0.0, 0.0], [right, slope * right]])
+    if rts == "fdh":
+        order = np.argsort(x, kind="stable")
+        xs, ys = x[order], np.maximum.accumulate(y[order])
+        steps = [[xs[0], 0.0]]
+        for i in range(len(xs)):
+            steps.append([xs[i], ys[i - 1] if i else ys[0]])
+            steps.append([xs[i], ys[i]])
+        steps.append([right, ys[-1]])
+        return np.array(steps)
+    base = eff if rts != "nirs" else np.vstack([eff, [[0.0, 0.0]]])
+    hull = _hull(base, upper=True)
+    hull = hull[: int(np.argmax(hull[:, 1])) + 1]  # rising part; free disposal gives the flat rest
+    if rts == "ndrs":
+        hull = hull[hull[:, 0] <= x[best] + 1e-12]
+        line = np.vstack([hull, [[right, slope * right]]])
+    else:
+        line = np.vstack([hull, [[right, hull[-1, 1]]]])
+    if rts != "nirs":
+        line = np.vstack([[[line[0, 0], 0.0]], line])
+    return line
+
+
+def _frontier_outputs(eff: np.ndarray, rts: str) -> np.ndarray:
+    """Outer boundary in the plane of two outputs (per unit of input)."""
+    top = eff[np.argmax(eff[:, 1])]
+    far = eff[np.argmax(eff[:, 0])]
+    if rts == "fdh":
+        order = np.argsort(-eff[:, 0], kind="stable")
+        u, v = eff[order, 0], np.maximum.accumulate(eff[order, 1])
+        steps = [[u[0], 0.0]]
+        for i in range(len(u)):
+            steps.append([u[i], v[i - 1] if i else v[0]])
+            steps.append([u[i], v[i]])
+        steps.append([0.0, v[-1]])
+        return np.array(steps)[::-1]
+    hull = _hull(eff, upper=True)
+    hull = hull[int(np.argmax(hull[:, 1])):]  # from the highest point down to the right-most one
+    return np.vstack([[[0.0, top[1]]], hull, [[far[0], 0.0]]])
+
+
+def _frontier_inputs(eff: np.ndarray, rts: str, top: float, right: float) -> np.ndarray:
+    """Isoquant in the plane of two inputs (per unit of output)."""
+    left = eff[np.argmin(eff[:, 0])]
+    low = eff[np.argmin(eff[:, 1])]
+    if rts == "fdh":
+        order = np.argsort(eff[:, 0], kind="stable")
+        a, b = eff[order, 0], np.minimum.accumulate(eff[order, 1])
+        steps = [[a[0], top]]
+        for i in range(len(a)):
+            steps.append([a[i], b[i - 1] if i else top])
+            steps.append([a[i], b[i]])
+        steps.append([right, b[-1]])
+        return np.array(steps)
+    hull = _hull(eff, upper=False)
+    hull = hull[: int(np.argmin(hull[:, 1])) + 1]  # from the left-most point down to the lowest one
+    return np.vstack([[[left[0], top]], hull, [[right, low[1]]]])
+
+
+def _target_table(result: Any) -> pd.DataFrame | None:
+    targets = getattr(result, "targets", None)
+    table = targets() if callable(targets) else targets
+    return table if isinstance(table, pd.DataFrame) else None
+
+
+def _dea_projection(result: Any, focus: Any, entity: str, inputs: list[str], outputs: list[str],
+                    observed: np.ndarray, score: float, orientation: str) -> np.ndarray:
+    """The focus's projected inputs and outputs: from ``result.targets()`` when it has them."""
+    table = _target_table(result)
+    columns = inputs + outputs
+    if table is not None and entity in table.columns:
+        row = table[table[entity] == focus]
+        if {"indicator", "target"} <= set(row.columns):  # long: one row per indicator
+            target = row.set_index("indicator")["target"]
+            if all(c in target.index for c in columns):
+                return target.reindex(columns).to_numpy(dtype=float)
+        for names in ([f"target_{c}" for c in columns], columns):
+            if len(row) == 1 and all(c in row.columns for c in names):
+                return row[names].to_numpy(dtype=float)[0]
+    k = len(inputs)
+    proj = observed.copy()
+    if orientation == "input":
+        proj[:k] = observed[:k] * score
+    else:
+        proj[k:] = observed[k:] / score  # score is the reciprocal of the Farrell output measure
+    return proj
+
+
+def _result_data(result: Any, entity: str) -> pd.DataFrame:
+    """The units' observed inputs and outputs, from the ``actual`` column of the result's targets."""
+    table = _target_table(result)
+    if table is None or not {entity, "indicator", "actual"} <= set(table.columns):
+        raise BenchmarkError("pass the units' inputs and outputs as data= (the result does not hold them).")
+    wide = table.pivot_table(index=entity, columns="indicator", values="actual", sort=False, aggfunc="first")
+    wide.columns.name = None
+    return wide.reset_index()
+
+
+@_figure_function
+@validate_params("entity")
+def plot_frontier(
+    result: Any,
+    data: pd.DataFrame | None = None,
+    *,
+    focus: Any = None,
+    inputs: str | Sequence[str] | None = None,
+    outputs: str | Sequence[str] | None = None,
+    efficiency: str = "efficiency",
+    rts: str | None = None,
+    orientation: str | None = None,
+    entity: str | None = None,
+    labels: Mapping[Any, str] | pd.DataFrame | None = None,
+    annotate: bool = False,
+    ax: Any = None,
+    lang: str | None = None,
+) -> Axes:
+    """A two-dimensional DEA frontier with the focus's projection onto it.
+
+    Three pictures are possible, chosen from the numbers of inputs and
+    outputs: one input and one output (the production frontier for the
+    returns to scale of the model); one input and two outputs (outputs per
+    unit of input, the frontier bowing outwards); two inputs and one output
+    (inputs per unit of output, the isoquant bowing inwards). The frontier
+    is drawn through the units the DEA result scores efficient (score 1);
+    the arrow goes from the focus to its projection (its targets).
+
+    Ratios to the single input (or output) are exact pictures of a
+    constant-returns model; for other returns to scale with varying inputs
+    the two-output picture is a projection and may place efficient units
+    inside the drawn boundary.
+
+    Parameters
+    ----------
+    result : DEAResult or DataFrame
+        The result of :func:`benchmark.dea` (its ``efficiency`` table with
+        ``efficiency`` and ``efficient``, its ``targets()`` and its ``inputs``,
+        ``outputs``, ``rts``, ``orientation`` and ``entity``), or a table with
+        the entity column and an efficiency column (1 = efficient; for output
+        orientation the reciprocal of the Farrell output measure, as
+        ``dea`` reports it).
+    data : DataFrame, optional
+        The inputs and outputs of every unit (default: the ``actual`` values
+        of the result's ``targets()``).
+    focus : entity name, optional
+        Unit whose projection is drawn.
+    inputs, outputs : str or list of str, optional
+        Columns of ``data`` (default: the result's own).
+    efficiency : str
+        Efficiency column of the result table (1 = efficient).
+    rts, orientation : str, optional
+        Returns to scale and orientation (default: the result's own, else
+        ``"crs"`` and ``"input"``).
+    entity : str, optional
+        Entity column (default: the result's own, else ``"institution"``).
+    labels : mapping or indicator-metadata DataFrame, optional
+        Display labels of the inputs and outputs for the axes, e.g.
+        ``datasets.load("shuanggao_indicators")``.
+    annotate : bool
+        Name every unit on the frontier.
+    ax : matplotlib Axes, optional
+    lang : {"zh", "en"}, optional
+        Language of titles, axis labels, legends and notes (default: Chinese
+        when the indicator labels are Chinese, else English).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    entity = entity or getattr(result, "entity", None) or "institution"
+    table = _table(result, ["efficiency"], name="result")
+    frame = check_frame(data) if data is not None else _result_data(result, entity)
+    ins = _names(inputs if inputs is not None else getattr(result, "inputs", None), "inputs", allow_empty=True)
+    outs = _names(outputs if outputs is not None else getattr(result, "outputs", None), "outputs")
+    shape = (len(ins), len(outs))
+    if shape not in ((1, 1), (1, 2), (0, 2), (2, 1)):
+        raise BenchmarkError(
+            f"a 2-D frontier needs one input and one output, two outputs (with at most one input) or two "
+            f"inputs and one output; got {len(ins)} input(s) and {len(outs)} output(s). "
+            "Pass inputs= and outputs= to pick two dimensions."
+        )
+    rts = rts or getattr(result, "rts", None) or "crs"
+    orientation = orientation or getattr(result, "orientation", None) or "input"
+    check_choice(rts, _RTS, name="rts")
+    check_choice(orientation, ("input", "output"), name="orientation")
+    _require(frame, [entity, *ins, *outs], name="data")
+    _require(table, [entity, efficiency], name="result", hint="Name the efficiency column with efficiency=.")
+    scores = table.set_index(entity)[efficiency].reindex(frame[entity]).to_numpy(dtype=float)
+    raw = frame[[*ins, *outs]].to_numpy(dtype=float)
+    if np.isnan(raw).any() or (raw <= 0).any():
+        raise BenchmarkError("inputs and outputs must be positive and complete to draw the frontier.")
+    if "efficient" in table.columns and efficiency == "efficiency":
+        flags = table.set_index(entity)["efficient"].reindex(frame[entity])
+        efficient = flags.astype("boolean").fillna(False).to_numpy(dtype=bool)
+    else:
+        efficient = np.isclose(scores, 1.0, rtol=0, atol=1e-6)
+    if not efficient.any():
+        raise BenchmarkError(f"no unit has {efficiency} = 1 in the result; cannot draw the frontier.")
+    xy, xlabel, ylabel = _frontier_plane(raw, ins, outs, _label_map(labels))
+    ax = _axes(ax, (7.0, 5.5))
+    names = frame[entity].to_numpy()
+    ax.scatter(xy[~efficient, 0], xy[~efficient, 1], color=PEER_COLOR, s=24, alpha=0.7, label=_t("inefficient units"))
+    ax.scatter(xy[efficient, 0], xy[efficient, 1], color="black", s=36, label=_t("efficient units"))
+    right = float(np.nanmax(xy[:, 0])) * 1.08
+    top = float(np.nanmax(xy[:, 1])) * 1.08
+    if shape == (1, 1):
+        line = _frontier_io(xy[efficient], rts, right)
+    elif len(outs) == 2:
+        line = _frontier_outputs(xy[efficient], rts)
+    else:
+        line = _frontier_inputs(xy[efficient], rts, top, right)
+    ax.plot(line[:, 0], line[:, 1], color="black", lw=1.5, label=_t("frontier ({rts})", rts=rts.upper()))
+    if annotate:
+        for i in np.flatnonzero(efficient):
+            ax.annotate(str(names[i]), xy[i], xytext=(4, 4), textcoords="offset points", fontsize="x-small")
+    if focus is not None:
+        i = np.flatnonzero(names == focus)
+        if i.size == 0:
+            _focus_rows(frame, entity, focus, name="data")
+        i = int(i[0])
+        proj = _dea_projection(result, focus, entity, ins, outs, raw[i], scores[i], orientation)
+        pxy, _, _ = _frontier_plane(proj[None, :], ins, outs, {})
+        ax.annotate("", xy=pxy[0], xytext=xy[i], arrowprops={"arrowstyle": "->", "color": FOCUS_COLOR, "lw": 1.5})
+        ax.scatter([xy[i, 0]], [xy[i, 1]], marker="*", s=240, color=FOCUS_COLOR, edgecolor="black", zorder=5,
+                   label=f"{focus} ({_t(efficiency)} {scores[i]:.3f})")
+        ax.scatter([pxy[0, 0]], [pxy[0, 1]], marker="o", s=50, facecolor="white", edgecolor=FOCUS_COLOR, zorder=5,
+                   label=_t("projection (target)"))
+    ax.set_xlim(0, right)
+    ax.set_ylim(0, top)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+    ax.set_title(_t("DEA frontier, {rts}, {orientation} orientation", rts=rts.upper(), orientation=_t(orientation)))
+    _finish(ax, [*map(str, names), xlabel, ylabel, *([str(focus)] if focus is not None else [])])
+    return ax
+
+
+def _names(value: Any, what: str, *, allow_empty: bool = False) -> list[str]:
+    if value is None:
+        if allow_empty:
+            return []
+        raise BenchmarkError(f"`{what}` is required: name the column(s) (the result does not record them).")
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _frontier_plane(raw: np.ndarray, ins: list[str], outs: list[str],
+                    names: Mapping[Any, str]) -> tuple[np.ndarray, str, str]:
+    """Coordinates of the picture: raw (1x1), outputs per input (1x2) or inputs per output (2x1)."""
+    i, o = _display(ins, names), _display(outs, names)
+    if len(ins) == 1 and len(outs) == 1:
+        return raw, i[0], o[0]
+    if len(outs) == 2:
+        if ins:
+            return (raw[:, 1:] / raw[:, :1], _t("{a} per {b}", a=o[0], b=i[0]),
+                    _t("{a} per {b}", a=o[1], b=i[0]))
+        return raw, o[0], o[1]
+    return raw[:, :2] / raw[:, 2:], _t("{a} per {b}", a=i[0], b=o[0]), _t("{a} per {b}", a=i[1], b=o[0])
+
+
+# ============================================================ Malmquist index over time
+_LABELS = {
+    "en": {"malmquist": "TFP change (tfpch)", "efficiency_change": "efficiency change (effch)",
+           "technical_change": "technical change (techch)",
+           "pure_efficiency_change": "pure efficiency change (pech)",
+           "scale_efficiency_change": "scale efficiency change (sech)",
+           "title": "Malmquist index and its components", "ylabel": "index (> 1: improvement)",
+           "xlabel": "period", "mean": "geometric mean over {n} units", "unit": "{focus}"},
+    "zh": {"malmquist": "全要素生产率变化 (tfpch)", "efficiency_change": "技术效率变化 (effch)",
+           "technical_change": "技术进步 (techch)", "pure_efficiency_change": "纯技术效率变化 (pech)",
+           "scale_efficiency_change": "规模效率变化 (sech)", "title": "Malmquist 指数及其分解",
+           "ylabel": "指数 (> 1 表示改善)", "xlabel": "时期", "mean": "{n} 个单位的几何平均",
+           "unit": "{focus}"},
+}
+# Okabe-Ito colours (as in benchmark.plotting) with distinct line styles and markers, so the five
+# series stay apart for colour-blind readers and in greyscale print.
+_STYLE = {"malmquist": ("black", "-", 2.2), "efficiency_change": ("#0072B2", "--", 1.4),
+          "technical_change": ("#D55E00", "-.", 1.4), "pure_efficiency_change": ("#009E73", ":", 1.4),
+          "scale_efficiency_change": ("#CC79A7", (0, (5, 1, 1, 1, 1, 1)), 1.4)}
+_MARKERS = {"malmquist": "o", "efficiency_change": "s", "technical_change": "^",
+            "pure_efficiency_change": "D", "scale_efficiency_change": "v"}
+
+
+def plot_malmquist(
+    result: Any,
+    *,
+    focus: Any = None,
+    components: list[str] | None = None,
+    lang: str = "en",
+    ax: Any = None,
+) -> Any:
+    """The Malmquist index and its components for each pair of consecutive periods.
+
+    Without ``focus`` the lines are the geometric means over units
+    (``result.period_means()``, DEAP's annual means; the number of units
+    behind each mean is printed under its period label); with ``focus`` they
+    are that unit's own indices. A horizontal line marks 1 (no change).
+
+    Parameters
+    ----------
+    result : MalmquistResult
+        The result of :func:`benchmark.malmquist`.
+    focus : entity, optional
+        Plot this unit instead of the means.
+    components : list of str, optional
+        Columns to draw (default: every component the result has:
+        ``malmquist``, ``efficiency_change``, ``technical_change`` and, for
+        ``rts="vrs"``, ``pure_efficiency_change`` and
+        ``scale_efficiency_change``).
+    lang : {"en", "zh"}
+        Language of the labels.
+    ax : matplotlib Axes, optional
+        Draw here instead of a new figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    See Also
+    --------
+    malmquist : the index and its DEAP decomposition.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> from benchmark import malmquist, plot_malmquist
+    >>> df = pd.DataFrame({"institution": list("ABCABCABC"), "year": [1] * 3 + [2] * 3 + [3] * 3,
+    ...                    "x": [1.0, 2, 4] * 3, "y": [1.0, 1, 2, 2, 1, 2, 2, 2, 3]})
+    >>> ax = plot_malmquist(malmquist(df, "x", "y"))
+    >>> [t.get_text() for t in ax.get_legend().get_texts()][0]
+    'TFP change (tfpch)'
+    """
+    check_choice(lang, ("en", "zh"), name="lang")
+    index = getattr(result, "index", None)
+    if not isinstance(index, pd.DataFrame) or not hasattr(result, "period_means"):
+        raise BenchmarkError(f"`result` must be the result of benchmark.malmquist(); got {type(result).__name__}.")
+    have = result._components()
+    components = have if components is None else list(components)
+    unknown = [c for c in components if c not in have]
+    if unknown:
+        raise BenchmarkError(f"`components` {format_list(unknown)} are not in the result; choose among "
+                             f"{format_list(have)} (pech/sech need rts='vrs').")
+    text = _LABELS[lang]
+    if focus is None:
+        table = result.period_means()
+        counts = table["units"].to_numpy()
+        ticks = [f"{a}-{b}\n({text['mean'].format(n=n)})" for a, b, n in
+                 zip(table["period_from"], table["period_to"], counts)]
+        who = None
+    else:
+        check_entity(index, focus, entity=result.entity, name="result.index")
+        table = index[index[result.entity] == focus]
+        ticks = [f"{a}-{b}" for a, b in zip(table["period_from"], table["period_to"])]
+        who = str(focus)
+    import matplotlib.pyplot as plt
+    from matplotlib.axes import Axes
+
+    from benchmark._fonts import apply_cjk_font
+
+    if ax is not None and not isinstance(ax, Axes):
+        raise BenchmarkError(f"`ax` must be a matplotlib Axes (or None for a new figure); got {type(ax).__name__}.")
+    own = ax is None
+    if own:
+        _, ax = plt.subplots(figsize=(max(5.0, 1.3 * len(ticks) + 3), 4.5), layout="constrained")
+    try:
+        pos = np.arange(len(ticks))
+        for c in components:
+            colour, style, width = _STYLE[c]
+            ax.plot(pos, table[c].to_numpy(dtype=float), marker=_MARKERS[c], color=colour, linestyle=style,
+                    linewidth=width, label=text[c])
+        ax.axhline(1.0, color="grey", linewidth=0.8)
+        ax.set_xticks(pos, ticks, fontsize="small")
+        ax.set_xlabel(text["xlabel"])
+        ax.set_ylabel(text["ylabel"])
+        ax.set_title(text["title"] + (f": {who}" if who else ""))
+        ax.legend(fontsize="small", loc="best")
+        apply_cjk_font(ax.figure, [*ticks, *(text[c] for c in components), text["title"], who or ""])
+    except Exception:
+        if own:
+            plt.close(ax.figure)
+        raise
+    return ax

@@ -1,0 +1,329 @@
+"""Against itself: an indicator's path to its targets and the completion of targets."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from benchmark._i18n import t as _t
+from benchmark._validation import (
+    BenchmarkError,
+    ColumnError,
+    check_choice,
+    check_frame,
+    validate_params,
+)
+from benchmark.plotting._common import (
+    COHORT_COLOR,
+    FOCUS_COLOR,
+    STATUS_COLORS,
+    _axes,
+    _display,
+    _figure_function,
+    _finish,
+    _focus_rows,
+    _label_map,
+    _numeric,
+    _require,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
+
+# ============================================================ self-comparison
+@_figure_function
+@validate_params("entity", "period")
+def plot_completion(
+    data: pd.DataFrame,
+    focus: Any = None,
+    *,
+    by: str = "indicator",
+    entity: str = "institution",
+    period: str = "year",
+    indicator: str = "indicator",
+    status: str = "status",
+    ratio: str = "completion_ratio",
+    labels: Mapping[Any, str] | pd.DataFrame | None = None,
+    clip: float = 2.0,
+    ax: Any = None,
+    lang: str | None = None,
+) -> Axes:
+    """Target completion status by indicator, for one entity or many.
+
+    For one entity (``focus``, or a table with a single entity) each
+    indicator is a bar of its completion ratio (actual / target, in percent;
+    the 100 % line is the target), coloured by its status. For several
+    entities each bar stacks how many entities are completed, attainable,
+    unattainable or without data, per indicator (``by="indicator"``) or per
+    entity (``by="entity"``).
+
+    Parameters
+    ----------
+    data : DataFrame
+        The result of :func:`benchmark.completion`.
+    focus : entity name, optional
+        Draw this entity's tasks only.
+    by : {"indicator", "entity"}
+        Bars per indicator or per entity when several entities are drawn.
+    entity, period, indicator, status, ratio : str
+        Column names (defaults: those of :func:`~benchmark.completion`; the
+        period, when present, only goes into the title).
+    labels : mapping or indicator-metadata DataFrame, optional
+        Display labels of the indicators (e.g. the ``label`` column of the
+        indicator metadata).
+    clip : float
+        Ratios above this value (default 2.0 = 200 %) are drawn at the clip
+        and their value is written at the bar's end.
+    ax : matplotlib Axes, optional
+    lang : {"zh", "en"}, optional
+        Language of titles, axis labels, legends and notes (default: Chinese
+        when the indicator labels are Chinese, else English).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"institution": ["a"] * 3, "indicator": ["x", "y", "z"],
+    ...                       "completion_ratio": [1.1, 0.9, 0.5],
+    ...                       "status": ["completed", "attainable", "unattainable"]})
+    >>> ax = plot_completion(table)
+    >>> len(ax.patches)
+    3
+    """
+    frame = check_frame(data)
+    _require(frame, [entity, indicator, status], name="data",
+             hint="Pass the result of completion() or name the columns with entity=, indicator=, status=.")
+    check_choice(by, ("indicator", "entity"), name="by")
+    names = _label_map(labels)
+    if focus is not None:
+        frame = _focus_rows(frame, entity, focus)
+    if frame[entity].nunique() == 1:
+        _require(frame, [ratio], name="data", hint="Name the completion-ratio column with ratio=.")
+        ax = _completion_bars(frame, indicator, status, ratio, names, clip, ax)
+        title = _t("Target completion: {who}", who=frame[entity].iloc[0])
+    else:
+        ax = _status_stack(frame, entity if by == "entity" else indicator, status, names, ax, by == "indicator")
+        title = _t("Target completion of {n} entities", n=frame[entity].nunique())
+    if period in frame.columns and frame[period].nunique() == 1:
+        title += f", {frame[period].iloc[0]}"
+    ax.set_title(title)
+    _finish(ax, [title, *_display(frame[indicator], names), *frame[entity].astype(str)])
+    return ax
+
+
+def _completion_bars(frame: pd.DataFrame, indicator: str, status: str, ratio: str,
+                     names: Mapping[Any, str], clip: float, ax: Any) -> Axes:
+    r = _numeric(frame, ratio) * 100
+    order = np.argsort(np.nan_to_num(r, nan=-np.inf), kind="stable")
+    frame, r = frame.iloc[order], r[order]
+    ax = _axes(ax, (7.5, 0.42 * len(frame) + 1.6))
+    states = frame[status].astype(str).to_numpy()
+    colours = [STATUS_COLORS.get(s, COHORT_COLOR) for s in states]
+    shown = np.clip(np.nan_to_num(r, nan=0.0), 0, clip * 100)
+    y = np.arange(len(frame))
+    ax.barh(y, shown, color=colours, height=0.7)
+    for yi, value, bar_end, state in zip(y, r, shown, states, strict=True):
+        text = _t("no data") if np.isnan(value) else f"{value:.0f}%"
+        ax.annotate(text, (bar_end, yi), xytext=(3, 0), textcoords="offset points", va="center",
+                    fontsize="x-small", color="black" if not np.isnan(value) else COHORT_COLOR)
+    ax.axvline(100, color="black", lw=1, ls="--")
+    ax.set_yticks(y, labels=_display(frame[indicator], names))
+    ax.set_xlim(0, max(110.0, float(np.nanmax(shown, initial=0)) * 1.15))
+    ax.set_xlabel(_t("completion of the target (%)"))
+    _status_legend(ax, [s for s in STATUS_COLORS if s in set(states)] + sorted(set(states) - set(STATUS_COLORS)))
+    return ax
+
+
+def _status_stack(frame: pd.DataFrame, key: str, status: str, names: Mapping[Any, str], ax: Any,
+                  relabel: bool) -> Axes:
+    counts = pd.crosstab(frame[key], frame[status].astype(str))
+    states = [s for s in STATUS_COLORS if s in counts.columns] + sorted(set(counts.columns) - set(STATUS_COLORS))
+    counts = counts[states]
+    first = states[0]
+    counts = counts.sort_values(first, kind="stable")
+    ax = _axes(ax, (7.5, 0.38 * len(counts) + 1.8))
+    y = np.arange(len(counts))
+    left = np.zeros(len(counts))
+    for s in states:
+        ax.barh(y, counts[s].to_numpy(), left=left, color=STATUS_COLORS.get(s, COHORT_COLOR), height=0.7, label=_t(s))
+        left += counts[s].to_numpy()
+    tick = _display(counts.index, names) if relabel else [str(v) for v in counts.index]
+    ax.set_yticks(y, labels=tick)
+    ax.set_xlabel(_t("number of tasks") if not relabel else _t("number of entities"))
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+    return ax
+
+
+def _status_legend(ax: Axes, states: list[str]) -> None:
+    from matplotlib.patches import Patch
+
+    handles = [Patch(color=STATUS_COLORS.get(s, COHORT_COLOR), label=_t(s)) for s in states]
+    ax.legend(handles=handles, fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+
+
+@_figure_function
+@validate_params("entity", "period")
+def plot_trajectory(
+    data: pd.DataFrame,
+    focus: Any,
+    indicator: str,
+    *,
+    targets: pd.DataFrame | None = None,
+    cohort: Any = None,
+    band: bool = True,
+    completion: pd.DataFrame | None = None,
+    entity: str = "institution",
+    period: str = "year",
+    label: str | None = None,
+    ax: Any = None,
+    lang: str | None = None,
+) -> Axes:
+    """One indicator over time for the focus, with its targets and its cohort's band.
+
+    Draws the focus's series; its baseline and target values (the mid-term
+    and final targets of the target table) joined by a dotted "planned" line;
+    the cohort's median per period with its inter-quartile band (from
+    :func:`benchmark.cohort_stats` on the cohort members, the focus left out);
+    and, with a completion table, the projection from the evaluation period
+    to the final period.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Panel with one row per (entity, period).
+    focus : entity name
+    indicator : str
+        Indicator column to draw.
+    targets : DataFrame, optional
+        Target table in either layout accepted by :func:`benchmark.completion`
+        (wide: ``baseline_<period>``, ``baseline``, ``target_<period>``...;
+        long: ``<period>``, ``target``).
+    cohort : None, column name, list of entities or nearest-peers table
+        Whose median and quartiles form the band (see ``cohort=`` in
+        :func:`benchmark.peer_gap`); default all other entities.
+    band : bool
+        Draw the cohort median and band (default True).
+    completion : DataFrame, optional
+        The result of :func:`benchmark.completion`: its ``projected_final``
+        for this task is drawn as a dashed line from the evaluation period
+        (not for ``kind="accumulated"`` tasks, whose actual and projected
+        values are totals since the baseline, on another scale).
+    entity, period : str
+        Entity and period columns.
+    label : str, optional
+        Display name of the indicator (default: the column name).
+    ax : matplotlib Axes, optional
+    lang : {"zh", "en"}, optional
+        Language of titles, axis labels, legends and notes (default: Chinese
+        when the indicator labels are Chinese, else English).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    from benchmark._cohorts import cohort_members
+    from benchmark._i18n import cohort_text
+    from benchmark.peers import cohort_stats
+
+    frame = check_frame(data)
+    _require(frame, [entity, period, indicator], name="data",
+             hint="Name the entity and period columns with entity= and period=.")
+    own = _focus_rows(frame, entity, focus).sort_values(period)
+    ax = _axes(ax, (7.5, 4.8))
+    shown = label or indicator
+    if band:
+        members = cohort_members(frame, focus, cohort, entity=entity, min_size=1)
+        stats = cohort_stats(frame[frame[entity].isin(members)], indicator, entity=entity,
+                             period=period).sort_values(period)
+        px = stats[period].to_numpy()
+        ax.fill_between(px, _numeric(stats, "q1"), _numeric(stats, "q3"), color=COHORT_COLOR, alpha=0.2,
+                        lw=0, label=_t("cohort inter-quartile range ({cohort})", cohort=cohort_text(cohort)))
+        ax.plot(px, _numeric(stats, "median"), color=COHORT_COLOR, ls="--", lw=1.5, label=_t("cohort median"))
+    ax.plot(own[period].to_numpy(), _numeric(own, indicator), color=FOCUS_COLOR, marker="o", lw=2,
+            label=str(focus))
+    if targets is not None:
+        _draw_targets(ax, frame, targets, focus, indicator, entity, period)
+    if completion is not None:
+        _draw_projection(ax, completion, focus, indicator, entity, period)
+    ax.set_xlabel(period)
+    ax.set_ylabel(shown)
+    ax.set_title(f"{shown}: {focus}")
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+    if pd.api.types.is_integer_dtype(frame[period]):
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    _finish(ax, [focus, shown])
+    return ax
+
+
+_TARGET_COLUMN = re.compile(r"^target_(.+)$")
+
+
+def _task_targets(targets: pd.DataFrame, focus: Any, indicator: str, entity: str, period: str,
+                  like: pd.Series) -> tuple[tuple[Any, float], list[tuple[Any, float]]]:
+    """Baseline (period, value) and the (period, target) pairs of one task, in either target layout."""
+    frame = check_frame(targets, name="targets")
+    _require(frame, [entity, "indicator"], name="targets", hint="Use the layout completion() reads.")
+    rows = frame[(frame[entity] == focus) & (frame["indicator"] == indicator)]
+    if rows.empty:
+        raise BenchmarkError(f"`targets` has no target for {entity} {focus!r} and indicator {indicator!r}.")
+    wide = [c for c in frame.columns if isinstance(c, str) and _TARGET_COLUMN.match(c)]
+    if "target" in frame.columns and period in frame.columns:
+        pairs = [(p, float(t)) for p, t in zip(rows[period], rows["target"], strict=True) if pd.notna(t)]
+    elif wide:
+        numeric = pd.api.types.is_numeric_dtype(like)
+        pairs = []
+        for col in wide:
+            label = _TARGET_COLUMN.match(col).group(1)
+            when = pd.to_numeric(label) if numeric else label
+            if pd.notna(rows[col].iloc[0]):
+                pairs.append((when, float(rows[col].iloc[0])))
+    else:
+        raise ColumnError(
+            f"`targets` has neither 'target_<{period}>' columns nor 'target' and {period!r} columns."
+        )
+    first = rows.iloc[0]
+    base_col = f"baseline_{period}"
+    baseline = (first.get(base_col), first.get("baseline"))
+    return baseline, sorted(pairs, key=lambda pair: pair[0])
+
+
+def _draw_targets(ax: Axes, frame: pd.DataFrame, targets: pd.DataFrame, focus: Any, indicator: str,
+                  entity: str, period: str) -> None:
+    (base_period, base), pairs = _task_targets(targets, focus, indicator, entity, period, frame[period])
+    px, py = [p for p, _ in pairs], [t for _, t in pairs]
+    if pd.notna(base_period) and pd.notna(base):
+        ax.plot([base_period], [base], marker="s", ls="", color="black", ms=7, label=_t("baseline"))
+        px, py = [base_period, *px], [float(base), *py]
+    ax.plot(px, py, color="black", ls=":", lw=1, label=_t("planned path"))
+    for k, (tp, tv) in enumerate(pairs):
+        final = k == len(pairs) - 1
+        ax.plot([tp], [tv], ls="", marker="*" if final else "^", ms=13 if final else 9, color="black",
+                markerfacecolor="gold" if final else "white",
+                label=_t("final target {period}" if final else "interim target {period}", period=tp))
+
+
+def _draw_projection(ax: Axes, completion: pd.DataFrame, focus: Any, indicator: str, entity: str,
+                     period: str) -> None:
+    table = check_frame(completion, name="completion")
+    final_col = f"final_{period}"
+    _require(table, [entity, "indicator", period, "actual", final_col, "projected_final", "status"],
+             name="completion", hint="Pass the result of completion().")
+    row = table[(table[entity] == focus) & (table["indicator"] == indicator)]
+    if row.empty:
+        raise BenchmarkError(f"`completion` has no row for {entity} {focus!r} and indicator {indicator!r}.")
+    row = row.iloc[0]
+    # Accumulated tasks are judged on the total since the baseline, not on the yearly value drawn.
+    if pd.isna(row["actual"]) or pd.isna(row["projected_final"]) or row.get("kind") == "accumulated":
+        return
+    ax.plot([row[period], row[final_col]], [row["actual"], row["projected_final"]], color=FOCUS_COLOR,
+            ls="--", lw=1.5, alpha=0.8, label=_t("projection ({status})", status=_t(str(row['status']))))
+
