@@ -108,7 +108,7 @@ def _check_deflator(
         base_period = max(pd.unique(periods))
     elif base_period not in values.index:
         raise BenchmarkError(
-            f"`base_period` {base_period!r} is not in the deflator's index "
+            f"`at` (the base period) {base_period!r} is not in the deflator's index "
             f"({format_list(list(values.index), 10)}); pick a period the price index covers."
         )
     return values.astype(float), base_period
@@ -122,7 +122,7 @@ def cost_per_outcome(
     outcomes: str | Iterable[str],
     *,
     deflator: pd.Series | Mapping[Any, float] | None = None,
-    base_period: Any = None,
+    at: Any = None,
     entity: str = "institution",
     period: str = "year",
     layout: str = "long",
@@ -141,9 +141,9 @@ def cost_per_outcome(
         Outcome column(s), e.g. completions, placed graduates, service income.
     deflator : Series or mapping, optional
         Price index indexed by period (e.g. CPI, HEPI). Costs are converted to
-        base-period money: ``cost * index[base_period] / index[period]``.
+        base-period money: ``cost * index[at] / index[period]``.
         Every period of ``data`` must be covered and the index must be positive.
-    base_period : optional
+    at : optional
         The period whose money the costs are expressed in; default the latest
         period of ``data``. Only used with ``deflator``.
     entity, period : str
@@ -188,8 +188,8 @@ def cost_per_outcome(
         raise ColumnError(f"{cost!r} is the cost column and cannot also be an outcome; remove it from `outcomes`.")
     check_choice(layout, ("long", "wide"), name="layout")
     check_choice(missing, ("raise", "allow"), name="missing")
-    if base_period is not None and deflator is None:
-        raise BenchmarkError("`base_period` was given without a `deflator`; pass the price index as deflator=.")
+    if at is not None and deflator is None:
+        raise BenchmarkError("`at` (the base period of the prices) was given without a `deflator`; pass the price index as deflator=.")
     attrs = as_list(attributes, name="attributes", allow_empty=True)
     frame, _ = check_panel(data, [cost, *outs], entity=entity, period=period, attributes=attrs,
                            require_period=deflator is not None, missing=missing)
@@ -200,7 +200,7 @@ def cost_per_outcome(
     nominal = frame[cost].to_numpy(dtype=float, na_value=np.nan)
     real = nominal
     if deflator is not None:
-        index, base = _check_deflator(deflator, frame[period].to_numpy(), base_period, period)
+        index, base = _check_deflator(deflator, frame[period].to_numpy(), at, period)
         price = index.reindex(frame[period]).to_numpy(dtype=float)
         real = nominal * index[base] / price
     values = frame[outs].to_numpy(dtype=float, na_value=np.nan)

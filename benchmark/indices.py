@@ -1252,8 +1252,9 @@ class RankUncertainty(Result):
     ----------
     ranks : DataFrame
         Per entity: nominal ``score`` and ``nominal_rank``, ``median_rank``,
-        ``mean_rank``, ``rank_5`` and ``rank_95`` (the 5-95% interval of the
-        simulated ranks), sorted by nominal rank.
+        ``mean_rank``, ``ci_low`` and ``ci_high`` (the central interval of
+        the simulated ranks at level ``ci``, by default 5-95 %), sorted by
+        nominal rank.
     sensitivity : DataFrame
         Per uncertain factor and output: ``first_order`` (Saltelli et al.
         2010) and ``total`` (Jansen 1999) Sobol indices. Output
@@ -1263,8 +1264,10 @@ class RankUncertainty(Result):
         variances). Indices are 0 when the output never varies.
     factors : DataFrame
         The uncertain factors and how they were drawn.
-    n : int
+    n_draws : int
         Number of draws behind the rank distribution (A and B samples).
+    ci : float
+        Level of the rank interval.
     evaluations : int
         Number of composite evaluations, (factors + 2) n / 2.
     """
@@ -1272,13 +1275,10 @@ class RankUncertainty(Result):
     ranks: pd.DataFrame
     sensitivity: pd.DataFrame
     factors: pd.DataFrame
-    n: int
+    n_draws: int
     evaluations: int
     entity: str
-
-    def summary(self) -> pd.DataFrame:
-        """The per-entity rank table (nominal, median and 5-95% interval)."""
-        return self.ranks
+    ci: float = 0.90
 
     def plot(self, **kwargs: Any) -> Any:
         """Rank intervals per entity (needs matplotlib; see :mod:`benchmark.plotting`)."""
@@ -1306,7 +1306,7 @@ def _mc_factors(
 
 def _check_mc_args(n: Any, weight_noise: Any, methods: Any, aggregations: Any) -> tuple:
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 20:
-        raise BenchmarkError(f"`n` must be an integer >= 20 (the number of Monte Carlo draws); got {n!r}.")
+        raise BenchmarkError(f"`n_draws` must be an integer >= 20 (the number of Monte Carlo draws); got {n!r}.")
     if weight_noise is not None and weight_noise != "uniform":
         try:
             weight_noise = float(weight_noise)
@@ -1324,12 +1324,13 @@ def _check_mc_args(n: Any, weight_noise: Any, methods: Any, aggregations: Any) -
     return int(n), weight_noise, methods, aggregations
 
 
-@validate_params("entity", "period", "indicators", "random_state", "n_jobs", "progress")
+@validate_params("entity", "period", "indicators", "random_state", "n_jobs", "progress", "n_draws", "ci")
 def rank_uncertainty(
     data: pd.DataFrame,
     indicators: str | Sequence[str],
     *,
-    n: int = 1000,
+    n_draws: int = 1000,
+    ci: float = 0.90,
     weights: str | Mapping[str, float] | pd.Series | pd.DataFrame | None = None,
     normalisation: str = "minmax",
     aggregation: str = "arithmetic",
@@ -1364,9 +1365,12 @@ def rank_uncertainty(
     data : DataFrame
         One row per entity (a single period).
     indicators : str or list of str
-    n : int
+    n_draws : int
         Draws behind the rank distribution (rounded up to even); the
-        sensitivity analysis costs (factors + 2) n / 2 composite evaluations.
+        sensitivity analysis costs (factors + 2) n_draws / 2 composite
+        evaluations.
+    ci : float
+        Level of the rank interval (default 0.90: the 5-95 % interval).
     weights, normalisation, aggregation, direction, pillars, pillar_weights
         The nominal composite (see :func:`composite`), which gives the
         nominal ranks; draws perturb its effective weights.
@@ -1406,13 +1410,15 @@ def rank_uncertainty(
     >>> rng = np.random.default_rng(0)
     >>> df = pd.DataFrame(rng.uniform(size=(5, 3)), columns=["x", "y", "z"])
     >>> df.insert(0, "institution", list("abcde"))
-    >>> res = rank_uncertainty(df, ["x", "y", "z"], n=200, random_state=1)
+    >>> res = rank_uncertainty(df, ["x", "y", "z"], n_draws=200, random_state=1)
     >>> list(res.ranks.columns)
-    ['institution', 'score', 'nominal_rank', 'median_rank', 'mean_rank', 'rank_5', 'rank_95']
+    ['institution', 'score', 'nominal_rank', 'median_rank', 'mean_rank', 'ci_low', 'ci_high']
     >>> res.sensitivity["factor"].unique().tolist()
     ['weights', 'normalisation', 'aggregation']
     """
-    n, weight_noise, methods, aggs = _check_mc_args(n, weight_noise, normalisations, aggregations)
+    n, weight_noise, methods, aggs = _check_mc_args(n_draws, weight_noise, normalisations, aggregations)
+    if ci is None:
+        raise BenchmarkError("`ci` must be a level between 0 and 1 (e.g. 0.90 for the 5-95 % rank interval).")
     n_jobs = check_n_jobs(n_jobs)
     data, _ = _run_steps(data, indicators, impute, treat, entity, period)
     nominal = _prepare(data, indicators, weights=weights, normalisation=normalisation, aggregation=aggregation,
@@ -1440,8 +1446,8 @@ def rank_uncertainty(
     simulate = _Simulation(_mc_matrices(frame, inds, signs, methods, aggs, floor), member,
                            nominal_rank.astype(np.int32), n_jobs)
     ranks, sensitivity = simulate.run(designs, list(factors["factor"]), progress)
-    table = _rank_table(frame[ent], score, nominal_rank, ranks)
-    return RankUncertainty(ranks=table, sensitivity=sensitivity, factors=factors, n=2 * half,
+    table = _rank_table(frame[ent], score, nominal_rank, ranks, ci)
+    return RankUncertainty(ranks=table, sensitivity=sensitivity, factors=factors, n_draws=2 * half, ci=ci,
                            evaluations=len(designs) * half, entity=ent)
 
 
@@ -1496,11 +1502,13 @@ def _single_threaded_blas() -> Any:
     return threadpool_limits(limits=1, user_api="blas")
 
 
-def _rank_table(names: pd.Series, score: np.ndarray, nominal_rank: np.ndarray, ranks: np.ndarray) -> pd.DataFrame:
-    q = np.quantile(ranks, [0.05, 0.5, 0.95], axis=0, method="inverted_cdf")
+def _rank_table(names: pd.Series, score: np.ndarray, nominal_rank: np.ndarray, ranks: np.ndarray,
+                ci: float) -> pd.DataFrame:
+    tail = (1.0 - ci) / 2.0
+    q = np.quantile(ranks, [tail, 0.5, 1.0 - tail], axis=0, method="inverted_cdf")
     out = pd.DataFrame({names.name: names.to_numpy(), "score": score, "nominal_rank": nominal_rank,
                         "median_rank": q[1].astype(np.int64), "mean_rank": ranks.mean(axis=0),
-                        "rank_5": q[0].astype(np.int64), "rank_95": q[2].astype(np.int64)})
+                        "ci_low": q[0].astype(np.int64), "ci_high": q[2].astype(np.int64)})
     return out.sort_values("nominal_rank", kind="stable").reset_index(drop=True)
 
 

@@ -942,7 +942,7 @@ def contiguity_weights(
 
     See Also
     --------
-    morans_i : Moran's I with this matrix (``weights="contiguity"``).
+    morans_i : Moran's I with this matrix (``spatial_weights="contiguity"``).
 
     Examples
     --------
@@ -1035,33 +1035,33 @@ def _weights_matrix(weights: Any, ids: list[Hashable], entity: str) -> pd.DataFr
         weights = pd.DataFrame(weights, index=pd.Index(ids), columns=pd.Index(ids))
     if not isinstance(weights, pd.DataFrame):
         raise BenchmarkError(
-            f"`weights` must be 'contiguity', a square pandas DataFrame with the {entity} ids as index and "
+            f"`spatial_weights` must be 'contiguity', a square pandas DataFrame with the {entity} ids as index and "
             f"columns, a square numpy array or a libpysal W; got {type(weights).__name__}.")
     if weights.shape[0] != weights.shape[1] or set(weights.index) != set(weights.columns):
-        raise BenchmarkError("`weights` must be square with the same entity ids as index and columns; got "
+        raise BenchmarkError("`spatial_weights` must be square with the same entity ids as index and columns; got "
                              f"shape {weights.shape}.")
     if not weights.index.is_unique:
-        raise BenchmarkError("`weights` repeats entity ids in its index; list each entity once.")
+        raise BenchmarkError("`spatial_weights` repeats entity ids in its index; list each entity once.")
     known, wanted = set(weights.index), set(ids)
     missing = [e for e in ids if e not in known]
     extra = [e for e in weights.index if e not in wanted]
     if missing or extra:
         parts = []
         if missing:
-            parts.append(f"{entity}(s) {format_list(missing)} of the data have no row in `weights`")
+            parts.append(f"{entity}(s) {format_list(missing)} of the data have no row in `spatial_weights`")
         if extra:
-            parts.append(f"`weights` has rows for {format_list(extra)}, which are not in the data")
+            parts.append(f"`spatial_weights` has rows for {format_list(extra)}, which are not in the data")
         raise UnknownEntityError("the weights matrix does not match the entities: " + "; ".join(parts) +
                                  ". Give a matrix over exactly the data's entities (e.g. w.loc[ids, ids]).")
     try:
         matrix = weights.loc[ids, ids].to_numpy(dtype=float)
     except (TypeError, ValueError):
-        raise BenchmarkError("`weights` must hold numbers only.") from None
+        raise BenchmarkError("`spatial_weights` must hold numbers only.") from None
     if not np.all(np.isfinite(matrix)) or np.any(matrix < 0):
-        raise BenchmarkError("`weights` must hold finite, non-negative numbers.")
+        raise BenchmarkError("`spatial_weights` must hold finite, non-negative numbers.")
     if np.any(np.diag(matrix) != 0):
         bad = [ids[i] for i in np.flatnonzero(np.diag(matrix))]
-        raise BenchmarkError(f"`weights` has a non-zero diagonal for {format_list(bad)}; a unit is not its own "
+        raise BenchmarkError(f"`spatial_weights` has a non-zero diagonal for {format_list(bad)}; a unit is not its own "
                              "neighbour (set the diagonal to 0).")
     return pd.DataFrame(matrix, index=pd.Index(ids), columns=pd.Index(ids))
 
@@ -1149,7 +1149,7 @@ def morans_i(
     data: pd.DataFrame,
     value: str,
     *,
-    weights: pd.DataFrame | np.ndarray | str | Any = "contiguity",
+    spatial_weights: pd.DataFrame | np.ndarray | str | Any = "contiguity",
     transform: str = "row",
     permutations: int = 999,
     significance: float = 0.05,
@@ -1175,7 +1175,7 @@ def morans_i(
         One row per entity (and period).
     value : str
         The column analysed.
-    weights : "contiguity", pandas.DataFrame, numpy.ndarray or libpysal W
+    spatial_weights : "contiguity", pandas.DataFrame, numpy.ndarray or libpysal W
         ``"contiguity"`` builds the first-order contiguity matrix of Chinese
         provinces from the shipped table (see :func:`contiguity_weights`;
         entity ids must be province names or codes); a DataFrame is a
@@ -1225,7 +1225,7 @@ def morans_i(
                           "column holding your entity ids).")
     check_missing(frame, [entity], hint="every row needs an entity id")
     all_ids = pd.unique(frame[entity]).tolist()
-    full = _weights_matrix(weights, all_ids, entity)
+    full = _weights_matrix(spatial_weights, all_ids, entity)
     overall_rows, local_tables = [], []
     for p, part in _by_period(frame, period):
         part = _entity_order(part, entity)

@@ -16,27 +16,33 @@ column is typed; labels with no known spacing are rejected.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from benchmark._panel import (
+    Grid,
+    Reasons,
+    checked_panel,
+    first_last,
+    ols_by_group,
+    panel_grid,
+    take,
+    take_periods,
+)
 from benchmark._validation import (
     BenchmarkError,
     check_choice,
     check_entity,
-    check_missing,
-    check_panel,
     check_periods,
     check_probability,
     direction_sign,
     resolve_direction,
-    sorted_periods,
     validate_params,
 )
 
-__all__ = ["change", "growth", "trend", "self_compare"]
+__all__ = ["change", "growth", "self_compare", "trend"]
 
 Direction = Mapping[str, str] | pd.DataFrame | str | None
 
@@ -44,95 +50,7 @@ _GROWTH_KINDS = ("yoy", "diff", "log", "index")
 _TREND_METHODS = ("ols", "theil-sen")
 
 
-# ----------------------------------------------------------------- internals
-@dataclass(frozen=True)
-class _Grid:
-    """A panel laid out as an (entity, period, indicator) array; NaN = not observed."""
-
-    entities: pd.Index
-    periods: pd.Index
-    x: np.ndarray  # numeric position of each period
-    values: np.ndarray  # shape (E, P, I)
-    indicators: list[str]
-    row_entity: np.ndarray  # entity code of every input row
-    row_period: np.ndarray  # period code of every input row
-
-
-def _check_panel(
-    data: Any, indicators: Any, entity: str, period: str, name: str = "data"
-) -> tuple[pd.DataFrame, list[str]]:
-    frame, inds = check_panel(data, indicators, entity=entity, period=period,
-                              missing="allow", name=name)
-    if not inds:
-        raise BenchmarkError("`indicators` is empty: give at least one indicator column.")
-    check_missing(frame, [entity, period], keys=[entity, period], name=name,
-                  hint="every row needs an entity and a period")
-    return frame, inds
-
-
-def _grid(frame: pd.DataFrame, inds: list[str], entity: str, period: str) -> _Grid:
-    e_code, entities = pd.factorize(frame[entity], sort=False)
-    p_code, periods, x = sorted_periods(frame[period], column=period)
-    values = np.full((len(entities), len(periods), len(inds)), np.nan)
-    values[e_code, p_code, :] = frame[inds].to_numpy(dtype=float, na_value=np.nan)
-    return _Grid(pd.Index(entities), periods, x, values, inds, e_code, p_code)
-
-
-def _take_periods(periods: pd.Index, idx: np.ndarray) -> pd.Series:
-    """Period labels at codes ``idx`` (-1 gives a missing value), keeping integers integer."""
-    s = pd.Series(periods)
-    if pd.api.types.is_integer_dtype(s):
-        s = s.astype("Int64")
-    idx = np.asarray(idx).ravel()
-    out = s.take(np.where(idx < 0, 0, idx)).reset_index(drop=True)
-    return out.where(pd.Series(idx >= 0))
-
-
-def _first_last(observed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Index of the first and last True along axis 1 (-1 where there is none)."""
-    any_obs = observed.any(axis=1)
-    first = np.where(any_obs, observed.argmax(axis=1), -1)
-    n = observed.shape[1]
-    last = np.where(any_obs, n - 1 - observed[:, ::-1].argmax(axis=1), -1)
-    return first, last
-
-
-def _take(values: np.ndarray, idx: np.ndarray) -> np.ndarray:
-    """values[e, idx[e, i], i] for an (E, P, I) array, NaN where idx is -1."""
-    out = np.take_along_axis(values, np.where(idx < 0, 0, idx)[:, None, :], axis=1)[:, 0, :]
-    return np.where(idx < 0, np.nan, out)
-
-
-class _Reasons:
-    """Accumulates "; "-joined explanations row by row, vectorised over rows."""
-
-    def __init__(self, n: int) -> None:
-        self._text = np.full(n, "", dtype=object)
-
-    def add(self, mask: np.ndarray, message: str | np.ndarray | pd.Series) -> None:
-        mask = np.asarray(mask, dtype=bool).ravel()
-        if not mask.any():
-            return
-        if isinstance(message, str):
-            msg: Any = message
-        else:
-            msg = np.asarray(message, dtype=object).ravel()[mask]
-        current = self._text[mask]
-        self._text[mask] = np.where(current == "", msg, current + "; " + msg)
-
-    def then(self, other: _Reasons) -> _Reasons:
-        """These reasons followed by ``other``'s, row by row."""
-        out = _Reasons(len(self._text))
-        out._text = self._text.copy()
-        out.add(other._text != "", other._text)
-        return out
-
-    def series(self) -> pd.Series:
-        text = pd.Series(self._text, dtype=object)
-        return text.where(text != "").astype("str")
-
-
-def _long_table(grid: _Grid, entity: str, columns: dict[str, Any]) -> pd.DataFrame:
+def _long_table(grid: Grid, entity: str, columns: dict[str, Any]) -> pd.DataFrame:
     """A tidy (entity, indicator) table from (E, I) arrays, entity-major."""
     n_e, n_i = len(grid.entities), len(grid.indicators)
     head = {
@@ -145,29 +63,6 @@ def _long_table(grid: _Grid, entity: str, columns: dict[str, Any]) -> pd.DataFra
 
 def _direction_column(dirs: dict[str, str], inds: list[str], n_entities: int) -> pd.Series:
     return pd.Series(np.tile(np.array([dirs[i] for i in inds], dtype=object), n_entities), dtype="str")
-
-
-# ----------------------------------------------------------- closed-form OLS
-def _ols_by_group(group: np.ndarray, x: np.ndarray, y: np.ndarray, n_groups: int) -> dict[str, np.ndarray]:
-    """Least-squares line per group from centred sums (two passes, stable for years ~2000).
-
-    Returns n, slope, intercept, the slope's standard error (NaN for n < 3)
-    and the mean of y. Groups with fewer than two distinct x get NaN slopes.
-    """
-    n = np.bincount(group, minlength=n_groups).astype(float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        xbar = np.bincount(group, weights=x, minlength=n_groups) / n
-        ybar = np.bincount(group, weights=y, minlength=n_groups) / n
-        dx = x - xbar[group]
-        dy = y - ybar[group]
-        sxx = np.bincount(group, weights=dx * dx, minlength=n_groups)
-        sxy = np.bincount(group, weights=dx * dy, minlength=n_groups)
-        syy = np.bincount(group, weights=dy * dy, minlength=n_groups)
-        slope = np.where(sxx > 0, sxy / sxx, np.nan)
-        intercept = ybar - slope * xbar
-        ssr = np.clip(syy - slope * sxy, 0.0, None)
-        stderr = np.where(n > 2, np.sqrt(ssr / (n - 2) / sxx), np.nan)
-    return {"n": n, "slope": slope, "intercept": intercept, "stderr": stderr, "ybar": ybar}
 
 
 def _t_quantile(level: float, dof: np.ndarray) -> np.ndarray:
@@ -304,7 +199,7 @@ def change(
        baseline  latest  abs_change  pct_change  cagr
     0     100.0   121.0        21.0        0.21   0.1
     """
-    frame, inds = _check_panel(data, indicators, entity, period)
+    frame, inds = checked_panel(data, indicators, entity, period)
     dirs = resolve_direction(direction, inds)
     check_periods(frame, [start, end], period=period)
     if start is not None and end is not None and not start < end:
@@ -312,13 +207,13 @@ def change(
             f"`start` ({period} {start!r}) must come before `end` ({period} {end!r}); "
             "swap them or choose different periods."
         )
-    grid = _grid(frame, inds, entity, period)
+    grid = panel_grid(frame, inds, entity, period)
     observed = ~np.isnan(grid.values)
-    first, last = _first_last(observed)
+    first, last = first_last(observed)
     shape = first.shape
     b_idx = first if start is None else np.full(shape, grid.periods.get_loc(start))
     l_idx = last if end is None else np.full(shape, grid.periods.get_loc(end))
-    b_val, l_val = _take(grid.values, b_idx), _take(grid.values, l_idx)
+    b_val, l_val = take(grid.values, b_idx), take(grid.values, l_idx)
     b_idx = np.where(np.isnan(b_val), -1, b_idx)
     l_idx = np.where(np.isnan(l_val), -1, l_idx)
     # one observation (or a default end on the wrong side of a fixed one) is no change
@@ -328,7 +223,7 @@ def change(
     elapsed = np.where((b_idx >= 0) & (l_idx >= 0), grid.x[l_idx] - grid.x[b_idx], np.nan)
     elapsed = np.where(same, np.nan, elapsed)
 
-    reasons = _Reasons(b_idx.size)
+    reasons = Reasons(b_idx.size)
     values = _change_values(b_val, l_val, elapsed, reasons)
     none_obs = ~observed.any(axis=1)
     reasons.add(none_obs, "no observed values")
@@ -346,9 +241,9 @@ def change(
     improved = pd.array(np.where(np.isnan(delta), None, delta > 0).ravel(), dtype="boolean")
     return _long_table(grid, entity, {
         "direction": _direction_column(dirs, inds, len(grid.entities)),
-        f"baseline_{period}": _take_periods(grid.periods, np.where(same, -1, b_idx)),
+        f"baseline_{period}": take_periods(grid.periods, np.where(same, -1, b_idx)),
         "baseline": b_val,
-        f"latest_{period}": _take_periods(grid.periods, np.where(same, -1, l_idx)),
+        f"latest_{period}": take_periods(grid.periods, np.where(same, -1, l_idx)),
         "latest": l_val,
         "elapsed": elapsed,
         **values,
@@ -358,7 +253,7 @@ def change(
 
 
 def _change_values(b: np.ndarray, latest: np.ndarray, elapsed: np.ndarray,
-                   reasons: _Reasons) -> dict[str, np.ndarray]:
+                   reasons: Reasons) -> dict[str, np.ndarray]:
     both = ~np.isnan(b) & ~np.isnan(latest)
     with np.errstate(divide="ignore", invalid="ignore"):
         abs_change = latest - b
@@ -440,12 +335,12 @@ def growth(
     >>> growth(df, "income", kind="index")["income"].tolist()
     [100.0, 110.0, 121.0...]
     """
-    frame, inds = _check_panel(data, indicators, entity, period)
+    frame, inds = checked_panel(data, indicators, entity, period)
     check_choice(kind, _GROWTH_KINDS, name="kind")
     if at is not None and kind != "index":
         raise BenchmarkError(f"`at` (the base period) is used only with kind='index'; got kind={kind!r}.")
     check_periods(frame, [at], period=period)
-    grid = _grid(frame, inds, entity, period)
+    grid = panel_grid(frame, inds, entity, period)
     if kind == "index":
         out, code = _index(grid, at)
     else:
@@ -459,7 +354,7 @@ def growth(
     return result
 
 
-def _period_growth(grid: _Grid, kind: str) -> tuple[np.ndarray, np.ndarray]:
+def _period_growth(grid: Grid, kind: str) -> tuple[np.ndarray, np.ndarray]:
     cur = grid.values
     prev = np.concatenate([np.full_like(cur[:, :1, :], np.nan), cur[:, :-1, :]], axis=1)
     # periods between a value and the previous one: growth is per period unit
@@ -476,7 +371,7 @@ def _period_growth(grid: _Grid, kind: str) -> tuple[np.ndarray, np.ndarray]:
             out = np.where((cur > 0) & (prev > 0), (np.log(cur) - np.log(prev)) / np.where(spaced, gap, 1.0),
                            np.nan)
     code = np.zeros(cur.shape, dtype=np.int8)
-    first, _ = _first_last(~np.isnan(cur))
+    first, _ = first_last(~np.isnan(cur))
     is_first = np.arange(cur.shape[1])[None, :, None] == first[:, None, :]
     code[np.isnan(prev)] = 2
     code[is_first] = 1
@@ -490,13 +385,13 @@ def _period_growth(grid: _Grid, kind: str) -> tuple[np.ndarray, np.ndarray]:
     return out, code
 
 
-def _index(grid: _Grid, base: Any) -> tuple[np.ndarray, np.ndarray]:
+def _index(grid: Grid, base: Any) -> tuple[np.ndarray, np.ndarray]:
     cur = grid.values
     if base is None:
-        b_idx, _ = _first_last(~np.isnan(cur))
+        b_idx, _ = first_last(~np.isnan(cur))
     else:
         b_idx = np.full((cur.shape[0], cur.shape[2]), grid.periods.get_loc(base))
-    b_val = _take(cur, b_idx)[:, None, :]
+    b_val = take(cur, b_idx)[:, None, :]
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.where(b_val > 0, 100.0 * cur / b_val, np.nan)
     code = np.zeros(cur.shape, dtype=np.int8)
@@ -512,7 +407,7 @@ def _growth_reasons(code: np.ndarray, inds: list[str]) -> pd.Series:
 
     Rows whose indicator is simply not observed say nothing more (the input was NaN).
     """
-    reasons = _Reasons(code.shape[0])
+    reasons = Reasons(code.shape[0])
     shared = (code == code[:, :1]).all(axis=1) & (code[:, 0] > 0)
     for c, msg in _GROWTH_MESSAGES.items():
         reasons.add(shared & (code[:, 0] == c), msg if len(inds) == 1 else f"{msg} (all indicators)")
@@ -577,14 +472,14 @@ def trend(
        n_periods  slope    verdict
     0          4  0.021  improving
     """
-    frame, inds = _check_panel(data, indicators, entity, period)
+    frame, inds = checked_panel(data, indicators, entity, period)
     check_choice(method, _TREND_METHODS, name="method")
     level = check_probability(ci, name="ci")
     dirs = resolve_direction(direction, inds)
-    grid = _grid(frame, inds, entity, period)
+    grid = panel_grid(frame, inds, entity, period)
     fit = _fit(grid, method, level)
     n = fit["n"]
-    reasons = _Reasons(n.size)
+    reasons = Reasons(n.size)
     reasons.add(n == 0, "no observed values")
     reasons.add(n == 1, "one observed period: no slope")
     reasons.add(n == 2, "two observed periods: slope without a confidence interval")
@@ -606,7 +501,7 @@ def trend(
     })
 
 
-def _fit(grid: _Grid, method: str, level: float) -> dict[str, np.ndarray]:
+def _fit(grid: Grid, method: str, level: float) -> dict[str, np.ndarray]:
     """Slope, interval and intercept for every (entity, indicator), flattened entity-major."""
     values = np.moveaxis(grid.values, 1, 2)  # (E, I, P)
     n_groups = values.shape[0] * values.shape[1]
@@ -615,7 +510,7 @@ def _fit(grid: _Grid, method: str, level: float) -> dict[str, np.ndarray]:
     else:
         e, i, p = np.nonzero(~np.isnan(values))
         group = e * values.shape[1] + i
-        fit = _ols_by_group(group, grid.x[p], values[e, i, p], n_groups)
+        fit = ols_by_group(group, grid.x[p], values[e, i, p], n_groups)
         half = _t_quantile(level, fit["n"] - 2) * fit["stderr"]
         fit["low"], fit["high"] = fit["slope"] - half, fit["slope"] + half
     short = fit["n"] < 3
@@ -684,7 +579,7 @@ def self_compare(
        latest  best  best_year  gap_to_best
     0    0.85   0.9       2020         0.05
     """
-    frame, inds = _check_panel(data, indicators, entity, period)
+    frame, inds = checked_panel(data, indicators, entity, period)
     check_entity(frame, focus, entity=entity)
     own = frame.loc[frame[entity] == focus]
     check_periods(frame, [start, end], period=period)
@@ -711,7 +606,7 @@ def self_compare(
 
 def _own_best(own: pd.DataFrame, inds: list[str], entity: str, period: str,
               dirs: dict[str, str], latest: Any) -> dict[str, Any]:
-    grid = _grid(own, inds, entity, period)
+    grid = panel_grid(own, inds, entity, period)
     values = grid.values[0]  # (P, I)
     sign = direction_sign(dirs, inds)
     scored = np.where(np.isnan(values), -np.inf, values * sign)
@@ -726,15 +621,15 @@ def _own_best(own: pd.DataFrame, inds: list[str], entity: str, period: str,
     gap = np.abs(best - current)
     with np.errstate(divide="ignore", invalid="ignore"):
         pct = np.where(best != 0, gap / np.abs(best), np.nan)
-    reasons = _Reasons(len(inds))
+    reasons = Reasons(len(inds))
     reasons.add(~observed, "no observed values")
     reasons.add(observed & (best == 0), "best is zero: gap_to_best_pct undefined")
-    return {"best": best, f"best_{period}": _take_periods(grid.periods, best_idx).to_numpy(),
+    return {"best": best, f"best_{period}": take_periods(grid.periods, best_idx).to_numpy(),
             "gap_to_best": gap, "gap_to_best_pct": pct, "reason": reasons.series()}
 
 
 def _combine_reasons(parts: Mapping[str, pd.Series]) -> pd.Series:
-    reasons = _Reasons(len(next(iter(parts.values()))))
+    reasons = Reasons(len(next(iter(parts.values()))))
     for label, series in parts.items():
         present = series.notna().to_numpy()
         reasons.add(present, (label + ": " + series.fillna("")).to_numpy(dtype=object))

@@ -518,9 +518,9 @@ def _check_weights(weights: Any) -> tuple[float, float]:
     try:
         a, b = (float(w) for w in weights)
     except (TypeError, ValueError):
-        raise BenchmarkError(f"`weights` must be two numbers (a, b) summing to 1; got {weights!r}.") from None
+        raise BenchmarkError(f"`shares` must be two numbers (a, b) summing to 1; got {weights!r}.") from None
     if a < 0 or b < 0 or not np.isclose(a + b, 1):
-        raise BenchmarkError(f"`weights` must be two non-negative numbers summing to 1; got {weights!r}.")
+        raise BenchmarkError(f"`shares` must be two non-negative numbers summing to 1; got {weights!r}.")
     return a, b
 
 
@@ -579,7 +579,7 @@ def _fit_grid(
             where = _label(groups.loc[groups["_g"].isin(bad["_g"])], split) if split else ["the whole table"]
             raise BenchmarkError(
                 f"supply categories {format_list(cats)} have no row in `demand` (for {format_list(where)}); "
-                "add them to the demand table or use missing='zero'."
+                "add them to the demand table or use absent='zero'."
             )
     grid[sv] = grid[sv].fillna(0.0).astype(float)
     grid[dv] = grid[dv].fillna(0.0).astype(float)
@@ -595,8 +595,8 @@ def structural_fit(
     method: str = "cosine",
     supply_value: str | None = None,
     demand_value: str | None = None,
-    missing: str = "zero",
-    weights: Sequence[float] = (0.5, 0.5),
+    absent: str = "zero",
+    shares: Sequence[float] = (0.5, 0.5),
     detail: bool = False,
 ) -> pd.DataFrame:
     """How well a supply structure matches a demand structure over the same categories.
@@ -638,13 +638,14 @@ def structural_fit(
         ``deviation`` are "lower is better". All are reported.
     supply_value, demand_value : str, optional
         Value columns; by default the one numeric column that is not a key.
-    missing : {"zero", "raise"}
+    absent : {"zero", "raise"}
         A category present on one side only counts as a zero share on the other
         (``"zero"``, reported in ``missing_in_supply``/``missing_in_demand``).
         ``"raise"`` rejects supply categories that the demand lacks (usually a
         coding mismatch; demand categories no specialty serves are normal).
-    weights : (float, float)
-        Weights a, b of the development index :math:`T = aU_1 + bU_2`.
+    shares : (float, float)
+        Shares a, b of the two subsystems in the development index
+        :math:`T = aU_1 + bU_2`.
     detail : bool
         Return the per-category table (``group..., on, supply_share,
         demand_share, difference, deviation, side``) instead of the summary.
@@ -669,8 +670,8 @@ def structural_fit(
     """
     split = as_list(by, name="by", allow_empty=True)
     method = check_choice(method, FIT_METHODS, name="method")
-    check_choice(missing, ("zero", "raise"), name="missing")
-    a, b = _check_weights(weights)
+    check_choice(absent, ("zero", "raise"), name="absent")
+    a, b = _check_weights(shares)
     if on in split:
         raise ColumnError(f"{on!r} is the category column and cannot also be a `by` column.")
     check_frame(supply, name="supply")
@@ -683,7 +684,7 @@ def structural_fit(
     supply = _gate_long(supply, split + [on], [sv], name="supply")
     demand = _gate_long(demand, dkeys + [on], [dv], name="demand")
     _demand_keys_unique(demand, dkeys, on, dv)
-    groups, grid = _fit_grid(supply, demand, on, split, dkeys, sv, dv, missing)
+    groups, grid = _fit_grid(supply, demand, on, split, dkeys, sv, dv, absent)
 
     g = grid["_g"].to_numpy()
     x, y = grid[sv].to_numpy(float), grid[dv].to_numpy(float)
@@ -775,15 +776,15 @@ def _coupling_weights(weights: Any, names: list[str]) -> np.ndarray:
         if unknown or absent:
             problems = [f"{what} {format_list(keys)}" for what, keys in
                         (("unknown", unknown), ("missing", absent)) if keys]
-            raise BenchmarkError(f"`weights` must give one weight per subsystem ({format_list(names)}); "
+            raise BenchmarkError(f"`shares` must give one share per subsystem ({format_list(names)}); "
                                  f"{', '.join(problems)}.")
         weights = [weights[k] for k in names]
     try:
         w = np.asarray([float(v) for v in weights])
     except (TypeError, ValueError):
-        raise BenchmarkError(f"`weights` must be {len(names)} numbers summing to 1; got {weights!r}.") from None
+        raise BenchmarkError(f"`shares` must be {len(names)} numbers summing to 1; got {weights!r}.") from None
     if w.shape != (len(names),) or (w < 0).any() or not np.isclose(w.sum(), 1):
-        raise BenchmarkError(f"`weights` must be {len(names)} non-negative numbers summing to 1, one per "
+        raise BenchmarkError(f"`shares` must be {len(names)} non-negative numbers summing to 1, one per "
                              f"subsystem ({format_list(names)}); got {weights!r}.")
     return w
 
@@ -793,7 +794,7 @@ def _coupling_weights(weights: Any, names: list[str]) -> np.ndarray:
 def coupling_coordination(
     data: pd.DataFrame,
     *subsystems: str | Sequence[str],
-    weights: Sequence[float] | Mapping[str, float] | None = None,
+    shares: Sequence[float] | Mapping[str, float] | None = None,
     model: str = "corrected",
     tolerance: float = 0.1,
     lang: str = "en",
@@ -822,8 +823,9 @@ def coupling_coordination(
     *subsystems : str or list of str
         Two or more columns holding the subsystem indices, each already
         scaled to [0, 1] (``"edu", "industry"`` or ``["a", "b", "c"]``).
-    weights : sequence or mapping, optional
-        The a_i of T, non-negative and summing to 1 (default equal).
+    shares : sequence or mapping, optional
+        The shares a_i of the subsystems in T, non-negative and summing to 1
+        (default equal).
     model : {"corrected", "traditional"}
     tolerance : float
         Subsystems whose indices differ by at most this much are
@@ -868,7 +870,7 @@ def coupling_coordination(
         tol = np.nan
     if not 0 <= tol < 1:
         raise BenchmarkError(f"`tolerance` must be a number in [0, 1); got {tolerance!r}.")
-    w = _coupling_weights(weights, names)
+    w = _coupling_weights(shares, names)
     frame = _gate_long(data, [], names)
     u = frame[names].to_numpy(dtype=float, na_value=np.nan)
     above = [c for c, bad in zip(names, (u > 1).any(axis=0)) if bad]

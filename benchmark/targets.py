@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from benchmark._panel import Reasons, checked_panel, ols_by_group, panel_grid
 from benchmark._validation import (
     BenchmarkError,
     ColumnError,
@@ -47,7 +48,6 @@ from benchmark._validation import (
     resolve_indicator_property,
     validate_params,
 )
-from benchmark.longitudinal import _check_panel, _grid, _ols_by_group, _Reasons
 
 __all__ = ["completion", "completion_summary", "grade"]
 
@@ -336,7 +336,7 @@ def completion(
     inds = _check_known(tasks, data, entity, period)
     if indicators is not None:
         tasks, goals, inds = _restrict(tasks, goals, inds, as_list(indicators, name="indicators"))
-    frame, _ = _check_panel(data, inds, entity, period, name="data")
+    frame, _ = checked_panel(data, inds, entity, period, name="data")
     check_periods(frame, [at], period=period, name="data")
     dirs, kinds = _metadata(metadata, direction, kind, inds)
     projection = _resolve_projection(projection, inds)
@@ -404,7 +404,7 @@ def _complete(frame: pd.DataFrame, tasks: pd.DataFrame, goals: dict, inds: list[
     base_col = f"baseline_{period}"
     missing = np.full(len(tasks), np.nan)
     t_at, t_final = goals.get(at, missing), goals.get(final, missing)
-    grid = _grid(frame, inds, entity, period)
+    grid = panel_grid(frame, inds, entity, period)
     series = grid.values[grid.entities.get_indexer(tasks[entity]), :,
                          pd.Index(inds).get_indexer(tasks["indicator"])]  # (tasks, periods)
     pos = _position_map(like, [*goals, *pd.unique(tasks[base_col].dropna())])
@@ -414,7 +414,7 @@ def _complete(frame: pd.DataFrame, tasks: pd.DataFrame, goals: dict, inds: list[
     direction = tasks["indicator"].map(dirs).astype("str")
     sign = np.where(direction.to_numpy() == "higher", 1.0, -1.0)
     kind = tasks["indicator"].map(kinds).to_numpy(dtype=object)
-    reasons, verdict = _Reasons(len(tasks)), _Reasons(len(tasks))
+    reasons, verdict = Reasons(len(tasks)), Reasons(len(tasks))
 
     t0, base = _baselines(tasks, series, x, at_code, base_col, pos, reasons)
     observed = ~np.isnan(series)
@@ -466,7 +466,7 @@ def _complete(frame: pd.DataFrame, tasks: pd.DataFrame, goals: dict, inds: list[
 
 
 def _actual_values(series: np.ndarray, observed: np.ndarray, window: np.ndarray, at_code: int,
-                   base: np.ndarray, summed: np.ndarray, reasons: _Reasons) -> tuple[np.ndarray, np.ndarray]:
+                   base: np.ndarray, summed: np.ndarray, reasons: Reasons) -> tuple[np.ndarray, np.ndarray]:
     """The value judged at ``at`` and the start of the planned move, per task.
 
     Accumulated totals sum the amounts after the baseline period and start from zero.
@@ -479,7 +479,7 @@ def _actual_values(series: np.ndarray, observed: np.ndarray, window: np.ndarray,
 
 
 def _baselines(tasks: pd.DataFrame, series: np.ndarray, x: np.ndarray, at_code: int, base_col: str,
-               pos: Callable, reasons: _Reasons) -> tuple[np.ndarray, np.ndarray]:
+               pos: Callable, reasons: Reasons) -> tuple[np.ndarray, np.ndarray]:
     """Baseline position and value per task, falling back on ``actual`` where the table is silent."""
     t0 = pos(tasks[base_col].to_numpy())
     base = tasks["baseline"].to_numpy(dtype=float)
@@ -518,7 +518,7 @@ def _last_seen(observed: np.ndarray, at_code: int) -> tuple[np.ndarray, np.ndarr
 
 def _project(how: np.ndarray, actual: np.ndarray, pace: np.ndarray, span: np.ndarray, left: float,
              series: np.ndarray, points: np.ndarray, x: np.ndarray, t0: np.ndarray, base: np.ndarray,
-             summed: np.ndarray, cumulative: np.ndarray, x_at: float, reasons: _Reasons,
+             summed: np.ndarray, cumulative: np.ndarray, x_at: float, reasons: Reasons,
              acceleration: float = 1.0) -> np.ndarray:
     """Value expected at the final period, by each task's projection method."""
     projected = actual + pace * left
@@ -541,7 +541,7 @@ def _project(how: np.ndarray, actual: np.ndarray, pace: np.ndarray, span: np.nda
     return np.where(cumulative & ~np.isnan(projected), np.fmax(projected, actual), projected)
 
 
-def _pace_ratio(needed: np.ndarray, pace: np.ndarray, sign: np.ndarray, reasons: _Reasons) -> np.ndarray:
+def _pace_ratio(needed: np.ndarray, pace: np.ndarray, sign: np.ndarray, reasons: Reasons) -> np.ndarray:
     good_needed, good_pace = sign * needed, sign * pace
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(good_needed <= 0, 0.0, np.where(good_pace > 0, needed / pace, np.nan))
@@ -560,14 +560,14 @@ def _trend_projection(actual: np.ndarray, left: float, series: np.ndarray, point
     """
     r, p = np.nonzero(points)
     rb = np.nonzero(~summed & ~np.isnan(base) & ~np.isnan(t0))[0]
-    fit = _ols_by_group(np.concatenate([r, rb]), np.concatenate([x[p], t0[rb]]),
+    fit = ols_by_group(np.concatenate([r, rb]), np.concatenate([x[p], t0[rb]]),
                         np.concatenate([series[r, p], base[rb]]), len(actual))
     level = fit["intercept"] + fit["slope"] * (x_at + left)
     total = actual + left * (fit["intercept"] + fit["slope"] * (x_at + (left + 1) / 2.0))
     return np.where(summed, total, level)
 
 
-def _ratio(actual: np.ndarray, target: np.ndarray, sign: np.ndarray, reasons: _Reasons) -> np.ndarray:
+def _ratio(actual: np.ndarray, target: np.ndarray, sign: np.ndarray, reasons: Reasons) -> np.ndarray:
     both = ~np.isnan(actual) & ~np.isnan(target)
     higher = sign > 0
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -580,7 +580,7 @@ def _ratio(actual: np.ndarray, target: np.ndarray, sign: np.ndarray, reasons: _R
     return np.where(both & ok, ratio, np.nan)
 
 
-def _status(f: dict[str, Any], period: str, at: Any, final: Any, reasons: _Reasons) -> np.ndarray:
+def _status(f: dict[str, Any], period: str, at: Any, final: Any, reasons: Reasons) -> np.ndarray:
     """Status per task: the first rule that applies decides and gives its reason."""
     missing = np.isnan(f["actual"])
     no_target = np.isnan(f["t_at"]) & np.isnan(f["t_final"])
@@ -812,7 +812,7 @@ def grade(
     codes = np.where(has, len(names) - 1 - k, -1)
     table["grade"] = pd.Categorical.from_codes(codes, categories=list(names)[::-1], ordered=True)
     table["vetoed"] = vetoed
-    reasons = _Reasons(len(table))
+    reasons = Reasons(len(table))
     reasons.add(vetoed, "veto")
     reasons.add(~has, "no score")
     table["reason"] = reasons.series().to_numpy()

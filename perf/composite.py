@@ -34,7 +34,7 @@ def make_data(seed: int = 0) -> tuple[pd.DataFrame, list[str]]:
 
 def time_vectorised(df: pd.DataFrame, inds: list[str], **kw) -> tuple[float, object]:
     start = time.perf_counter()
-    res = rank_uncertainty(df, inds, n=N_DRAWS, random_state=1, **kw)
+    res = rank_uncertainty(df, inds, n_draws=N_DRAWS, random_state=1, **kw)
     return time.perf_counter() - start, res
 
 

@@ -573,24 +573,24 @@ def test_sobol_estimators_on_linear_model():
 # ========================================================= rank uncertainty
 def test_rank_uncertainty_tables_and_reproducibility(cross):
     before = _frozen(cross)
-    res = rank_uncertainty(cross, list("abcd"), n=400, random_state=3, drop_one=True)
+    res = rank_uncertainty(cross, list("abcd"), n_draws=400, random_state=3, drop_one=True)
     pd.testing.assert_frame_equal(cross, before)
     assert isinstance(res, RankUncertainty)
-    assert res.n == 400 and res.evaluations == 200 * 6
+    assert res.n_draws == 400 and res.evaluations == 200 * 6
     nominal = composite(cross, list("abcd"))
     merged = res.ranks.merge(nominal, on="institution")
     assert (merged["nominal_rank"] == merged["rank"]).all()
     np.testing.assert_allclose(merged["score_x"], merged["score_y"])
-    assert ((res.ranks["rank_5"] <= res.ranks["median_rank"]) & (res.ranks["median_rank"] <= res.ranks["rank_95"])).all()
+    assert ((res.ranks["ci_low"] <= res.ranks["median_rank"]) & (res.ranks["median_rank"] <= res.ranks["ci_high"])).all()
     assert set(res.sensitivity["factor"]) == {"weights", "normalisation", "aggregation", "dropped indicator"}
     assert set(res.to_frames()) == {"ranks", "sensitivity", "factors"}
-    again = rank_uncertainty(cross, list("abcd"), n=400, random_state=3, drop_one=True, n_jobs=1)
+    again = rank_uncertainty(cross, list("abcd"), n_draws=400, random_state=3, drop_one=True, n_jobs=1)
     pd.testing.assert_frame_equal(res.ranks, again.ranks)
     pd.testing.assert_frame_equal(res.sensitivity, again.sensitivity)
 
 
 def test_only_the_uncertain_factor_gets_variance(cross):
-    res = rank_uncertainty(cross, list("abcd"), n=2000, normalisations=["minmax"], aggregations=["arithmetic"],
+    res = rank_uncertainty(cross, list("abcd"), n_draws=2000, normalisations=["minmax"], aggregations=["arithmetic"],
                            weight_noise="uniform", random_state=0)
     assert res.sensitivity["factor"].unique().tolist() == ["weights"]
     # a single factor explains all of the variance: S1 = ST = 1 up to Monte Carlo error
@@ -600,8 +600,8 @@ def test_only_the_uncertain_factor_gets_variance(cross):
 def test_irrelevant_factor_gets_no_index():
     # Indicators that order the entities identically: no choice can change the ranks.
     df = pd.DataFrame({"institution": list("pqrst"), "x": [1.0, 2, 3, 4, 5], "y": [2.0, 3, 5, 7, 11]})
-    res = rank_uncertainty(df, ["x", "y"], n=200, random_state=0)
-    assert (res.ranks["rank_5"] == res.ranks["rank_95"]).all()
+    res = rank_uncertainty(df, ["x", "y"], n_draws=200, random_state=0)
+    assert (res.ranks["ci_low"] == res.ranks["ci_high"]).all()
     assert (res.sensitivity[["first_order", "total"]] == 0).all().all()
 
 
@@ -643,14 +643,14 @@ def test_dropped_indicator_weight_stays_in_its_pillar(cross):
 
 
 def test_progress_bar_runs(cross, capsys):
-    res = rank_uncertainty(cross, list("abc"), n=40, random_state=0, progress=True)
+    res = rank_uncertainty(cross, list("abc"), n_draws=40, random_state=0, progress=True)
     assert len(res.ranks) == 12
 
 
 def test_plot_draws_the_intervals(cross):
     matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("Agg")
-    res = rank_uncertainty(cross, list("abc"), n=40, random_state=0)
+    res = rank_uncertainty(cross, list("abc"), n_draws=40, random_state=0)
     ax = res.plot()
     assert len(ax.get_yticklabels()) == 12
     import matplotlib.pyplot as plt
@@ -660,17 +660,17 @@ def test_plot_draws_the_intervals(cross):
 
 def test_only_weighted_indicator_is_never_dropped(cross):
     res = rank_uncertainty(cross, ["a", "b"], weights={"a": 1, "b": 0}, weight_noise=None,
-                           normalisations=["minmax"], aggregations=["arithmetic"], drop_one=True, n=100,
+                           normalisations=["minmax"], aggregations=["arithmetic"], drop_one=True, n_draws=100,
                            random_state=0)
-    assert (res.ranks["rank_5"] == res.ranks["nominal_rank"]).all()
+    assert (res.ranks["ci_low"] == res.ranks["nominal_rank"]).all()
     assert np.isfinite(res.sensitivity[["first_order", "total"]].to_numpy()).all()
 
 
 def test_rank_uncertainty_bad_input(cross, panel):
     with pytest.raises(BenchmarkError, match="one period.*'year'"):
-        rank_uncertainty(panel, ["a", "b"], n=100)
-    with pytest.raises(BenchmarkError, match="`n` must be an integer >= 20"):
-        rank_uncertainty(cross, ["a", "b"], n=5)
+        rank_uncertainty(panel, ["a", "b"], n_draws=100)
+    with pytest.raises(BenchmarkError, match="`n_draws` must be an integer >= 20"):
+        rank_uncertainty(cross, ["a", "b"], n_draws=5)
     with pytest.raises(BenchmarkError, match="`normalisations` must be one of"):
         rank_uncertainty(cross, ["a", "b"], normalisations=["minmax", "goalposts"])
     with pytest.raises(BenchmarkError, match="nothing is uncertain"):
@@ -732,8 +732,8 @@ def test_rank_uncertainty_n_jobs_defaults_to_one(cross):
     import inspect
 
     assert inspect.signature(rank_uncertainty).parameters["n_jobs"].default == 1
-    one = rank_uncertainty(cross, ["a", "b"], n=40, random_state=0)
-    every = rank_uncertainty(cross, ["a", "b"], n=40, random_state=0, n_jobs=-1)
+    one = rank_uncertainty(cross, ["a", "b"], n_draws=40, random_state=0)
+    every = rank_uncertainty(cross, ["a", "b"], n_draws=40, random_state=0, n_jobs=-1)
     pd.testing.assert_frame_equal(one.ranks, every.ranks)
     with pytest.raises(BenchmarkError, match="n_jobs"):
-        rank_uncertainty(cross, ["a", "b"], n=40, n_jobs=0)
+        rank_uncertainty(cross, ["a", "b"], n_draws=40, n_jobs=0)

@@ -55,7 +55,7 @@ def test_cost_per_outcome_deflated_to_base_period():
                        "spend": [100.0, 110.0, 121.0], "graduates": [10.0, 10.0, 10.0]})
     index = pd.Series({2019: 100.0, 2020: 110.0, 2021: 121.0})
     # Prices rose 10 % a year, so every year's spending is 100 in 2019 money.
-    out = cost_per_outcome(df, "spend", "graduates", deflator=index, base_period=2019)
+    out = cost_per_outcome(df, "spend", "graduates", deflator=index, at=2019)
     np.testing.assert_allclose(out["cost"], [100.0, 100.0, 100.0])
     np.testing.assert_allclose(out["cost_per_outcome"], [10.0, 10.0, 10.0])
     np.testing.assert_allclose(out["nominal_cost"], [100.0, 110.0, 121.0])
@@ -106,11 +106,11 @@ def test_cost_per_outcome_bad_input(panel):
         cost_per_outcome(panel, "spend", "graduates", deflator=pd.Series({2020: 100.0, 2021: 0.0}))
     with pytest.raises(MissingValueError, match="2021"):
         cost_per_outcome(panel, "spend", "graduates", deflator=pd.Series({2020: 100.0, 2021: np.nan}))
-    with pytest.raises(BenchmarkError, match="base_period.*2015"):
+    with pytest.raises(BenchmarkError, match=r"`at` \(the base period\) 2015"):
         cost_per_outcome(panel, "spend", "graduates", deflator=pd.Series({2020: 1.0, 2021: 1.1}),
-                         base_period=2015)
+                         at=2015)
     with pytest.raises(BenchmarkError, match="deflator"):
-        cost_per_outcome(panel, "spend", "graduates", base_period=2020)
+        cost_per_outcome(panel, "spend", "graduates", at=2020)
     with pytest.raises(BenchmarkError, match="deflator"):
         cost_per_outcome(panel, "spend", "graduates", deflator=[1.0, 1.1])
     with pytest.raises(BenchmarkError, match="layout"):

@@ -144,9 +144,9 @@ CALLS = [
     Call("kernel_density_curve", lambda s: bm.kernel_density(s.data, "skill_prizes", kernel="epanechnikov",
                                                              bandwidth="scott", n_grid=16).density,
          scaled=("skill_prizes",), units=("x",), per_unit=("density",)),
-    Call("morans_i", lambda s: bm.morans_i(s.data, VALUE, weights=_province_weights(s), permutations=49,
+    Call("morans_i", lambda s: bm.morans_i(s.data, VALUE, spatial_weights=_province_weights(s), permutations=49,
                                            random_state=0).local, scaled=(VALUE,), units=("value",)),
-    Call("morans_i_global", lambda s: bm.morans_i(s.data, VALUE, weights=_province_weights(s),
+    Call("morans_i_global", lambda s: bm.morans_i(s.data, VALUE, spatial_weights=_province_weights(s),
                                                   permutations=49, random_state=0).overall, scaled=(VALUE,)),
 ]
 CALL_IDS = [c.name for c in CALLS]
@@ -224,7 +224,7 @@ def test_morans_i_near_1e300_matches_the_formula() -> None:
     z = y - y.mean()
     hand = len(y) / w.sum() * (z @ w @ z) / (z @ z)
     for scale in (1.0, 1e300, 1e-300):
-        res = _quiet(lambda scale=scale: bm.morans_i(CROSS.assign(**{VALUE: y * scale}), VALUE, weights=_province_weights(shape),
+        res = _quiet(lambda scale=scale: bm.morans_i(CROSS.assign(**{VALUE: y * scale}), VALUE, spatial_weights=_province_weights(shape),
                                          permutations=0))
         assert res.overall["I"].iloc[0] == pytest.approx(hand, rel=1e-10)
 
@@ -268,7 +268,7 @@ PANEL_CALLS = {
     "theil": lambda d, **k: bm.theil(d, VALUE, group="tier", **k),
     "dagum_gini": lambda d, **k: bm.dagum_gini(d, VALUE, group="tier", **k),
     "kernel_density": lambda d, **k: bm.kernel_density(d, VALUE, **k),
-    "morans_i": lambda d, **k: bm.morans_i(d, VALUE, weights=_province_weights(Shape(d)), permutations=0, **k),
+    "morans_i": lambda d, **k: bm.morans_i(d, VALUE, spatial_weights=_province_weights(Shape(d)), permutations=0, **k),
 }
 
 
@@ -330,7 +330,7 @@ CONSTANT = FULL.assign(skill_prizes=3.0, **{VALUE: 5.0})
     # coupling coordination
     (lambda: bm.coupling_coordination(FULL, "skill_prizes", "training_income"), "exceed 1"),
     (lambda: bm.coupling_coordination(pd.DataFrame({"a": [0.1, -0.2], "b": [0.3, 0.4]}), "a", "b"), "'a'"),
-    (lambda: bm.coupling_coordination(pd.DataFrame({"a": [0.1], "b": [0.3]}), "a", "b", weights={"a": 1.0}),
+    (lambda: bm.coupling_coordination(pd.DataFrame({"a": [0.1], "b": [0.3]}), "a", "b", shares={"a": 1.0}),
      "missing 'b'"),
     # inequality
     (lambda: bm.gini(ONE_ROW, VALUE), "single unit"),
@@ -351,10 +351,10 @@ CONSTANT = FULL.assign(skill_prizes=3.0, **{VALUE: 5.0})
     (lambda: bm.combine_weights(pd.Series([0.5, 0.5], index=["a", "a"]), pd.Series({"a": 0.2, "b": 0.8})),
      "`subjective` weighs 'a' more than once"),
     (lambda: bm.contiguity_weights(["广东", "Atlantis"]), "Atlantis"),
-    (lambda: bm.morans_i(CROSS, VALUE, weights=np.ones((3, 3))), "does not match"),
-    (lambda: bm.morans_i(CONSTANT[CONSTANT["year"] == 2021], VALUE, weights=_province_weights(Shape(CROSS))),
+    (lambda: bm.morans_i(CROSS, VALUE, spatial_weights=np.ones((3, 3))), "does not match"),
+    (lambda: bm.morans_i(CONSTANT[CONSTANT["year"] == 2021], VALUE, spatial_weights=_province_weights(Shape(CROSS))),
      "constant"),
-    (lambda: bm.morans_i(CROSS.iloc[:2], VALUE, weights=np.array([[0.0, 1.0], [1.0, 0.0]])), "at least 3"),
+    (lambda: bm.morans_i(CROSS.iloc[:2], VALUE, spatial_weights=np.array([[0.0, 1.0], [1.0, 0.0]])), "at least 3"),
 ], ids=lambda v: v if isinstance(v, str) else "")
 def test_bad_input_is_named(call: Callable[[], Any], culprit: str) -> None:
     with pytest.raises(BenchmarkError, match=culprit):

@@ -401,11 +401,11 @@ def test_moran_weights_matrix_and_periods(esda_local):
     ids = esda_local["province"].tolist()
     w = contiguity_weights(ids)
     panel = pd.concat([esda_local.assign(year=2020), esda_local.assign(year=2021, value=esda_local["value2"])])
-    res = morans_i(panel, "value", weights=w, entity="province", permutations=0)
+    res = morans_i(panel, "value", spatial_weights=w, entity="province", permutations=0)
     assert res.overall["year"].tolist() == [2020, 2021]
     assert res.local["p_sim"].isna().all()
     one = morans_i(esda_local, "value2", entity="province", permutations=0)
-    as_array = morans_i(esda_local, "value2", weights=w.to_numpy(), entity="province", permutations=0)
+    as_array = morans_i(esda_local, "value2", spatial_weights=w.to_numpy(), entity="province", permutations=0)
     pd.testing.assert_frame_equal(as_array.overall, one.overall)
     assert res.overall["I"].iloc[1] == pytest.approx(one.overall["I"].iloc[0])
     assert res.local["province"].dtype == esda_local["province"].dtype
@@ -475,16 +475,16 @@ def test_bad_weights_matrix(esda_local):
     ids = esda_local["province"].tolist()
     w = contiguity_weights(ids)
     with pytest.raises(BenchmarkError, match="does not match.*新疆"):
-        morans_i(esda_local, "value", weights=w.drop(index="新疆", columns="新疆"), entity="province")
+        morans_i(esda_local, "value", spatial_weights=w.drop(index="新疆", columns="新疆"), entity="province")
     bigger = contiguity_weights(ids + ["青海"])
     with pytest.raises(BenchmarkError, match="does not match.*青海"):
-        morans_i(esda_local, "value", weights=bigger, entity="province")
+        morans_i(esda_local, "value", spatial_weights=bigger, entity="province")
     with pytest.raises(BenchmarkError, match="does not match.*shape"):
-        morans_i(esda_local, "value", weights=w.to_numpy()[1:, 1:], entity="province")
+        morans_i(esda_local, "value", spatial_weights=w.to_numpy()[1:, 1:], entity="province")
     with pytest.raises(BenchmarkError, match="DataFrame"):
-        morans_i(esda_local, "value", weights=[[0, 1], [1, 0]], entity="province")
+        morans_i(esda_local, "value", spatial_weights=[[0, 1], [1, 0]], entity="province")
     with pytest.raises(BenchmarkError, match="海南.*no neighbour"):
-        morans_i(esda_local, "value", weights=contiguity_weights(ids, strait=False), entity="province")
+        morans_i(esda_local, "value", spatial_weights=contiguity_weights(ids, strait=False), entity="province")
     with pytest.raises(BenchmarkError, match="Atlantis"):
         morans_i(esda_local.assign(province=["Atlantis", *ids[1:]]), "value", entity="province")
     with pytest.raises(BenchmarkError, match="constant"):

@@ -208,7 +208,7 @@ CALLS = [
          [["institution", *INDICATORS]], panel=False, scale_invariant=tuple(INDICATORS)),
     Call("weights", lambda s: bm.weights(s.data, INDICATORS, method="critic").rename("w").reset_index(),
          panel=False, scale_invariant=tuple(INDICATORS)),
-    Call("rank_uncertainty", lambda s: bm.rank_uncertainty(s.data, INDICATORS, n=64, random_state=0).ranks,
+    Call("rank_uncertainty", lambda s: bm.rank_uncertainty(s.data, INDICATORS, n_draws=64, random_state=0).ranks,
          panel=False, scale_invariant=tuple(INDICATORS)),
     Call("allocate_costs", lambda s: bm.allocate_costs(s.data, ["total_funding"], ["fulltime_teachers"])),
     Call("cost_outcome_quadrant", lambda s: bm.cost_outcome_quadrant(s.data, "total_funding", "skill_prizes")
@@ -367,7 +367,7 @@ def test_wrongly_typed_arguments_are_named(kwargs: dict, culprit: str) -> None:
 @pytest.mark.parametrize("func", [
     lambda n: bm.dea(CROSS, ["total_funding"], ["skill_prizes"], n_jobs=n),
     lambda n: bm.dea_bootstrap(CROSS, ["total_funding"], ["skill_prizes"], n_boot=10, n_jobs=n),
-    lambda n: bm.rank_uncertainty(CROSS, INDICATORS, n=20, n_jobs=n),
+    lambda n: bm.rank_uncertainty(CROSS, INDICATORS, n_draws=20, n_jobs=n),
 ], ids=["dea", "dea_bootstrap", "rank_uncertainty"])
 def test_bad_n_jobs_is_named(func: Callable[[Any], Any], n_jobs: Any) -> None:
     with pytest.raises(BenchmarkError, match="n_jobs"):

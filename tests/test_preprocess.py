@@ -179,7 +179,7 @@ def test_pipeline_equals_the_steps_run_by_hand(gappy):
                                                       ["x", "y"])["closeness"])
     with pytest.raises(MissingValueError, match="'x'"):
         topsis(gappy, ["x", "y"])
-    ru = rank_uncertainty(gappy[gappy.year == 2021], ["x", "y"], impute={"method": "median", "by": []}, n=40,
+    ru = rank_uncertainty(gappy[gappy.year == 2021], ["x", "y"], impute={"method": "median", "by": []}, n_draws=40,
                           random_state=0)
     assert len(ru.ranks) == 3
     with pytest.raises(BenchmarkError, match="`impute` must be"):

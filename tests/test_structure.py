@@ -351,7 +351,7 @@ def test_structural_fit_identical_and_deviation_exclusions(demand):
     assert fit.n_deviation_excluded == 1 and fit.missing_in_demand == "z"
     assert fit.deviation == pytest.approx((abs(0.5 / 0.6 - 1) + 1 + 1) / 3)
     with pytest.raises(BenchmarkError, match="'z'"):
-        structural_fit(extra, demand, on="category", by=["cluster", "province", "year"], missing="raise")
+        structural_fit(extra, demand, on="category", by=["cluster", "province", "year"], absent="raise")
 
 
 def test_structural_fit_detail_and_methods(supply, demand):
@@ -409,15 +409,15 @@ def test_structural_fit_bad_input(supply, demand):
         structural_fit(supply.assign(other=1.0), demand, on="category", by=by)
     with pytest.raises(BenchmarkError, match="method"):
         structural_fit(supply, demand, on="category", by=by, method="pearson")
-    with pytest.raises(BenchmarkError, match="weights"):
-        structural_fit(supply, demand, on="category", by=by, weights=(0.7, 0.7))
+    with pytest.raises(BenchmarkError, match="shares"):
+        structural_fit(supply, demand, on="category", by=by, shares=(0.7, 0.7))
     with pytest.raises(MissingValueError, match="cluster"):
         structural_fit(supply.assign(cluster=[None, "k", "k", "m", "m"]), demand, on="category", by=by)
 
 
 def test_coupling_coordination_traditional_by_hand():
     df = pd.DataFrame({"edu": [0.8, 0.0, 0.0], "ind": [0.2, 0.6, 0.0]})
-    out = coupling_coordination(df, "edu", "ind", weights=(0.4, 0.6), model="traditional")
+    out = coupling_coordination(df, "edu", "ind", shares=(0.4, 0.6), model="traditional")
     # C = 2 sqrt(0.16) / 1.0 = 0.8, T = 0.32 + 0.12 = 0.44, D = sqrt(0.352).
     np.testing.assert_allclose(out.coupling, [0.8, 0.0, 0.0])
     np.testing.assert_allclose(out.development, [0.44, 0.36, 0.0])
@@ -547,7 +547,7 @@ def test_coupling_coordination_corrected_two_systems_by_hand():
 
 def test_coupling_coordination_corrected_three_systems_by_hand():
     df = pd.DataFrame({"a": [0.6], "b": [0.3], "c": [0.4]})
-    out = coupling_coordination(df, ["a", "b", "c"], weights={"a": 0.5, "b": 0.25, "c": 0.25})
+    out = coupling_coordination(df, ["a", "b", "c"], shares={"a": 0.5, "b": 0.25, "c": 0.25})
     # pairs |.3| + |.2| + |.1| = 0.6 over 3 pairs; prod(U/max) = 1 * 0.5 * (2/3), power 1/2
     expected = np.sqrt((1 - 0.6 / 3) * np.sqrt(0.5 * 2 / 3))
     assert out.coupling[0] == pytest.approx(expected)
@@ -573,8 +573,8 @@ def test_coupling_coordination_bad_input():
     df = pd.DataFrame({"a": [0.5], "b": [0.2], "c": [0.1]})
     with pytest.raises(BenchmarkError, match="at least two"):
         coupling_coordination(df, "a")
-    with pytest.raises(BenchmarkError, match="weights.*'a', 'b', 'c'"):
-        coupling_coordination(df, ["a", "b", "c"], weights=(0.5, 0.5))
+    with pytest.raises(BenchmarkError, match="shares.*'a', 'b', 'c'"):
+        coupling_coordination(df, ["a", "b", "c"], shares=(0.5, 0.5))
     with pytest.raises(BenchmarkError, match="model"):
         coupling_coordination(df, "a", "b", model="liu")
     with pytest.raises(BenchmarkError, match="lang"):
