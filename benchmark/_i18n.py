@@ -425,6 +425,91 @@ ZH: dict[str, str] = {
     "Tiers: k-means on standardised, direction-aware indicators, ordered by mean score; stability from "
     "{n_tier_boot} bootstrap resamples (Hennig 2007).":
         "分层：对标准化且考虑方向的指标做 k-means，按平均得分排序；稳定性来自 {n_tier_boot} 次 bootstrap 重抽样（Hennig 2007）。",
+    # ==== the evaluator's overview (benchmark.reporting.overview)
+    "Completion and grades": "目标完成与等级",
+    "Grades by group": "分组等级分布",
+    "Official and data-driven tiers": "官方层级与数据分层",
+    "Efficiency and composite rank": "效率与综合排名",
+    "Largest significant gaps": "最大的显著差距",
+    "Overview of {n} units": "{n} 个单位总览",
+    "Evaluation {where}; {n} units; peers for the gaps: {cohort}.": "评价期 {where}；{n} 个单位；差距比较的同类组：{cohort}。",
+    " Units are compared within each {columns} ({k} groups).": "各单位在同一{columns}内相互比较（{k} 组）。",
+    "Unit": "单位", "Units": "单位数", "Targets": "目标数",
+    "Completion rate": "完成率", "Mean completion ratio": "平均完成度", "Grade": "等级", "Grades": "等级",
+    "Efficiency rank": "效率排名", "Composite score": "综合得分", "Rank interval": "排名区间",
+    "Significantly behind": "显著落后", "Significantly ahead": "显著领先", "Grouped by": "分组依据", "Group": "组",
+    "Official tier": "官方层级", "Shift": "层级差", "Placement": "数据分层相对官方层级",
+    "data tier higher": "数据分层更高", "data tier lower": "数据分层更低",
+    "From": "起始期", "To": "终止期", "Units in both": "两期均有的单位", "Stayed": "留在原层级", "Up": "上升",
+    "Down": "下降", "Entered": "新进入", "Left": "退出",
+    "Tier disagreements": "层级不一致", "Efficiency and rank": "效率与排名", "Largest gaps": "最大差距",
+    "Moves per period": "各期层级变动", "Moves per pair of periods": "相邻两期之间的层级变动",
+    "Every unit with its targets completed, completion rate and grade, data-driven tier, DEA efficiency, composite "
+    "rank and the number of indicators on which it is significantly behind or ahead of its peers. Click a column "
+    "header to sort (again to reverse).":
+        "每个单位的已完成目标数、完成率与等级、数据分层、DEA 效率、综合排名，以及显著落后或领先于同类的指标数。"
+        "点击列标题排序（再次点击反向排序）。",
+    "Median completion rate": "完成率中位数", "share of targets completed": "已完成目标的比例",
+    "Same tier as the official one": "与官方层级相同", "adjusted Rand index {ari:.2f}": "调整兰德指数 {ari:.2f}",
+    "units behind their peers on at least one indicator": "至少一项指标显著落后于同类的单位数",
+    "Units per grade in each group. The grade is that of the completion rate (share of targets completed): "
+    "{bands}.": "各组内各等级的单位数。等级按完成率（已完成目标的比例）划分：{bands}。",
+    "Grades by {group}": "按{group}的等级分布", "number of units": "单位数",
+    "Units per grade in each group ({group}), best grade on the left.": "各组（{group}）内各等级的单位数，最好的等级在左。",
+    "pass by= (columns such as the official tier or province) to count the grades by group.":
+        "请传入 by=（如官方层级或省份列）以按组统计等级。",
+    "pass targets= to grade the units.": "请传入 targets= 以评定各单位等级。",
+    "pass targets= (one row per unit and indicator with baseline and target_<period> columns) to judge "
+    "completion and grade the units.":
+        "请传入 targets=（每个单位、每个指标一行，含基期值与 target_<期间> 列）以评价目标完成情况并评定等级。",
+    "{share} of units are in the same tier as their official one (adjusted Rand index {ari:.2f}); the data place "
+    "{above} higher and {below} lower.":
+        "{share} 的单位数据分层与官方层级相同（调整兰德指数 {ari:.2f}）；数据分层更高的 {above} 个，更低的 {below} 个。",
+    "Data-driven tiers: k-means on the standardised, direction-aware indicators of the composite, ordered best "
+    "first (Hennig 2007 for their stability). A unit listed here is placed by its data in another tier than the "
+    "official one; the shift counts the tiers between them (positive: the data place it higher).":
+        "数据分层：对综合指数所用指标标准化（已考虑方向）后做 k-means，按优劣排序（稳定性见 Hennig 2007）。"
+        "下表所列单位的数据分层与官方层级不同；层级差为两者相隔的层数（正值表示数据分层更高）。",
+    "Units whose official tier differs from the data": "官方层级与数据分层不一致的单位",
+    "Every unit is in its official tier.": "所有单位的数据分层均与官方层级一致。",
+    "The official tiers ({k}) are not as many as the data-driven tiers; pass k= to match them.":
+        "官方层级数（{k}）与数据分层数不同；请传入 k= 使两者一致。",
+    "pass official= (the column of official tiers) to compare them with the data-driven tiers.":
+        "请传入 official=（官方层级列）以与数据分层比较。",
+    "pass inputs= and outputs= (columns) to measure efficiency.": "请传入 inputs= 与 outputs=（列名）以测算效率。",
+    "DEA efficiency ({model}; 1 = on the frontier) and the composite rank (min-max normalisation, weighted "
+    "arithmetic mean) with the 5-95 % interval of the ranks over {draws} Monte Carlo draws of weights, "
+    "normalisation and aggregation. A long interval means the rank depends on those choices more than on the "
+    "data.": "DEA 效率（{model}；1 表示位于前沿面）与综合排名（极差标准化、加权算术平均），以及在 {draws} 次权重、"
+             "标准化与合成方法的蒙特卡洛抽取中排名的 5–95 % 区间。区间越长，排名越依赖这些设定而非数据本身。",
+    "Nominal composite rank (dot), median simulated rank (tick) and the 5-95 % interval of the simulated ranks "
+    "(bar) of every unit, best at the top.":
+        "各单位的名义综合排名（点）、模拟排名中位数（短竖线）与模拟排名的 5–95 % 区间（条），最好的在上。",
+    "Each unit against the median of its peers ({cohort}; the unit itself left out), indicator by indicator and "
+    "direction-aware: for a lower-is-better indicator a higher value counts as behind. A gap is significant when "
+    "the {ci:.0%} percentile-bootstrap interval of the gap ({n_boot} resamples of the peers) excludes zero, that "
+    "is when the unit is further from the median than the spread of its peers explains. {k} of {n} units are "
+    "significantly behind on at least one indicator; the table lists the largest of these gaps, in percent of "
+    "the peers' median.":
+        "逐项指标将每个单位与其同类（{cohort}，不含该单位本身）的中位数比较，已考虑指标方向：越低越好的指标数值越高即为落后。"
+        "差距“显著”指差距的 {ci:.0%} 百分位 bootstrap 区间（对同类重抽样 {n_boot} 次）不含零，即该单位与中位数的距离超出同类内部波动所能解释的范围。"
+        "{n} 个单位中有 {k} 个至少一项指标显著落后；下表列出其中最大的差距，以同类中位数的百分比表示。",
+    "The {n} largest significant gaps behind the peers": "落后于同类最大的 {n} 项显著差距",
+    "No significant gap behind.": "没有显著落后的差距。",
+    "no indicator to compare.": "没有可比较的指标。",
+    "Data-driven tiers fitted in every {period} with the same indicators and number of tiers; the matrix counts "
+    "the units in each tier of one {period} (rows) by their tier in the next (columns), all pairs of "
+    "consecutive periods pooled.": "逐{period}用相同指标与层数做数据分层；矩阵统计某{period}各层级（行）的单位在下一期所处层级（列），"
+                                   "汇总所有相邻两期。",
+    "Moves between data-driven tiers (counts and row shares); the outlined diagonal holds the units that stayed.":
+        "数据分层之间的变动（数量与行内占比）；加框的对角线为留在原层级的单位。",
+    "Units by tier in one period (rows) and the next (columns)": "某期层级（行）与下一期层级（列）的单位数",
+    "it needs a panel with two or more periods (pass data with a period column).":
+        "需要两期及以上的面板数据（请传入含期间列的数据）。",
+    "Completion: completion ratio = actual / target (target / actual when lower is better); completion rate = "
+    "share of a unit's targets completed; grades of the rate in percent: {bands}.":
+        "目标完成：完成度 = 实际值 / 目标值（越低越好的指标为目标值 / 实际值）；完成率 = 已完成目标占该单位目标的比例；"
+        "完成率（%）的等级：{bands}。",
 }
 
 _current: contextvars.ContextVar[str] = contextvars.ContextVar("benchmark_lang", default="en")
