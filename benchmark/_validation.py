@@ -760,6 +760,30 @@ def instance(*types: type, none: bool = False, what: str | None = None) -> Check
     return check
 
 
+#: The one option set of ``missing=``: stop at missing values, leave their rows out
+#: and report them, or keep them for a method that handles them itself.
+MISSING = ("raise", "drop", "allow")
+
+
+def missing_options(*supported: str) -> Check:
+    """Constraint for ``missing=``: one of :data:`MISSING` that this function supports."""
+    unknown = [s for s in supported if s not in MISSING]
+    if unknown:
+        raise TypeError(f"missing= options must come from {MISSING}; got {unknown}")
+
+    def check(value: Any, name: str) -> None:
+        if not isinstance(value, str) or value not in MISSING:
+            raise BenchmarkError(f"`{name}` must be one of 'raise', 'drop', 'allow'; got {value!r}.")
+        if value not in supported:
+            raise BenchmarkError(
+                f"`{name}={value!r}` is not available here; this function supports "
+                f"{format_list(list(supported))} ('raise' stops at missing values, 'drop' leaves their "
+                "rows out and reports them, 'allow' keeps them for a method that handles them).")
+
+    check.supported = supported  # type: ignore[attr-defined]
+    return check
+
+
 def _column(value: Any, name: str) -> None:
     check_column_name(value, name=name)
 

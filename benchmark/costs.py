@@ -37,6 +37,7 @@ from benchmark._validation import (
     check_positive,
     check_unique_keys,
     format_list,
+    missing_options,
     resolve_direction,
     row_labels,
     validate_params,
@@ -115,7 +116,7 @@ def _check_deflator(
 
 
 # ---------------------------------------------------------------- cost per outcome
-@validate_params("entity", "period")
+@validate_params("entity", "period", missing=missing_options("raise", "allow"))
 def cost_per_outcome(
     data: pd.DataFrame,
     cost: str,
@@ -187,7 +188,6 @@ def cost_per_outcome(
     if cost in outs:
         raise ColumnError(f"{cost!r} is the cost column and cannot also be an outcome; remove it from `outcomes`.")
     check_choice(layout, ("long", "wide"), name="layout")
-    check_choice(missing, ("raise", "allow"), name="missing")
     if at is not None and deflator is None:
         raise BenchmarkError("`at` (the base period of the prices) was given without a `deflator`; pass the price index as deflator=.")
     attrs = as_list(attributes, name="attributes", allow_empty=True)
@@ -237,7 +237,7 @@ def cost_per_outcome(
 
 
 # ---------------------------------------------------------------- allocation
-@validate_params("entity", "period")
+@validate_params("entity", "period", missing=missing_options("raise", "allow"))
 def allocate_costs(
     data: pd.DataFrame,
     direct: str | Iterable[str],
@@ -317,7 +317,6 @@ def allocate_costs(
             if c in seen:
                 raise ColumnError(f"{c!r} is listed both in `{seen[c]}` and in `{role}`; give each column one role.")
             seen[c] = role
-    check_choice(missing, ("raise", "allow"), name="missing")
     columns = direct_cols + shared_cols + other_cols
     attrs = as_list(attributes, name="attributes", allow_empty=True)
     frame, _ = check_panel(data, columns, entity=entity, period=period, attributes=attrs,

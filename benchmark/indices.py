@@ -45,6 +45,7 @@ from benchmark._validation import (
     direction_sign,
     format_list,
     interval,
+    missing_options,
     options,
     period_ordinals,
     resolve_direction,
@@ -307,7 +308,7 @@ def _normalised(
     return _distance(x, ref, signs, inds, f"reference value of {reference!r}")
 
 
-@validate_params("entity", "period", "indicators")
+@validate_params("entity", "period", "indicators", missing=missing_options("raise", "allow"))
 def normalise(
     data: pd.DataFrame,
     indicators: str | Sequence[str],

@@ -45,6 +45,7 @@ from benchmark._validation import (
     check_random_state,
     direction_sign,
     format_list,
+    missing_options,
     resolve_direction,
     validate_params,
 )
@@ -788,7 +789,7 @@ def _check_constant(pop: pd.DataFrame, features: list[str], where: str) -> None:
                           "tell peers apart - drop them from `features`.")
 
 
-@validate_params("entity", "random_state", period=COMMON["period"])
+@validate_params("entity", "random_state", period=COMMON["period"], missing=missing_options("raise", "drop"))
 def nearest_peers(
     data: pd.DataFrame,
     focus: Hashable,
@@ -873,7 +874,6 @@ def nearest_peers(
     check_entity(frame, focus, entity=entity)
     check_choice(metric, _METRICS, name="metric")
     check_choice(covariance, _COVARIANCES, name="covariance")
-    check_choice(missing, ("raise", "drop"), name="missing")
     k = check_count(k, name="k")
     if weights is not None and metric == "mahalanobis":
         raise BenchmarkError("`weights` has no effect on the Mahalanobis distance (it does not change when a "

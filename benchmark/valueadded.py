@@ -32,6 +32,7 @@ from benchmark._validation import (
     check_panel,
     check_probability,
     format_list,
+    missing_options,
     resolve_direction,
     validate_params,
 )
@@ -290,7 +291,7 @@ def _prepare(frame: pd.DataFrame, outcome: str, ctx: list[str], missing: str, en
     return frame[cols].notna().all(axis=1)
 
 
-@validate_params("entity", "ci", period=COMMON["period"])
+@validate_params("entity", "ci", period=COMMON["period"], missing=missing_options("raise", "drop"))
 def value_added(
     data: pd.DataFrame,
     outcome: str,
@@ -373,7 +374,6 @@ def value_added(
     if outcome in ctx:
         raise ColumnError(f"{outcome!r} is the outcome and cannot also be context.")
     check_choice(method, tuple(_FITTERS), name="method")
-    check_choice(missing, ("raise", "drop"), name="missing")
     level = check_probability(ci, name="ci")
     sign = 1.0 if resolve_direction(direction, [outcome])[outcome] == "higher" else -1.0
     keys = [k for k in (entity, period) if k is not None and k in frame.columns]
