@@ -9,18 +9,58 @@ state its method with references (:meth:`methods`), summarise itself
 (:meth:`summary`) and show itself in a notebook (``_repr_html_``). Subclasses add their own accessors (``peers()``,
 ``targets()``, ``compare()``...) and their ``plot()``, which imports
 :mod:`benchmark.plotting` lazily so analysis code never loads matplotlib.
+
+``summary()`` means one thing on every result: the headline figures of the
+analysis as a tidy long table with the columns ``statistic`` and ``value``
+(a number or a short text), one row per figure. Where a result has one set
+of headline figures per period or group, the key columns come first
+(``year, statistic, value``). Per-unit and per-indicator tables are never
+the summary; they stay in the result's attributes and :meth:`to_frames`.
+:func:`headline` and :func:`headline_by` build such tables.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import html
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-__all__ = ["Result"]
+__all__ = ["Result", "headline", "headline_by"]
+
+
+def _scalar(value: Any) -> Any:
+    """A numpy scalar as the Python number it holds (text and None pass through)."""
+    return value.item() if hasattr(value, "item") and getattr(value, "ndim", 1) == 0 else value
+
+
+def headline(rows: Iterable[tuple[str, Any]]) -> pd.DataFrame:
+    """The ``statistic, value`` table of :meth:`Result.summary` from ``(statistic, value)`` pairs."""
+    pairs = [(str(name), _scalar(value)) for name, value in rows]
+    return pd.DataFrame(pairs, columns=["statistic", "value"])
+
+
+def headline_by(table: pd.DataFrame, keys: Sequence[str], statistics: Sequence[str] | None = None) -> pd.DataFrame:
+    """A wide table with one row per key (period, group...) as ``keys..., statistic, value``.
+
+    ``statistics`` picks and orders the columns that become rows (default:
+    every column that is not a key); rows keep the order of ``table``, the
+    figures of one key together.
+    """
+    keys = list(keys)
+    stats = [c for c in (statistics if statistics is not None else table.columns) if c not in keys]
+    stats = [c for c in stats if c in table.columns]
+    n = len(table)
+    out = pd.DataFrame({k: table[k].to_numpy().repeat(len(stats)) for k in keys})
+    for k in keys:  # repeat() turns categoricals and nullable ids into plain arrays: keep the dtype
+        out[k] = out[k].astype(table[k].dtype)
+    out["statistic"] = stats * n
+    values = [_scalar(v) for row in table[stats].itertuples(index=False, name=None) for v in row]
+    out["value"] = pd.Series(values, dtype=object).infer_objects() if values else pd.Series([], dtype=object)
+    return out
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -39,10 +79,14 @@ class Result:
         return out
 
     def summary(self) -> pd.DataFrame:
-        """A one-table overview; subclasses override with something more useful."""
-        rows = [{"table": k, "rows": len(v), "columns": ", ".join(map(str, v.columns))}
-                for k, v in self.to_frames().items()]
-        return pd.DataFrame(rows)
+        """The headline figures of the analysis: a tidy table with columns ``statistic`` and ``value``.
+
+        One row per headline figure (a number or a short text); results with
+        one set of figures per period or group put the key columns first.
+        Subclasses choose their figures; this default lists the number of
+        rows of each table.
+        """
+        return headline((f"rows_{name}", len(frame)) for name, frame in self.to_frames().items())
 
     def to_csv(self, folder: str | Path) -> list[Path]:
         """Write every table to ``folder/<name>.csv`` and return the paths."""
