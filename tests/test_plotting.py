@@ -125,7 +125,7 @@ def test_chinese_labels_render_without_missing_glyphs(panel, meta, tmp_path):
     gaps = peer_gap(panel, focus, FEATURES, cohort="tier", at=2023)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        ax = plotting.plot_gaps(gaps, labels=meta)
+        ax = plotting.plot_gaps(gaps, metadata=meta)
         _save(ax, tmp_path, "cjk")
     bad = [str(w.message) for w in caught if "missing from font" in str(w.message) or "Glyph" in str(w.message)]
     assert bad == []
@@ -199,11 +199,11 @@ def test_plot_transitions_counts_by_hand(tier_panel, tmp_path):
 
 def test_plot_transitions_one_pair_and_plain_tables(tier_panel):
     result = tier_transitions(tier_panel, "tier")
-    ax = plotting.plot_transitions(result, from_period=2)
+    ax = plotting.plot_transitions(result, at=2)
     assert "2 \u2192 3" in ax.get_title()
     # pair 2 -> 3 by hand: A->A 1, B->B 1, B->C 1, C->B 1
     assert [t.split("\n")[0] for t in _cell_texts(ax)] == ["1", "0", "0", "0", "1", "1", "0", "1", "0"]
-    ax2 = plotting.plot_transitions(result.transitions, from_period=2)
+    ax2 = plotting.plot_transitions(result.transitions, at=2)
     assert _cell_texts(ax2) == _cell_texts(ax)
     matrix = pd.DataFrame([[3, 1], [0, 4]], index=["A", "B"], columns=["A", "B"])
     ax3 = plotting.plot_transitions(matrix)
@@ -222,8 +222,8 @@ def test_plot_transitions_on_bundled_official_tiers(panel, tmp_path):
 def test_plot_transitions_bad_input(tier_panel):
     with pytest.raises(BenchmarkError, match="square"):
         plotting.plot_transitions(pd.DataFrame([[1, 2, 3]], index=["A"], columns=["A", "B", "C"]))
-    with pytest.raises(BenchmarkError, match="from_period 7"):
-        plotting.plot_transitions(tier_transitions(tier_panel, "tier").transitions, from_period=7)
+    with pytest.raises(BenchmarkError, match="at=7"):
+        plotting.plot_transitions(tier_transitions(tier_panel, "tier").transitions, at=7)
     with pytest.raises(BenchmarkError, match="must be a pandas DataFrame"):
         plotting.plot_transitions([[1, 0], [0, 1]])
 
@@ -231,7 +231,7 @@ def test_plot_transitions_bad_input(tier_panel):
 # ---------------------------------------------------------------- plot_rank_intervals
 @pytest.fixture(scope="module")
 def rank_result(schools):
-    return rank_uncertainty(schools, FEATURES, n=200, random_state=1)
+    return rank_uncertainty(schools, FEATURES, n_draws=200, random_state=1)
 
 
 def test_plot_rank_intervals_on_bundled_data(rank_result, tmp_path):
@@ -243,8 +243,8 @@ def test_plot_rank_intervals_on_bundled_data(rank_result, tmp_path):
     segments = next(c for c in ax.collections if isinstance(c, LineCollection)).get_segments()
     assert len(segments) == len(ranks)
     lows = sorted((s[0][0], s[1][0]) for s in segments)
-    assert lows == sorted(zip(ranks["rank_5"].astype(float), ranks["rank_95"].astype(float), strict=True))
-    assert _legend_texts(ax) == ["interval (rank_5\u2013rank_95)", "nominal rank", "median rank"]
+    assert lows == sorted(zip(ranks["ci_low"].astype(float), ranks["ci_high"].astype(float), strict=True))
+    assert _legend_texts(ax) == ["90% interval", "nominal rank", "median rank"]
     focus_tick = next(t for t in ax.get_yticklabels() if t.get_text() == str(focus))
     assert matplotlib.colors.same_color(focus_tick.get_color(), plotting.FOCUS_COLOR)
     _save(ax, tmp_path, "ranks")
@@ -280,11 +280,11 @@ def test_plot_completion_one_institution(completion_table, meta, tmp_path):
     focus = completion_table["institution"].iloc[0]
     own = completion_table[completion_table["institution"] == focus]
     before = copy.deepcopy(completion_table)
-    ax = plotting.plot_completion(completion_table, focus, labels=meta, clip=2.0, lang="en")
+    ax = plotting.plot_completion(completion_table, focus=focus, metadata=meta, clip=2.0, lang="en")
     pd.testing.assert_frame_equal(completion_table, before)
     bars = [p for p in ax.patches if isinstance(p, Rectangle)]
     assert len(bars) == len(own)
-    label = dict(zip(meta["indicator"], meta["label"], strict=True))
+    label = dict(zip(meta["indicator"], meta["label_en"], strict=True))  # English figures take label_en
     ratio = own["completion_ratio"].to_numpy() * 100
     order = np.argsort(np.nan_to_num(ratio, nan=-np.inf), kind="stable")
     assert _ticks(ax.get_yticklabels()) == [label[i] for i in own["indicator"].to_numpy()[order]]
@@ -299,7 +299,7 @@ def test_plot_completion_one_institution(completion_table, meta, tmp_path):
 
 
 def test_plot_completion_many_institutions(completion_table, meta, tmp_path):
-    ax = plotting.plot_completion(completion_table, labels=meta, lang="en")
+    ax = plotting.plot_completion(completion_table, metadata=meta, lang="en")
     counts = pd.crosstab(completion_table["indicator"], completion_table["status"])
     bars = [p for p in ax.patches if isinstance(p, Rectangle)]
     assert len(bars) == counts.size
@@ -322,7 +322,7 @@ def test_plot_completion_bad_input(completion_table):
     with pytest.raises(ColumnError, match="state"):
         plotting.plot_completion(completion_table, status="state")
     with pytest.raises(UnknownEntityError, match="nowhere"):
-        plotting.plot_completion(completion_table, "nowhere")
+        plotting.plot_completion(completion_table, focus="nowhere")
     with pytest.raises(BenchmarkError, match="`by`"):
         plotting.plot_completion(completion_table, by="province")
 
@@ -331,8 +331,9 @@ def test_plot_completion_bad_input(completion_table):
 def test_plot_trajectory_series_band_and_targets(panel, targets, completion_table, tmp_path):
     focus = panel.loc[panel["tier"] == "A", "institution"].iloc[0]
     before = copy.deepcopy(panel)
-    ax = plotting.plot_trajectory(panel, focus, "placement_rate", targets=targets, cohort="tier",
-                                  completion=completion_table, label="毕业生就业去向落实率", lang="en")
+    ax = plotting.plot_trajectory(panel, "placement_rate", focus=focus, targets=targets, cohort="tier",
+                                  completion=completion_table, metadata={"placement_rate": "毕业生就业去向落实率"},
+                                  lang="en")
     lines = {line.get_label(): line for line in ax.lines}
     own = panel[panel["institution"] == focus].sort_values("year")
     np.testing.assert_allclose(lines[str(focus)].get_ydata(), own["placement_rate"].to_numpy(dtype=float))
@@ -355,7 +356,7 @@ def test_plot_trajectory_series_band_and_targets(panel, targets, completion_tabl
 
 def test_plot_trajectory_without_band(panel):
     focus = panel["institution"].iloc[0]
-    ax = plotting.plot_trajectory(panel, focus, "enrolment", band=False)
+    ax = plotting.plot_trajectory(panel, "enrolment", focus=focus, band=False)
     assert [line.get_label() for line in ax.lines] == [str(focus)]
     assert ax.get_xlabel() == "year"
 
@@ -366,9 +367,9 @@ def test_plot_trajectory_skips_projection_of_accumulated_totals():
     task = {"institution": "a", "indicator": "income", "year": 2021, "actual": 26.0, "final_year": 2023,
             "projected_final": 52.0, "status": "attainable"}
     done = pd.DataFrame([{**task, "kind": "accumulated"}, {**task, "institution": "b", "kind": "flow"}])
-    ax = plotting.plot_trajectory(small, "a", "income", completion=done)
+    ax = plotting.plot_trajectory(small, "income", focus="a", completion=done)
     assert not any(line.get_label().startswith("projection") for line in ax.lines)
-    ax = plotting.plot_trajectory(small, "b", "income", completion=done)
+    ax = plotting.plot_trajectory(small, "income", focus="b", completion=done)
     projection = next(line for line in ax.lines if line.get_label() == "projection (attainable)")
     assert list(projection.get_xdata()) == [2021, 2023] and list(projection.get_ydata()) == [26.0, 52.0]
 
@@ -376,11 +377,11 @@ def test_plot_trajectory_skips_projection_of_accumulated_totals():
 def test_plot_trajectory_bad_input(panel, targets):
     focus = panel["institution"].iloc[0]
     with pytest.raises(UnknownEntityError, match="nowhere"):
-        plotting.plot_trajectory(panel, "nowhere", "enrolment")
+        plotting.plot_trajectory(panel, "enrolment", focus="nowhere")
     with pytest.raises(ColumnError, match="enrollment"):
-        plotting.plot_trajectory(panel, focus, "enrollment")
+        plotting.plot_trajectory(panel, "enrollment", focus=focus)
     with pytest.raises(BenchmarkError, match="no target .*'enrolment'"):
-        plotting.plot_trajectory(panel, focus, "enrolment", targets=targets)
+        plotting.plot_trajectory(panel, "enrolment", focus=focus, targets=targets)
 
 
 # ---------------------------------------------------------------- plot_gaps / plot_profile
@@ -403,7 +404,7 @@ def gaps(panel, meta):
 
 def test_plot_gaps_bars_and_intervals(gaps, meta, tmp_path):
     before = copy.deepcopy(gaps)
-    ax = plotting.plot_gaps(gaps, labels=meta)
+    ax = plotting.plot_gaps(gaps, metadata=meta)
     pd.testing.assert_frame_equal(gaps, before)
     bars = [p for p in ax.patches if isinstance(p, Rectangle)]
     expected = gaps.sort_values("gap_median_pct", kind="stable")
@@ -438,10 +439,10 @@ def test_plot_gaps_bad_input(gaps):
 
 
 def test_plot_profile_dot_percentiles(gaps, meta, tmp_path):
-    ax = plotting.plot_profile(gaps, labels=meta, lang="en")
+    ax = plotting.plot_profile(gaps, metadata=meta, lang="en")
     focus_line = next(line for line in ax.lines if line.get_label() == str(gaps["institution"].iloc[0]))
     np.testing.assert_allclose(focus_line.get_xdata(), gaps["percentile_rank"])
-    label = dict(zip(meta["indicator"], meta["label"], strict=True))
+    label = dict(zip(meta["indicator"], meta["label_en"], strict=True))
     assert _ticks(ax.get_yticklabels()) == [label[i] for i in gaps["indicator"]]
     assert ax.get_yticks()[0] == len(gaps) - 1  # the first indicator on top
     band = next(c for c in ax.collections if isinstance(c, LineCollection)).get_segments()
@@ -499,7 +500,7 @@ def test_plot_cost_outcome_quadrants(quadrants, tmp_path):
     focus = latest["institution"].iloc[3]
     peers = latest["institution"].iloc[4:7].tolist()
     before = copy.deepcopy(quadrants)
-    ax = plotting.plot_cost_outcome(quadrants, focus, peers=peers, cost_label="建设资金合计", lang="en")
+    ax = plotting.plot_cost_outcome(quadrants, focus=focus, peers=peers, metadata={"cost": "建设资金合计"}, lang="en")
     pd.testing.assert_frame_equal(quadrants, before)
     frow = latest[latest["institution"] == focus].iloc[0]
     cohort = latest[latest["cohort"] == frow["cohort"]]
@@ -530,7 +531,7 @@ def test_plot_cost_outcome_without_focus(quadrants):
 
 def test_plot_cost_outcome_bad_input(quadrants):
     with pytest.raises(UnknownEntityError, match="nowhere"):
-        plotting.plot_cost_outcome(quadrants, "nowhere")
+        plotting.plot_cost_outcome(quadrants, focus="nowhere")
     with pytest.raises(UnknownEntityError, match="ghost"):
         plotting.plot_cost_outcome(quadrants, peers=["ghost"])
     with pytest.raises(ColumnError, match="spend"):
@@ -563,7 +564,7 @@ def _linprog_vrs(x, y):
 def test_plot_frontier_crs_by_hand(units, tmp_path):
     eff = (units["y"] / units["x"]) / 2.0
     result = pd.DataFrame({"institution": units["institution"], "efficiency": eff})
-    ax = plotting.plot_frontier(result, units, inputs="x", outputs="y", focus="d")
+    ax = plotting.plot_frontier(result, data=units, inputs="x", outputs="y", focus="d")
     frontier = next(line for line in ax.lines if line.get_label().startswith("frontier"))
     (x0, x1), (y0, y1) = frontier.get_xdata(), frontier.get_ydata()
     assert (x0, y0) == (0.0, 0.0) and (y1 - y0) / (x1 - x0) == pytest.approx(2.0)
@@ -579,7 +580,7 @@ def test_plot_frontier_crs_by_hand(units, tmp_path):
 def test_plot_frontier_vrs_passes_through_efficient_units(units):
     eff = _linprog_vrs(units["x"].to_numpy(), units["y"].to_numpy())
     result = pd.DataFrame({"institution": units["institution"], "efficiency": eff})
-    ax = plotting.plot_frontier(result, units, inputs="x", outputs="y", rts="vrs", focus="e")
+    ax = plotting.plot_frontier(result, data=units, inputs="x", outputs="y", rts="vrs", focus="e")
     frontier = next(line for line in ax.lines if line.get_label().startswith("frontier"))
     vertices = set(zip(frontier.get_xdata(), frontier.get_ydata(), strict=True))
     on = units.loc[np.isclose(eff, 1.0), ["x", "y"]].itertuples(index=False)
@@ -593,13 +594,13 @@ def test_plot_frontier_vrs_passes_through_efficient_units(units):
 def test_plot_frontier_two_outputs_and_two_inputs(units, tmp_path):
     units = units.assign(one=1.0)
     result = pd.DataFrame({"institution": units["institution"], "efficiency": [1, 0.5, 0.8, 1, 0.4, 1.0]})
-    ax = plotting.plot_frontier(result, units, inputs="one", outputs=["y", "y2"])
+    ax = plotting.plot_frontier(result, data=units, inputs="one", outputs=["y", "y2"])
     assert ax.get_xlabel() == "y per one" and ax.get_ylabel() == "y2 per one"
     frontier = next(line for line in ax.lines if line.get_label().startswith("frontier"))
     xs, ys = frontier.get_xdata(), frontier.get_ydata()
     # hull of the efficient a (2, 5), d (6, 4), f (7, 2): flat to the y2 axis, down to the y axis
     np.testing.assert_allclose(np.column_stack([xs, ys]), [[0, 5], [2, 5], [6, 4], [7, 2], [7, 0]])
-    ax2 = plotting.plot_frontier(result, units.assign(out=1.0), inputs=["x", "y"], outputs="out")
+    ax2 = plotting.plot_frontier(result, data=units.assign(out=1.0), inputs=["x", "y"], outputs="out")
     assert ax2.get_xlabel() == "x per out"
     isoquant = next(line for line in ax2.lines if line.get_label().startswith("frontier"))
     # efficient a (2, 2), d (6, 6), f (8, 7): d and f lie above the segment from a, so the isoquant
@@ -642,7 +643,7 @@ def test_plot_frontier_output_orientation_two_outputs():
 
     pft = benchmark.datasets.load("pft1981")
     result = dea(pft, "teacher", ["reading", "mathematics"], orientation="output", entity="school")
-    ax = plotting.plot_frontier(result, pft, focus="S05")
+    ax = plotting.plot_frontier(result, data=pft, focus="S05")
     target = result.targets().query("school == 'S05'").set_index("indicator")["target"]
     projection = next(c for c in ax.collections if c.get_label() == "projection (target)").get_offsets()[0]
     np.testing.assert_allclose(projection, target[["reading", "mathematics"]].to_numpy() / target["teacher"])
@@ -654,15 +655,15 @@ def test_plot_frontier_output_orientation_two_outputs():
 def test_plot_frontier_bad_input(units):
     result = pd.DataFrame({"institution": units["institution"], "efficiency": 0.5})
     with pytest.raises(BenchmarkError, match="no unit has efficiency = 1"):
-        plotting.plot_frontier(result, units, inputs="x", outputs="y")
+        plotting.plot_frontier(result, data=units, inputs="x", outputs="y")
     with pytest.raises(BenchmarkError, match="2 input"):
-        plotting.plot_frontier(result.assign(efficiency=1.0), units, inputs=["x", "y"], outputs=["y2", "x"])
+        plotting.plot_frontier(result.assign(efficiency=1.0), data=units, inputs=["x", "y"], outputs=["y2", "x"])
     with pytest.raises(BenchmarkError, match="`rts`"):
-        plotting.plot_frontier(result.assign(efficiency=1.0), units, inputs="x", outputs="y", rts="irs")
+        plotting.plot_frontier(result.assign(efficiency=1.0), data=units, inputs="x", outputs="y", rts="irs")
     with pytest.raises(BenchmarkError, match="data="):
         plotting.plot_frontier(result, inputs="x", outputs="y")
     with pytest.raises(UnknownEntityError, match="zz"):
-        plotting.plot_frontier(result.assign(efficiency=1.0), units, inputs="x", outputs="y", focus="zz")
+        plotting.plot_frontier(result.assign(efficiency=1.0), data=units, inputs="x", outputs="y", focus="zz")
 
 
 # ---------------------------------------------------------------- plot_tiers
@@ -675,7 +676,7 @@ def test_plot_tiers_pca_against_sklearn(tier_result, schools, tmp_path):
     from sklearn.decomposition import PCA
 
     focus = schools["institution"].iloc[0]
-    ax = plotting.plot_tiers(tier_result, schools, official="tier", focus=focus)
+    ax = plotting.plot_tiers(tier_result, data=schools, official="tier", focus=focus)
     points = np.vstack([o for o in _scatter_offsets(ax)[:-1]])  # the last collection circles the focus
     assert len(points) == len(schools)
     z = schools[FEATURES].to_numpy(dtype=float)
@@ -707,7 +708,7 @@ def test_plot_tiers_bad_input(tier_result, schools):
     with pytest.raises(BenchmarkError, match="no tier for"):
         plotting.plot_tiers(tier_result, official={schools["institution"].iloc[0]: "A"})
     with pytest.raises(BenchmarkError, match="several rows per institution"):
-        plotting.plot_tiers(tier_result, pd.concat([schools, schools.assign(tier="B")]), official="tier")
+        plotting.plot_tiers(tier_result, data=pd.concat([schools, schools.assign(tier="B")]), official="tier")
     with pytest.raises(UnknownEntityError, match="nowhere"):
         plotting.plot_tiers(tier_result, focus="nowhere")
 
@@ -720,17 +721,17 @@ def every_plot(panel, meta, gaps, completion_table, quadrants, units, rank_resul
     focus = completion_table["institution"].iloc[0]
     frontier = pd.DataFrame({"institution": units["institution"], "efficiency": [0.5, 0.625, 1, 0.5, 0.4, 0.4375]})
     return {
-        "plot_profile": lambda **kw: plotting.plot_profile(gaps, labels=meta, **kw),
-        "plot_gaps": lambda **kw: plotting.plot_gaps(gaps, labels=meta, **kw),
-        "plot_trajectory": lambda **kw: plotting.plot_trajectory(panel, focus, "placement_rate", cohort="tier",
-                                                                 label="毕业生就业去向落实率", **kw),
-        "plot_completion": lambda **kw: plotting.plot_completion(completion_table, focus, labels=meta, **kw),
-        "plot_cost_outcome": lambda **kw: plotting.plot_cost_outcome(quadrants, quadrants["institution"].iloc[0],
-                                                                     cost_label="建设资金合计", **kw),
-        "plot_frontier": lambda **kw: plotting.plot_frontier(frontier, units, inputs="x", outputs="y",
-                                                             labels={"x": "经费", "y": "产出"}, **kw),
+        "plot_profile": lambda **kw: plotting.plot_profile(gaps, metadata=meta, **kw),
+        "plot_gaps": lambda **kw: plotting.plot_gaps(gaps, metadata=meta, **kw),
+        "plot_trajectory": lambda **kw: plotting.plot_trajectory(
+            panel, "placement_rate", focus=focus, cohort="tier", metadata={"placement_rate": "毕业生就业去向落实率"}, **kw),
+        "plot_completion": lambda **kw: plotting.plot_completion(completion_table, focus=focus, metadata=meta, **kw),
+        "plot_cost_outcome": lambda **kw: plotting.plot_cost_outcome(
+            quadrants, focus=quadrants["institution"].iloc[0], metadata={"cost": "建设资金合计"}, **kw),
+        "plot_frontier": lambda **kw: plotting.plot_frontier(frontier, data=units, inputs="x", outputs="y",
+                                                             metadata={"x": "经费", "y": "产出"}, **kw),
         "plot_rank_intervals": lambda **kw: plotting.plot_rank_intervals(rank_result, **kw),
-        "plot_tiers": lambda **kw: plotting.plot_tiers(tier_result, schools, **kw),
+        "plot_tiers": lambda **kw: plotting.plot_tiers(tier_result, data=schools, **kw),
         "plot_transitions": lambda **kw: plotting.plot_transitions(tier_transitions(tier_panel, "tier"), **kw),
     }
 
@@ -756,13 +757,13 @@ def test_plot_writes_chinese_or_english(every_plot, name):
 
 
 def test_chinese_is_the_default_with_chinese_labels(gaps, meta, units):
-    assert plotting.plot_gaps(gaps, labels=meta).get_title().startswith("与同类的差距")
+    assert plotting.plot_gaps(gaps, metadata=meta).get_title().startswith("与同类的差距")
     assert plotting.plot_gaps(_small_gaps()).get_title().startswith("Gaps to peers")
     frontier = pd.DataFrame({"institution": units["institution"], "efficiency": [0.5, 0.625, 1, 0.5, 0.4, 0.4375]})
-    ax = plotting.plot_frontier(frontier, units, inputs="x", outputs="y2", labels={"x": "经费", "y2": "产出"})
+    ax = plotting.plot_frontier(frontier, data=units, inputs="x", outputs="y2", metadata={"x": "经费", "y2": "产出"})
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("经费", "产出")
-    ax = plotting.plot_frontier(frontier, units.assign(x2=units["x"] * 2), inputs=["x", "x2"], outputs="y",
-                                labels={"x": "经费", "x2": "教师", "y": "产出"}, lang="en")
+    ax = plotting.plot_frontier(frontier, data=units.assign(x2=units["x"] * 2), inputs=["x", "x2"], outputs="y",
+                                metadata={"x": "经费", "x2": "教师", "y": "产出"}, lang="en")
     assert ax.get_xlabel() == "经费 per 产出" and ax.get_title().startswith("DEA frontier")
 
 
@@ -787,8 +788,8 @@ def test_a_failing_plot_closes_its_figure(every_plot, name, monkeypatch):
 def test_a_failing_plot_leaves_the_callers_axes_open(units):
     fig, ax = plt.subplots()
     with pytest.raises(UnknownEntityError, match="zz"):
-        plotting.plot_frontier(pd.DataFrame({"institution": units["institution"], "efficiency": 1.0}), units,
-                               inputs="x", outputs="y", focus="zz", ax=ax)
+        plotting.plot_frontier(pd.DataFrame({"institution": units["institution"], "efficiency": 1.0}),
+                               data=units, inputs="x", outputs="y", focus="zz", ax=ax)
     assert plt.get_fignums() == [fig.number]
 
 
@@ -810,7 +811,7 @@ def test_palette_pairs_differ_in_grey():
 def test_pdf_embeds_outline_fonts_not_type3(gaps, meta, tmp_path):
     """Journals reject Type 3 fonts: the PDF carries TrueType/CID font programs (pdf.fonttype 42)."""
     with matplotlib.rc_context({"pdf.fonttype": 3}):  # the default, e.g. after rcdefaults() elsewhere
-        ax = plotting.plot_gaps(gaps, labels=meta)
+        ax = plotting.plot_gaps(gaps, metadata=meta)
         assert matplotlib.rcParams["pdf.fonttype"] == 42
         path = tmp_path / "gaps.pdf"
         ax.figure.savefig(path)

@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from benchmark._fonts import apply_cjk_font
-from benchmark._i18n import resolve_lang
+from benchmark._i18n import current, resolve_lang
+from benchmark._i18n import t as _t
 from benchmark._i18n import using as _using
 from benchmark._validation import (
     BenchmarkError,
@@ -49,24 +50,40 @@ QUADRANT_COLORS = {
 }
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "<", ">", "h")
 
+#: Words only the figures write, in Simplified Chinese (the library's shared
+#: table, benchmark._i18n.ZH, holds the rest).
+_ZH_WORDS = {
+    "year": "年份",
+    "period": "时期",
+    "pooled": "各期合计",
+    "{level:.0%} interval": "{level:.0%} 区间",
+    "rank interval": "排名区间",
+    "{focus}'s moves": "{focus}的变动",
+    "{focus}: no change of tier recorded": "{focus}：无层级变动记录",
+    "density": "核密度",
+    "Kernel density of {value}": "{value} 的核密度分布",
+    "cost": "成本",
+    "outcome": "产出",
+}
+
 
 # ============================================================ shared helpers
 def _label_hints(bound: Mapping[str, Any]) -> list[Any]:
-    """Text that decides the default language: the indicator labels."""
-    hints: list[Any] = []
-    labels = bound.get("labels")
-    if isinstance(labels, pd.DataFrame) and "label" in labels.columns:
-        hints += labels["label"].astype(str).tolist()
-    elif isinstance(labels, Mapping):
-        hints += list(labels.values())
-    for key in ("label", "cost_label", "outcome_label"):
-        if bound.get(key) is not None:
-            hints.append(bound[key])
-    return hints
+    """Text that decides the default language: the indicator labels of ``metadata``."""
+    metadata = bound.get("metadata")
+    if isinstance(metadata, pd.DataFrame) and "label" in metadata.columns:
+        return metadata["label"].astype(str).tolist()
+    if isinstance(metadata, Mapping):
+        return list(metadata.values())
+    return []
 
 
 def _figure_function(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Resolve ``lang=`` and write in it; close the figure the function opened if it raises."""
+    """Resolve ``lang=`` and write in it; close the figure the function opened if it raises.
+
+    ``lang=None`` is the library default everywhere: Chinese when the labels
+    in ``metadata`` are Chinese, else English (:func:`benchmark._i18n.resolve_lang`).
+    """
     signature = inspect.signature(func)
 
     @functools.wraps(func)
@@ -87,17 +104,41 @@ def _figure_function(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def _check_ax(ax: Any, *, projection: str | None = None, hint: str = "") -> None:
+    """``ax`` is None or a matplotlib Axes (of ``projection`` when one is needed)."""
+    from matplotlib.axes import Axes
+
+    if ax is None:
+        return
+    if not isinstance(ax, Axes):
+        raise BenchmarkError(f"`ax` must be a matplotlib Axes (or None for a new figure); got {type(ax).__name__}.")
+    if projection is not None and getattr(ax, "name", "") != projection:
+        raise BenchmarkError(f"{hint} needs {projection} axes: pass ax=fig.add_subplot(projection={projection!r}).")
+
+
 def _axes(ax: Any, figsize: tuple[float, float], *, polar: bool = False) -> Axes:
     """The given axes, or a new figure's single axes."""
     import matplotlib.pyplot as plt
 
+    _check_ax(ax, projection="polar" if polar else None, hint="kind='radar'")
     if ax is not None:
-        if polar and getattr(ax, "name", "") != "polar":
-            raise BenchmarkError("kind='radar' needs polar axes: pass ax=fig.add_subplot(projection='polar').")
         return ax
     _, new = plt.subplots(figsize=figsize, layout="constrained",
                           subplot_kw={"projection": "polar"} if polar else None)
     return new
+
+
+def _word(message: str, /, **values: Any) -> str:
+    """``message`` in the current language, from the figures' own words or the shared table."""
+    if current() == "zh" and message in _ZH_WORDS:
+        template = _ZH_WORDS[message]
+        return template.format(**values) if values else template
+    return _t(message, **values)
+
+
+def _style(defaults: Mapping[str, Any], kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    """Keyword arguments of the main artist: the figure's defaults overridden by the caller's."""
+    return {**defaults, **kwargs}
 
 
 def _table(obj: Any, attributes: Sequence[str], *, name: str = "data") -> pd.DataFrame:
@@ -124,18 +165,23 @@ def _require(frame: pd.DataFrame, columns: Iterable[Hashable], *, name: str = "d
         raise ColumnError(f"{exc}{' ' + hint if hint else ''}") from None
 
 
-def _label_map(labels: Mapping[Any, str] | pd.DataFrame | None) -> dict[Any, str]:
-    """Display labels of indicators from a mapping or an indicator-metadata table."""
-    if labels is None:
+def _label_map(metadata: Mapping[Any, str] | pd.DataFrame | None) -> dict[Any, str]:
+    """Display labels of indicators from a mapping or the indicator-metadata table.
+
+    From the table, English figures take ``label_en`` where the table has it.
+    """
+    if metadata is None:
         return {}
-    if isinstance(labels, pd.DataFrame):
-        check_columns(labels, ["indicator", "label"], name="labels (indicator metadata)")
-        return dict(zip(labels["indicator"], labels["label"].astype(str), strict=True))
-    if isinstance(labels, Mapping):
-        return {k: str(v) for k, v in labels.items()}
+    if isinstance(metadata, pd.DataFrame):
+        check_columns(metadata, ["indicator", "label"], name="metadata")
+        column = "label_en" if current() == "en" and "label_en" in metadata.columns else "label"
+        labels = metadata[column].where(metadata[column].notna(), metadata["label"])
+        return dict(zip(metadata["indicator"], labels.astype(str), strict=True))
+    if isinstance(metadata, Mapping):
+        return {k: str(v) for k, v in metadata.items()}
     raise BenchmarkError(
-        "`labels` must be a mapping {indicator: label} or an indicator-metadata DataFrame with "
-        f"columns 'indicator' and 'label'; got {type(labels).__name__}."
+        "`metadata` must be the indicator table (columns 'indicator' and 'label') or a mapping "
+        f"{{indicator: label}}; got {type(metadata).__name__}."
     )
 
 
@@ -162,6 +208,7 @@ def _one_period(frame: pd.DataFrame, period: str | None, at: Any, *, name: str =
 
 
 def _focus_rows(frame: pd.DataFrame, entity: str, focus: Any, *, name: str = "data") -> pd.DataFrame:
+    """The rows of ``focus``; an error naming it when it is not in the entity column."""
     _require(frame, [entity], name=name, hint="Name the entity column with entity=.")
     rows = frame[frame[entity] == focus]
     if rows.empty:

@@ -1,4 +1,4 @@
-"""Against cost: the cost-outcome quadrants and the DEA frontier."""
+"""Against cost: the cost-outcome quadrants, the DEA frontier and productivity change (Malmquist)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from benchmark._i18n import current
 from benchmark._i18n import t as _t
 from benchmark._validation import (
     BenchmarkError,
@@ -16,6 +17,7 @@ from benchmark._validation import (
     check_entity,
     check_frame,
     format_list,
+    options,
     validate_params,
 )
 from benchmark.plotting._common import (
@@ -35,7 +37,9 @@ from benchmark.plotting._common import (
     _numeric,
     _one_period,
     _require,
+    _style,
     _table,
+    _word,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -47,31 +51,31 @@ if TYPE_CHECKING:  # pragma: no cover
 @validate_params("entity", "period")
 def plot_cost_outcome(
     data: pd.DataFrame,
-    focus: Any = None,
     *,
+    focus: Any = None,
     peers: Any = None,
+    logx: bool = False,
+    metadata: Mapping[Any, str] | pd.DataFrame | None = None,
     cost: str = "cost",
     outcome: str = "outcome",
     quadrant: str = "quadrant",
     cost_median: str = "cost_median",
     outcome_median: str = "outcome_median",
-    cohort: str | None = "cohort",
     entity: str = "institution",
     period: str | None = "year",
     at: Any = None,
-    cost_label: str | None = None,
-    outcome_label: str | None = None,
-    logx: bool = False,
     ax: Any = None,
     lang: str | None = None,
+    **kwargs: Any,
 ) -> Axes:
     """The cost-outcome quadrant chart, with the focus and its peers highlighted.
 
     Cost runs along the x axis, the outcome along the y axis. The dashed lines
     are the cohort medians the focus was judged against (its own row's
     ``cost_median`` and ``outcome_median``); each point is coloured by its
-    quadrant label ("more for less", ...). Without a focus the lines are drawn
-    at the median of the rows' cohort medians.
+    quadrant label ("more for less", ...). With a focus, entities outside its
+    cohort (the table's ``cohort`` column) are grey. Without a focus the lines
+    are drawn at the median of the rows' cohort medians.
 
     Parameters
     ----------
@@ -80,26 +84,47 @@ def plot_cost_outcome(
     focus : entity name, optional
         Entity drawn as a large star and named.
     peers : list of entities or nearest-peers table, optional
-        Entities outlined and named. Default: none. With a ``focus`` and a
-        ``cohort`` column, entities outside the focus's cohort are greyed out.
-    cost, outcome, quadrant, cost_median, outcome_median, cohort : str
+        Entities outlined and named. Default: none.
+    logx : bool
+        Logarithmic cost axis (costs are often skewed).
+    metadata : mapping or DataFrame, optional
+        Axis names of the cost and outcome columns: a mapping such as
+        ``{"cost": "funding (10k yuan)", "outcome": "placement rate"}`` or
+        an indicator table (columns ``indicator`` and ``label``) whose
+        ``indicator`` values are those column names.
+    cost, outcome, quadrant, cost_median, outcome_median : str
         Column names (defaults: those of :func:`~benchmark.cost_outcome_quadrant`).
     entity, period : str
         Entity and period columns.
     at : optional
         Period to draw (default: the latest).
-    cost_label, outcome_label : str, optional
-        Axis labels (e.g. "funding per graduate (10k yuan)").
-    logx : bool
-        Logarithmic cost axis (costs are often skewed).
     ax : matplotlib Axes, optional
+        Axes to draw on; a new figure by default.
     lang : {"zh", "en"}, optional
-        Language of titles, axis labels, legends and notes (default: Chinese
-        when the indicator labels are Chinese, else English).
+        Language of the words in the figure; default (None): Chinese when the
+        labels in ``metadata`` are Chinese, else English.
+    **kwargs
+        Passed to :meth:`matplotlib.axes.Axes.scatter` for the points of the
+        cohort (e.g. ``s=``, ``alpha=``, ``marker=``).
 
     Returns
     -------
     matplotlib.axes.Axes
+
+    See Also
+    --------
+    benchmark.cost_outcome_quadrant : the table drawn here.
+    benchmark.cost_per_outcome : cost per unit of outcome.
+    plot_frontier : the efficiency frontier of several inputs and outputs.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"institution": list("abcd"), "cost": [1.0, 2.0, 3.0, 4.0],
+    ...                       "outcome": [4.0, 1.0, 3.0, 2.0], "cost_median": 2.5, "outcome_median": 2.5,
+    ...                       "quadrant": ["more for less", "less for less", "more for more", "less for more"]})
+    >>> ax = plot_cost_outcome(table, focus="a", metadata={"cost": "spending"})
+    >>> ax.get_xlabel()
+    'spending'
     """
     frame = check_frame(data)
     _require(frame, [entity, cost, outcome, quadrant], name="data",
@@ -112,54 +137,73 @@ def plot_cost_outcome(
                                  + (f" in {period} {at}" if at is not None else "") + ".")
     x, y = _numeric(frame, cost), _numeric(frame, outcome)
     ok = ~np.isnan(x) & ~np.isnan(y)
-    in_cohort = np.ones(len(frame), dtype=bool)
-    if focus is not None:
-        frow = _focus_rows(frame, entity, focus)
-        if cohort is not None and cohort in frame.columns:
-            in_cohort = (frame[cohort] == frow[cohort].iloc[0]).to_numpy()
-        xm, ym = (_numeric(frow, c)[0] if c in frow.columns else np.nan for c in (cost_median, outcome_median))
-    else:
-        xm, ym = (np.nanmedian(_numeric(frame, c)) if c in frame.columns else np.nan
-                  for c in (cost_median, outcome_median))
+    in_cohort, (xm, ym) = _cohort_of(frame, focus, entity, (cost_median, outcome_median))
     ax = _axes(ax, (7.5, 5.5))
     quad = frame[quadrant].to_numpy(dtype=object)
-    grey = ok & ~in_cohort
-    ax.scatter(x[grey], y[grey], color=OTHER_COLOR, s=18, label=_t("outside the cohort") if grey.any() else None)
-    for name, colour in QUADRANT_COLORS.items():
-        mask = ok & in_cohort & (quad == name)
-        if mask.any():
-            ax.scatter(x[mask], y[mask], color=colour, s=28, alpha=0.85, label=name)
-    other = ok & in_cohort & ~np.isin(quad, list(QUADRANT_COLORS))
-    if other.any():
-        ax.scatter(x[other], y[other], color=COHORT_COLOR, s=28, label=_t("no label"))
-    if not np.isnan(xm):
-        ax.axvline(xm, color=COHORT_COLOR, ls="--", lw=1)
-    if not np.isnan(ym):
-        ax.axhline(ym, color=COHORT_COLOR, ls="--", lw=1)
+    _quadrant_points(ax, x, y, quad, ok, in_cohort, kwargs)
+    for level, line in ((xm, ax.axvline), (ym, ax.axhline)):
+        if not np.isnan(level):
+            line(level, color=COHORT_COLOR, ls="--", lw=1)
     names = frame[entity].to_numpy()
-    for p in peer_list:
-        i = np.flatnonzero(names == p)[0]
-        if ok[i]:
-            ax.scatter([x[i]], [y[i]], s=70, facecolor="none", edgecolor="black", linewidth=1.2, zorder=4)
-            ax.annotate(str(p), (x[i], y[i]), xytext=(4, 4), textcoords="offset points", fontsize="x-small")
-    if focus is not None:
-        i = np.flatnonzero(names == focus)[0]
-        if ok[i]:
-            ax.scatter([x[i]], [y[i]], marker="*", s=260, color=FOCUS_COLOR, edgecolor="black", zorder=5,
-                       label=str(focus))
-            ax.annotate(str(focus), (x[i], y[i]), xytext=(8, -12), textcoords="offset points",
-                        color=FOCUS_COLOR, fontweight="bold")
+    _mark_entities(ax, x, y, names, ok, peer_list, focus)
     if logx:
         ax.set_xscale("log")
     _quadrant_names(ax, x, y, quad, ok & in_cohort, xm, ym)
     if (~ok).any():
         _note(ax, _t("{n} {entity} row(s) without cost or outcome not shown", n=int((~ok).sum()), entity=entity))
-    ax.set_xlabel(cost_label or _t("{cost} (lower is better)", cost=cost))
-    ax.set_ylabel(outcome_label or outcome)
+    labels = _label_map(metadata)
+    ax.set_xlabel(labels.get(cost) or _t("{cost} (lower is better)", cost=_word(cost)))
+    ax.set_ylabel(labels.get(outcome) or _word(outcome))
     ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     ax.set_title(_t("Cost and outcome") + (f", {at}" if at is not None else ""))
-    _finish(ax, [*map(str, names[ok]), cost_label or "", outcome_label or ""])
+    _finish(ax, [*map(str, names[ok]), *labels.values()])
     return ax
+
+
+def _cohort_of(frame: pd.DataFrame, focus: Any, entity: str,
+               medians: tuple[str, str]) -> tuple[np.ndarray, tuple[float, float]]:
+    """Who shares the focus's cohort, and the medians the focus was judged against."""
+    if focus is None:
+        levels = tuple(float(np.nanmedian(_numeric(frame, c))) if c in frame.columns and frame[c].notna().any()
+                       else np.nan for c in medians)
+        return np.ones(len(frame), dtype=bool), levels  # type: ignore[return-value]
+    row = _focus_rows(frame, entity, focus)
+    in_cohort = (frame["cohort"] == row["cohort"].iloc[0]).to_numpy() if "cohort" in frame.columns \
+        else np.ones(len(frame), dtype=bool)
+    levels = tuple(_numeric(row, c)[0] if c in row.columns else np.nan for c in medians)
+    return in_cohort, levels  # type: ignore[return-value]
+
+
+def _quadrant_points(ax: Axes, x: np.ndarray, y: np.ndarray, quad: np.ndarray, ok: np.ndarray,
+                     in_cohort: np.ndarray, kwargs: Mapping[str, Any]) -> None:
+    """Grey points outside the cohort, then the cohort's points coloured by quadrant."""
+    grey = ok & ~in_cohort
+    ax.scatter(x[grey], y[grey], color=OTHER_COLOR, s=18, label=_t("outside the cohort") if grey.any() else None)
+    for name, colour in QUADRANT_COLORS.items():
+        mask = ok & in_cohort & (quad == name)
+        if mask.any():
+            ax.scatter(x[mask], y[mask], label=_t(name), **_style({"color": colour, "s": 28, "alpha": 0.85}, kwargs))
+    other = ok & in_cohort & ~np.isin(quad, list(QUADRANT_COLORS))
+    if other.any():
+        ax.scatter(x[other], y[other], label=_t("no label"), **_style({"color": COHORT_COLOR, "s": 28}, kwargs))
+
+
+def _mark_entities(ax: Axes, x: np.ndarray, y: np.ndarray, names: np.ndarray, ok: np.ndarray,
+                   peers: list[Any], focus: Any) -> None:
+    """Outline and name the peers; the focus as a large named star."""
+    for p in peers:
+        i = np.flatnonzero(names == p)[0]
+        if ok[i]:
+            ax.scatter([x[i]], [y[i]], s=70, facecolor="none", edgecolor="black", linewidth=1.2, zorder=4)
+            ax.annotate(str(p), (x[i], y[i]), xytext=(4, 4), textcoords="offset points", fontsize="x-small")
+    if focus is None:
+        return
+    i = np.flatnonzero(names == focus)[0]
+    if ok[i]:
+        ax.scatter([x[i]], [y[i]], marker="*", s=260, color=FOCUS_COLOR, edgecolor="black", zorder=5,
+                   label=str(focus))
+        ax.annotate(str(focus), (x[i], y[i]), xytext=(8, -12), textcoords="offset points",
+                    color=FOCUS_COLOR, fontweight="bold")
 
 
 def _quadrant_names(ax: Axes, x: np.ndarray, y: np.ndarray, quad: np.ndarray, mask: np.ndarray,
@@ -269,20 +313,13 @@ def _target_table(result: Any) -> pd.DataFrame | None:
     return table if isinstance(table, pd.DataFrame) else None
 
 
-def _dea_projection(result: Any, focus: Any, entity: str, inputs: list[str], outputs: list[str],
+def _dea_projection(result: Any, focus: Any, entity: str, dims: tuple[list[str], list[str]],
                     observed: np.ndarray, score: float, orientation: str) -> np.ndarray:
     """The focus's projected inputs and outputs: from ``result.targets()`` when it has them."""
-    table = _target_table(result)
-    columns = inputs + outputs
-    if table is not None and entity in table.columns:
-        row = table[table[entity] == focus]
-        if {"indicator", "target"} <= set(row.columns):  # long: one row per indicator
-            target = row.set_index("indicator")["target"]
-            if all(c in target.index for c in columns):
-                return target.reindex(columns).to_numpy(dtype=float)
-        for names in ([f"target_{c}" for c in columns], columns):
-            if len(row) == 1 and all(c in row.columns for c in names):
-                return row[names].to_numpy(dtype=float)[0]
+    inputs, outputs = dims
+    recorded = _recorded_targets(result, focus, entity, inputs + outputs)
+    if recorded is not None:
+        return recorded
     k = len(inputs)
     proj = observed.copy()
     if orientation == "input":
@@ -290,6 +327,22 @@ def _dea_projection(result: Any, focus: Any, entity: str, inputs: list[str], out
     else:
         proj[k:] = observed[k:] / score  # score is the reciprocal of the Farrell output measure
     return proj
+
+
+def _recorded_targets(result: Any, focus: Any, entity: str, columns: list[str]) -> np.ndarray | None:
+    """The focus's targets of ``columns`` from the result's long or wide targets table, if it has them."""
+    table = _target_table(result)
+    if table is None or entity not in table.columns:
+        return None
+    row = table[table[entity] == focus]
+    if {"indicator", "target"} <= set(row.columns):  # long: one row per indicator
+        target = row.set_index("indicator")["target"]
+        if all(c in target.index for c in columns):
+            return target.reindex(columns).to_numpy(dtype=float)
+    for names in ([f"target_{c}" for c in columns], columns):
+        if len(row) == 1 and all(c in row.columns for c in names):
+            return row[names].to_numpy(dtype=float)[0]
+    return None
 
 
 def _result_data(result: Any, entity: str) -> pd.DataFrame:
@@ -303,22 +356,23 @@ def _result_data(result: Any, entity: str) -> pd.DataFrame:
 
 
 @_figure_function
-@validate_params("entity")
+@validate_params("entity", rts=options(*_RTS, none=True), orientation=options("input", "output", none=True))
 def plot_frontier(
     result: Any,
-    data: pd.DataFrame | None = None,
     *,
     focus: Any = None,
+    data: pd.DataFrame | None = None,
     inputs: str | Sequence[str] | None = None,
     outputs: str | Sequence[str] | None = None,
-    efficiency: str = "efficiency",
+    annotate: bool = False,
     rts: str | None = None,
     orientation: str | None = None,
+    efficiency: str = "efficiency",
+    metadata: Mapping[Any, str] | pd.DataFrame | None = None,
     entity: str | None = None,
-    labels: Mapping[Any, str] | pd.DataFrame | None = None,
-    annotate: bool = False,
     ax: Any = None,
     lang: str | None = None,
+    **kwargs: Any,
 ) -> Axes:
     """A two-dimensional DEA frontier with the focus's projection onto it.
 
@@ -344,92 +398,85 @@ def plot_frontier(
         the entity column and an efficiency column (1 = efficient; for output
         orientation the reciprocal of the Farrell output measure, as
         ``dea`` reports it).
+    focus : entity name, optional
+        Unit whose projection is drawn.
     data : DataFrame, optional
         The inputs and outputs of every unit (default: the ``actual`` values
         of the result's ``targets()``).
-    focus : entity name, optional
-        Unit whose projection is drawn.
     inputs, outputs : str or list of str, optional
         Columns of ``data`` (default: the result's own).
-    efficiency : str
-        Efficiency column of the result table (1 = efficient).
+    annotate : bool
+        Name every unit on the frontier.
     rts, orientation : str, optional
         Returns to scale and orientation (default: the result's own, else
         ``"crs"`` and ``"input"``).
+    efficiency : str
+        Efficiency column of the result table (1 = efficient).
+    metadata : DataFrame or mapping, optional
+        Axis names of the inputs and outputs: the indicator table (columns
+        ``indicator`` and ``label``, and ``label_en`` for English figures) or
+        a mapping ``{indicator: label}``.
     entity : str, optional
         Entity column (default: the result's own, else ``"institution"``).
-    labels : mapping or indicator-metadata DataFrame, optional
-        Display labels of the inputs and outputs for the axes, e.g.
-        ``datasets.load("shuanggao_indicators")``.
-    annotate : bool
-        Name every unit on the frontier.
     ax : matplotlib Axes, optional
+        Axes to draw on; a new figure by default.
     lang : {"zh", "en"}, optional
-        Language of titles, axis labels, legends and notes (default: Chinese
-        when the indicator labels are Chinese, else English).
+        Language of the words in the figure; default (None): Chinese when the
+        labels in ``metadata`` are Chinese, else English.
+    **kwargs
+        Passed to :meth:`matplotlib.axes.Axes.plot` for the frontier line
+        (e.g. ``color=``, ``linewidth=``, ``linestyle=``).
 
     Returns
     -------
     matplotlib.axes.Axes
+
+    See Also
+    --------
+    benchmark.dea : the efficiency scores and targets drawn here.
+    benchmark.sbm : slack-based scores, whose result plots the same way.
+    plot_cost_outcome : one cost against one outcome, by quadrant.
+
+    Examples
+    --------
+    >>> units = pd.DataFrame({"institution": list("abc"), "x": [2.0, 4.0, 3.0], "y": [2.0, 5.0, 6.0]})
+    >>> scores = pd.DataFrame({"institution": list("abc"), "efficiency": [0.5, 0.625, 1.0]})
+    >>> ax = plot_frontier(scores, data=units, inputs="x", outputs="y", focus="a")
+    >>> ax.get_xlabel(), ax.get_ylabel()
+    ('x', 'y')
     """
     entity = entity or getattr(result, "entity", None) or "institution"
     table = _table(result, ["efficiency"], name="result")
     frame = check_frame(data) if data is not None else _result_data(result, entity)
-    ins = _names(inputs if inputs is not None else getattr(result, "inputs", None), "inputs", allow_empty=True)
-    outs = _names(outputs if outputs is not None else getattr(result, "outputs", None), "outputs")
-    shape = (len(ins), len(outs))
-    if shape not in ((1, 1), (1, 2), (0, 2), (2, 1)):
-        raise BenchmarkError(
-            f"a 2-D frontier needs one input and one output, two outputs (with at most one input) or two "
-            f"inputs and one output; got {len(ins)} input(s) and {len(outs)} output(s). "
-            "Pass inputs= and outputs= to pick two dimensions."
-        )
+    ins, outs = _frontier_dimensions(result, inputs, outputs)
     rts = rts or getattr(result, "rts", None) or "crs"
     orientation = orientation or getattr(result, "orientation", None) or "input"
     check_choice(rts, _RTS, name="rts")
-    check_choice(orientation, ("input", "output"), name="orientation")
     _require(frame, [entity, *ins, *outs], name="data")
     _require(table, [entity, efficiency], name="result", hint="Name the efficiency column with efficiency=.")
     scores = table.set_index(entity)[efficiency].reindex(frame[entity]).to_numpy(dtype=float)
     raw = frame[[*ins, *outs]].to_numpy(dtype=float)
     if np.isnan(raw).any() or (raw <= 0).any():
         raise BenchmarkError("inputs and outputs must be positive and complete to draw the frontier.")
-    if "efficient" in table.columns and efficiency == "efficiency":
-        flags = table.set_index(entity)["efficient"].reindex(frame[entity])
-        efficient = flags.astype("boolean").fillna(False).to_numpy(dtype=bool)
-    else:
-        efficient = np.isclose(scores, 1.0, rtol=0, atol=1e-6)
-    if not efficient.any():
-        raise BenchmarkError(f"no unit has {efficiency} = 1 in the result; cannot draw the frontier.")
-    xy, xlabel, ylabel = _frontier_plane(raw, ins, outs, _label_map(labels))
+    efficient = _efficient_units(table, frame[entity], entity, efficiency, scores)
+    xy, xlabel, ylabel = _frontier_plane(raw, ins, outs, _label_map(metadata))
     ax = _axes(ax, (7.0, 5.5))
     names = frame[entity].to_numpy()
     ax.scatter(xy[~efficient, 0], xy[~efficient, 1], color=PEER_COLOR, s=24, alpha=0.7, label=_t("inefficient units"))
     ax.scatter(xy[efficient, 0], xy[efficient, 1], color="black", s=36, label=_t("efficient units"))
-    right = float(np.nanmax(xy[:, 0])) * 1.08
-    top = float(np.nanmax(xy[:, 1])) * 1.08
-    if shape == (1, 1):
-        line = _frontier_io(xy[efficient], rts, right)
-    elif len(outs) == 2:
-        line = _frontier_outputs(xy[efficient], rts)
-    else:
-        line = _frontier_inputs(xy[efficient], rts, top, right)
-    ax.plot(line[:, 0], line[:, 1], color="black", lw=1.5, label=_t("frontier ({rts})", rts=rts.upper()))
+    right, top = float(np.nanmax(xy[:, 0])) * 1.08, float(np.nanmax(xy[:, 1])) * 1.08
+    line = _frontier_line(xy[efficient], (len(ins), len(outs)), rts, top, right)
+    ax.plot(line[:, 0], line[:, 1], label=_t("frontier ({rts})", rts=rts.upper()),
+            **_style({"color": "black", "lw": 1.5}, kwargs))
     if annotate:
         for i in np.flatnonzero(efficient):
             ax.annotate(str(names[i]), xy[i], xytext=(4, 4), textcoords="offset points", fontsize="x-small")
     if focus is not None:
-        i = np.flatnonzero(names == focus)
-        if i.size == 0:
-            _focus_rows(frame, entity, focus, name="data")
-        i = int(i[0])
-        proj = _dea_projection(result, focus, entity, ins, outs, raw[i], scores[i], orientation)
-        pxy, _, _ = _frontier_plane(proj[None, :], ins, outs, {})
-        ax.annotate("", xy=pxy[0], xytext=xy[i], arrowprops={"arrowstyle": "->", "color": FOCUS_COLOR, "lw": 1.5})
-        ax.scatter([xy[i, 0]], [xy[i, 1]], marker="*", s=240, color=FOCUS_COLOR, edgecolor="black", zorder=5,
-                   label=f"{focus} ({_t(efficiency)} {scores[i]:.3f})")
-        ax.scatter([pxy[0, 0]], [pxy[0, 1]], marker="o", s=50, facecolor="white", edgecolor=FOCUS_COLOR, zorder=5,
-                   label=_t("projection (target)"))
+        _focus_rows(frame, entity, focus, name="data")
+        i = int(np.flatnonzero(names == focus)[0])
+        proj = _dea_projection(result, focus, entity, (ins, outs), raw[i], scores[i], orientation)
+        _draw_projection(ax, xy[i], _frontier_plane(proj[None, :], ins, outs, {})[0][0],
+                         f"{focus} ({_t(efficiency)} {scores[i]:.3f})")
     ax.set_xlim(0, right)
     ax.set_ylim(0, top)
     ax.set_xlabel(xlabel)
@@ -438,6 +485,49 @@ def plot_frontier(
     ax.set_title(_t("DEA frontier, {rts}, {orientation} orientation", rts=rts.upper(), orientation=_t(orientation)))
     _finish(ax, [*map(str, names), xlabel, ylabel, *([str(focus)] if focus is not None else [])])
     return ax
+
+
+def _frontier_dimensions(result: Any, inputs: Any, outputs: Any) -> tuple[list[str], list[str]]:
+    """The inputs and outputs drawn (default the result's own), checked for a two-dimensional picture."""
+    ins = _names(inputs if inputs is not None else getattr(result, "inputs", None), "inputs", allow_empty=True)
+    outs = _names(outputs if outputs is not None else getattr(result, "outputs", None), "outputs")
+    if (len(ins), len(outs)) not in ((1, 1), (1, 2), (0, 2), (2, 1)):
+        raise BenchmarkError(
+            f"a 2-D frontier needs one input and one output, two outputs (with at most one input) or two "
+            f"inputs and one output; got {len(ins)} input(s) and {len(outs)} output(s). "
+            "Pass inputs= and outputs= to pick two dimensions."
+        )
+    return ins, outs
+
+
+def _efficient_units(table: pd.DataFrame, ids: pd.Series, entity: str, efficiency: str,
+                     scores: np.ndarray) -> np.ndarray:
+    """The result's ``efficient`` flags, else a score of 1."""
+    if "efficient" in table.columns and efficiency == "efficiency":
+        flags = table.set_index(entity)["efficient"].reindex(ids)
+        efficient = flags.astype("boolean").fillna(False).to_numpy(dtype=bool)
+    else:
+        efficient = np.isclose(scores, 1.0, rtol=0, atol=1e-6)
+    if not efficient.any():
+        raise BenchmarkError(f"no unit has {efficiency} = 1 in the result; cannot draw the frontier.")
+    return efficient
+
+
+def _frontier_line(eff: np.ndarray, shape: tuple[int, int], rts: str, top: float, right: float) -> np.ndarray:
+    if shape == (1, 1):
+        return _frontier_io(eff, rts, right)
+    if shape[1] == 2:
+        return _frontier_outputs(eff, rts)
+    return _frontier_inputs(eff, rts, top, right)
+
+
+def _draw_projection(ax: Axes, point: np.ndarray, target: np.ndarray, label: str) -> None:
+    """The focus as a star, an arrow to its projection and the projection as an open circle."""
+    ax.annotate("", xy=target, xytext=point, arrowprops={"arrowstyle": "->", "color": FOCUS_COLOR, "lw": 1.5})
+    ax.scatter([point[0]], [point[1]], marker="*", s=240, color=FOCUS_COLOR, edgecolor="black", zorder=5,
+               label=label)
+    ax.scatter([target[0]], [target[1]], marker="o", s=50, facecolor="white", edgecolor=FOCUS_COLOR, zorder=5,
+               label=_t("projection (target)"))
 
 
 def _names(value: Any, what: str, *, allow_empty: bool = False) -> list[str]:
@@ -463,7 +553,7 @@ def _frontier_plane(raw: np.ndarray, ins: list[str], outs: list[str],
 
 
 # ============================================================ Malmquist index over time
-_LABELS = {
+_MALMQUIST_TEXT = {
     "en": {"malmquist": "TFP change (tfpch)", "efficiency_change": "efficiency change (effch)",
            "technical_change": "technical change (techch)",
            "pure_efficiency_change": "pure efficiency change (pech)",
@@ -485,14 +575,16 @@ _MARKERS = {"malmquist": "o", "efficiency_change": "s", "technical_change": "^",
             "pure_efficiency_change": "D", "scale_efficiency_change": "v"}
 
 
+@_figure_function
 def plot_malmquist(
     result: Any,
     *,
     focus: Any = None,
-    components: list[str] | None = None,
-    lang: str = "en",
+    components: Sequence[str] | None = None,
     ax: Any = None,
-) -> Any:
+    lang: str | None = None,
+    **kwargs: Any,
+) -> Axes:
     """The Malmquist index and its components for each pair of consecutive periods.
 
     Without ``focus`` the lines are the geometric means over units
@@ -504,17 +596,21 @@ def plot_malmquist(
     ----------
     result : MalmquistResult
         The result of :func:`benchmark.malmquist`.
-    focus : entity, optional
+    focus : entity name, optional
         Plot this unit instead of the means.
     components : list of str, optional
         Columns to draw (default: every component the result has:
         ``malmquist``, ``efficiency_change``, ``technical_change`` and, for
         ``rts="vrs"``, ``pure_efficiency_change`` and
         ``scale_efficiency_change``).
-    lang : {"en", "zh"}
-        Language of the labels.
     ax : matplotlib Axes, optional
-        Draw here instead of a new figure.
+        Axes to draw on; a new figure by default.
+    lang : {"zh", "en"}, optional
+        Language of the words in the figure; default (None): English, as in
+        every figure without Chinese indicator labels.
+    **kwargs
+        Passed to :meth:`matplotlib.axes.Axes.plot` for each component's
+        line (e.g. ``linewidth=``, ``alpha=``; a ``color=`` paints them all).
 
     Returns
     -------
@@ -522,21 +618,18 @@ def plot_malmquist(
 
     See Also
     --------
-    malmquist : the index and its DEAP decomposition.
+    benchmark.malmquist : the index and its DEAP decomposition.
+    plot_frontier : the frontier of one period.
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
-    >>> import pandas as pd
-    >>> from benchmark import malmquist, plot_malmquist
+    >>> from benchmark import malmquist
     >>> df = pd.DataFrame({"institution": list("ABCABCABC"), "year": [1] * 3 + [2] * 3 + [3] * 3,
     ...                    "x": [1.0, 2, 4] * 3, "y": [1.0, 1, 2, 2, 1, 2, 2, 2, 3]})
     >>> ax = plot_malmquist(malmquist(df, "x", "y"))
     >>> [t.get_text() for t in ax.get_legend().get_texts()][0]
     'TFP change (tfpch)'
     """
-    check_choice(lang, ("en", "zh"), name="lang")
     index = getattr(result, "index", None)
     if not isinstance(index, pd.DataFrame) or not hasattr(result, "period_means"):
         raise BenchmarkError(f"`result` must be the result of benchmark.malmquist(); got {type(result).__name__}.")
@@ -546,43 +639,32 @@ def plot_malmquist(
     if unknown:
         raise BenchmarkError(f"`components` {format_list(unknown)} are not in the result; choose among "
                              f"{format_list(have)} (pech/sech need rts='vrs').")
-    text = _LABELS[lang]
+    text = _MALMQUIST_TEXT[current()]
+    table, ticks = _malmquist_rows(result, index, focus, text)
+    ax = _axes(ax, (max(5.0, 1.3 * len(ticks) + 3), 4.5))
+    pos = np.arange(len(ticks))
+    for c in components:
+        colour, style, width = _STYLE[c]
+        ax.plot(pos, table[c].to_numpy(dtype=float), label=text[c],
+                **_style({"marker": _MARKERS[c], "color": colour, "linestyle": style, "linewidth": width}, kwargs))
+    ax.axhline(1.0, color="grey", linewidth=0.8)
+    ax.set_xticks(pos, ticks, fontsize="small")
+    ax.set_xlabel(text["xlabel"])
+    ax.set_ylabel(text["ylabel"])
+    ax.set_title(text["title"] + (f": {focus}" if focus is not None else ""))
+    ax.legend(fontsize="small", loc="best")
+    _finish(ax, [*ticks, *(text[c] for c in components), text["title"], "" if focus is None else str(focus)])
+    return ax
+
+
+def _malmquist_rows(result: Any, index: pd.DataFrame, focus: Any,
+                    text: Mapping[str, str]) -> tuple[pd.DataFrame, list[str]]:
+    """The period means (or the focus's own rows) and their tick labels."""
     if focus is None:
         table = result.period_means()
-        counts = table["units"].to_numpy()
         ticks = [f"{a}-{b}\n({text['mean'].format(n=n)})" for a, b, n in
-                 zip(table["period_from"], table["period_to"], counts)]
-        who = None
-    else:
-        check_entity(index, focus, entity=result.entity, name="result.index")
-        table = index[index[result.entity] == focus]
-        ticks = [f"{a}-{b}" for a, b in zip(table["period_from"], table["period_to"])]
-        who = str(focus)
-    import matplotlib.pyplot as plt
-    from matplotlib.axes import Axes
-
-    from benchmark._fonts import apply_cjk_font
-
-    if ax is not None and not isinstance(ax, Axes):
-        raise BenchmarkError(f"`ax` must be a matplotlib Axes (or None for a new figure); got {type(ax).__name__}.")
-    own = ax is None
-    if own:
-        _, ax = plt.subplots(figsize=(max(5.0, 1.3 * len(ticks) + 3), 4.5), layout="constrained")
-    try:
-        pos = np.arange(len(ticks))
-        for c in components:
-            colour, style, width = _STYLE[c]
-            ax.plot(pos, table[c].to_numpy(dtype=float), marker=_MARKERS[c], color=colour, linestyle=style,
-                    linewidth=width, label=text[c])
-        ax.axhline(1.0, color="grey", linewidth=0.8)
-        ax.set_xticks(pos, ticks, fontsize="small")
-        ax.set_xlabel(text["xlabel"])
-        ax.set_ylabel(text["ylabel"])
-        ax.set_title(text["title"] + (f": {who}" if who else ""))
-        ax.legend(fontsize="small", loc="best")
-        apply_cjk_font(ax.figure, [*ticks, *(text[c] for c in components), text["title"], who or ""])
-    except Exception:
-        if own:
-            plt.close(ax.figure)
-        raise
-    return ax
+                 zip(table["period_from"], table["period_to"], table["units"], strict=True)]
+        return table, ticks
+    check_entity(index, focus, entity=result.entity, name="result.index")
+    table = index[index[result.entity] == focus]
+    return table, [f"{a}-{b}" for a, b in zip(table["period_from"], table["period_to"], strict=True)]

@@ -11,9 +11,9 @@ import pandas as pd
 from benchmark._i18n import t as _t
 from benchmark._validation import (
     BenchmarkError,
-    check_choice,
     check_frame,
     format_list,
+    options,
     validate_params,
 )
 from benchmark.plotting._common import (
@@ -25,10 +25,12 @@ from benchmark.plotting._common import (
     _display,
     _figure_function,
     _finish,
+    _focus_rows,
     _label_map,
     _numeric,
     _one_period,
     _require,
+    _style,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -44,58 +46,75 @@ _GAP_REFERENCE = {"gap_median": "cohort_median", "gap_best": "cohort_best"}
 def plot_gaps(
     data: pd.DataFrame,
     *,
+    focus: Any = None,
     gap: str = "gap_median",
     percent: bool = True,
     lower: str | None = None,
     upper: str | None = None,
+    metadata: Mapping[Any, str] | pd.DataFrame | None = None,
     indicator: str = "indicator",
     significant: str = "significant",
-    labels: Mapping[Any, str] | pd.DataFrame | None = None,
     entity: str = "institution",
     period: str | None = "year",
     at: Any = None,
     ax: Any = None,
     lang: str | None = None,
+    **kwargs: Any,
 ) -> Axes:
     """Diverging bars of direction-aware gaps, sorted, with bootstrap intervals when present.
 
-    A bar to the right (green) means the focus is ahead of the reference
-    (the cohort median by default), to the left (red) behind, whatever the
+    A bar to the right (blue) means the focus is ahead of the reference
+    (the cohort median by default), to the left (orange) behind, whatever the
     indicator's direction. With ``percent`` (the default) gaps are in percent
     of the reference so that indicators in different units share one axis.
-    When the table has the interval columns of ``peer_gap(..., ci=...)`` they
-    are drawn as error bars, and bars whose interval includes zero are drawn
-    pale.
+    When the table has the interval columns of ``peer_gap(..., ci=...)``
+    (``ci_low``, ``ci_high``) they are drawn as error bars, and bars whose
+    interval includes zero are drawn pale.
 
     Parameters
     ----------
     data : DataFrame
         The result of :func:`benchmark.peer_gap`.
+    focus : entity name, optional
+        Whose gaps are drawn when the table holds several entities.
     gap : str
         Gap column: ``"gap_median"`` (default), ``"gap_upper_quartile"`` or
         ``"gap_best"``.
     percent : bool
         Draw ``<gap>_pct`` (percent of the reference) instead of the raw gap.
     lower, upper : str, optional
-        Interval columns; default ``<gap>_low`` and ``<gap>_high`` when
-        present. In percent mode they are divided by the absolute reference
-        (``cohort_median`` for the median gap), as ``peer_gap`` does for the gap.
+        Interval columns; default ``ci_low`` and ``ci_high`` (the interval of
+        the median gap) when present. In percent mode they are divided by the
+        absolute reference (``cohort_median`` for the median gap), as
+        ``peer_gap`` does for the gap.
+    metadata : DataFrame or mapping, optional
+        Display names of the indicators: the indicator table (columns
+        ``indicator`` and ``label``, and ``label_en`` for English figures) or
+        a mapping ``{indicator: label}``.
     indicator, significant : str
         Indicator column and the (optional) significance flag column.
-    labels : mapping or indicator-metadata DataFrame, optional
-        Display labels of the indicators.
     entity, period : str
-        Entity (the focus) and period columns.
+        Entity and period columns.
     at : optional
         Period to draw when the table covers several (default: the latest).
     ax : matplotlib Axes, optional
+        Axes to draw on; a new figure by default.
     lang : {"zh", "en"}, optional
-        Language of titles, axis labels, legends and notes (default: Chinese
-        when the indicator labels are Chinese, else English).
+        Language of the words in the figure; default (None): Chinese when the
+        labels in ``metadata`` are Chinese, else English.
+    **kwargs
+        Passed to :meth:`matplotlib.axes.Axes.barh`, which draws the bars
+        (e.g. ``height=``, ``edgecolor=``; an ``alpha=`` is scaled down for
+        bars whose interval includes zero).
 
     Returns
     -------
     matplotlib.axes.Axes
+
+    See Also
+    --------
+    benchmark.peer_gap : the table drawn here.
+    plot_profile : the same table as percentile ranks or a radar.
 
     Examples
     --------
@@ -110,36 +129,18 @@ def plot_gaps(
     _require(frame, [indicator, column], name="data",
              hint="Pass the result of peer_gap() or name the gap column with gap= (and percent=).")
     frame, at = _one_period(frame, period, at)
+    frame = _one_focus(frame, entity, focus, what="a gap chart")
     lower, upper = _interval_columns(frame, gap, lower, upper)
     _require(frame, [c for c in (lower, upper) if c], name="data")
-    names = _label_map(labels)
+    names = _label_map(metadata)
     values = _numeric(frame, column)
     order = np.argsort(np.nan_to_num(values, nan=-np.inf), kind="stable")
     frame, values = frame.iloc[order], values[order]
-    ok = ~np.isnan(values)
-    sig = (frame[significant].astype("boolean").fillna(False).to_numpy(dtype=bool)
-           if significant in frame.columns else np.ones(len(frame), dtype=bool))
-    colours = [(AHEAD_COLOR if v >= 0 else BEHIND_COLOR) for v in np.nan_to_num(values)]
     ax = _axes(ax, (7.5, 0.42 * len(frame) + 1.6))
     y = np.arange(len(frame))
-    bars = ax.barh(y, np.nan_to_num(values), color=colours, height=0.7)
-    for bar, strong in zip(bars, sig, strict=True):
-        bar.set_alpha(1.0 if strong else 0.45)
+    _gap_bars(ax, frame, values, significant, kwargs)
     if lower and upper:
-        lo, hi = _numeric(frame, lower), _numeric(frame, upper)
-        if percent:
-            ref = _GAP_REFERENCE.get(gap)
-            _require(frame, [ref] if ref else [], name="data")
-            if ref is None:
-                raise BenchmarkError(f"interval columns of {gap!r} cannot be converted to percent; use percent=False.")
-            scale = 100.0 / np.abs(_numeric(frame, ref))
-            lo, hi = lo * scale, hi * scale
-        err = np.vstack([np.clip(values - lo, 0, None), np.clip(hi - values, 0, None)])
-        has = ok & ~np.isnan(lo) & ~np.isnan(hi)
-        ax.errorbar(values[has], y[has], xerr=err[:, has], fmt="none", ecolor="black", elinewidth=1, capsize=3)
-    for yi in y[~ok]:
-        ax.annotate(_t("not available"), (0, yi), xytext=(3, 0), textcoords="offset points", va="center",
-                    fontsize="x-small", color=COHORT_COLOR)
+        _gap_intervals(ax, frame, values, (lower, upper), gap if percent else None)
     ax.axvline(0, color="black", lw=1)
     ax.set_yticks(y, labels=_display(frame[indicator], names))
     ref_name = _t(gap.removeprefix("gap_").replace("_", " "))
@@ -152,6 +153,44 @@ def plot_gaps(
     return ax
 
 
+def _gap_bars(ax: Axes, frame: pd.DataFrame, values: np.ndarray, significant: str,
+              kwargs: Mapping[str, Any]) -> None:
+    """Bars coloured by the sign of the gap, pale where the interval includes zero."""
+    sig = (frame[significant].astype("boolean").fillna(False).to_numpy(dtype=bool)
+           if significant in frame.columns else np.ones(len(frame), dtype=bool))
+    colours = [(AHEAD_COLOR if v >= 0 else BEHIND_COLOR) for v in np.nan_to_num(values)]
+    style = _style({"color": colours, "height": 0.7}, kwargs)
+    alpha = style.pop("alpha", None)
+    alpha = 1.0 if alpha is None else float(alpha)
+    y = np.arange(len(frame))
+    bars = ax.barh(y, np.nan_to_num(values), **style)
+    for bar, strong in zip(bars, sig, strict=True):
+        bar.set_alpha(alpha if strong else 0.45 * alpha)
+    for yi in y[np.isnan(values)]:
+        ax.annotate(_t("not available"), (0, yi), xytext=(3, 0), textcoords="offset points", va="center",
+                    fontsize="x-small", color=COHORT_COLOR)
+
+
+def _gap_intervals(ax: Axes, frame: pd.DataFrame, values: np.ndarray, columns: tuple[str, str],
+                   percent_of: str | None) -> None:
+    """Error bars from the interval columns, in percent of the gap's reference when ``percent_of``."""
+    lo, hi = _numeric(frame, columns[0]), _numeric(frame, columns[1])
+    if percent_of is not None:
+        ref = _GAP_REFERENCE.get(percent_of)
+        if ref is None:
+            raise BenchmarkError(
+                f"interval columns of {percent_of!r} cannot be converted to percent; use percent=False."
+            )
+        _require(frame, [ref], name="data")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = 100.0 / np.abs(_numeric(frame, ref))
+        lo, hi = lo * scale, hi * scale
+    err = np.vstack([np.clip(values - lo, 0, None), np.clip(hi - values, 0, None)])
+    has = ~np.isnan(values) & np.isfinite(lo) & np.isfinite(hi)
+    y = np.arange(len(frame))
+    ax.errorbar(values[has], y[has], xerr=err[:, has], fmt="none", ecolor="black", elinewidth=1, capsize=3)
+
+
 def _interval_columns(frame: pd.DataFrame, gap: str, lower: str | None,
                       upper: str | None) -> tuple[str | None, str | None]:
     """The interval columns: as given, else peer_gap's ``ci_low``/``ci_high`` (median gap only)."""
@@ -162,37 +201,51 @@ def _interval_columns(frame: pd.DataFrame, gap: str, lower: str | None,
     return None, None
 
 
-def _profile_positions(frame: pd.DataFrame, scale: str, value: str, percentile: str, median: str,
-                       q1: str, q3: str, best: str, direction: str) -> dict[str, np.ndarray]:
+def _profile_positions(frame: pd.DataFrame, scale: str, columns: Mapping[str, str],
+                       sign: np.ndarray) -> dict[str, np.ndarray]:
     """Focus, cohort quartiles, median and best on a common, direction-aware scale."""
     n = len(frame)
     if scale == "percentile":
-        _require(frame, [percentile], name="data", hint="Name the percentile-rank column with percentile=.")
-        return {"focus": _numeric(frame, percentile), "low": np.full(n, 25.0), "mid": np.full(n, 50.0),
+        _require(frame, [columns["percentile"]], name="data",
+                 hint="Name the percentile-rank column with percentile=.")
+        return {"focus": _numeric(frame, columns["percentile"]), "low": np.full(n, 25.0), "mid": np.full(n, 50.0),
                 "high": np.full(n, 75.0), "best": np.full(n, 100.0)}
-    _require(frame, [value, median, q1, q3], name="data",
+    _require(frame, [columns[k] for k in ("value", "median", "q1", "q3")], name="data",
              hint="Pass the result of peer_gap() or name the columns with value=, median=, q1=, q3=.")
-    sign = (np.where(frame[direction].astype(str).str.lower().eq("lower"), -1.0, 1.0)
-            if direction in frame.columns else np.ones(n))
-    m = _numeric(frame, median)
+    m = _numeric(frame, columns["median"])
     with np.errstate(divide="ignore", invalid="ignore"):
-        scale_ = np.where(m != 0, 100.0 / np.abs(m), np.nan)
+        per_point = np.where(m != 0, 100.0 / np.abs(m), np.nan)
 
-        def index(col: str) -> np.ndarray:
-            return 100.0 + sign * (_numeric(frame, col) - m) * scale_
+        def index(key: str) -> np.ndarray:
+            return 100.0 + sign * (_numeric(frame, columns[key]) - m) * per_point
 
-    a, b = index(q1), index(q3)
-    return {"focus": index(value), "low": np.fmin(a, b), "mid": np.full(n, 100.0), "high": np.fmax(a, b),
-            "best": index(best) if best in frame.columns else np.full(n, np.nan)}
+        a, b = index("q1"), index("q3")
+        best = index("best") if columns["best"] in frame.columns else np.full(n, np.nan)
+        return {"focus": index("value"), "low": np.fmin(a, b), "mid": np.full(n, 100.0), "high": np.fmax(a, b),
+                "best": best}
+
+
+def _one_focus(frame: pd.DataFrame, entity: str, focus: Any, *, what: str) -> pd.DataFrame:
+    """The rows of ``focus``; without one, the table must hold a single entity."""
+    if focus is not None:
+        return _focus_rows(frame, entity, focus)
+    if entity in frame.columns and frame[entity].nunique() > 1:
+        raise BenchmarkError(
+            f"`data` holds several {entity} entities ({format_list(pd.unique(frame[entity]).tolist())}); "
+            f"{what} shows one: name it with focus=."
+        )
+    return frame
 
 
 @_figure_function
-@validate_params("entity", "period")
+@validate_params("entity", "period", kind=options("dot", "radar"), scale=options("percentile", "median"))
 def plot_profile(
     data: pd.DataFrame,
     *,
+    focus: Any = None,
     kind: str = "dot",
     scale: str = "percentile",
+    metadata: Mapping[Any, str] | pd.DataFrame | None = None,
     indicator: str = "indicator",
     percentile: str = "percentile_rank",
     value: str = "value",
@@ -200,13 +253,12 @@ def plot_profile(
     q1: str = "cohort_q1",
     q3: str = "cohort_q3",
     best: str = "cohort_best",
-    direction: str = "direction",
-    labels: Mapping[Any, str] | pd.DataFrame | None = None,
     entity: str = "institution",
     period: str | None = "year",
     at: Any = None,
     ax: Any = None,
     lang: str | None = None,
+    **kwargs: Any,
 ) -> Axes:
     """One entity's profile against its cohort: a dot-range chart or a radar.
 
@@ -220,34 +272,50 @@ def plot_profile(
       ``100 + s * (x - median) / |median| * 100`` with ``s = -1`` for
       "lower is better" indicators, applied to the focus value, the cohort's
       quartiles and its best value. 120 reads "20 % of the median better than
-      the median".
+      the median". The direction comes from the table's ``direction``
+      column (``peer_gap`` writes it), else from the ``direction`` column of
+      ``metadata``, else "higher is better".
 
     Parameters
     ----------
     data : DataFrame
-        The result of :func:`benchmark.peer_gap` (one focus).
+        The result of :func:`benchmark.peer_gap`.
+    focus : entity name, optional
+        Whose profile is drawn when the table holds several entities.
     kind : {"dot", "radar"}
         Dot-range chart (one row per indicator) or radar chart. A radar needs
         three or more indicators.
     scale : {"percentile", "median"}
         See above.
-    indicator, percentile, value, median, q1, q3, best, direction : str
+    metadata : DataFrame or mapping, optional
+        Display names of the indicators: the indicator table (columns
+        ``indicator`` and ``label``, and ``label_en`` for English figures) or
+        a mapping ``{indicator: label}``.
+    indicator, percentile, value, median, q1, q3, best : str
         Column names (defaults: those of :func:`~benchmark.peer_gap`).
-    labels : mapping or indicator-metadata DataFrame, optional
-        Display labels of the indicators.
     entity, period : str
-        Entity (the focus) and period columns.
+        Entity and period columns.
     at : optional
         Period to draw when the table covers several (default: the latest).
     ax : matplotlib Axes, optional
-        For ``kind="radar"`` it must be a polar axes.
+        Axes to draw on (a polar axes for ``kind="radar"``); a new figure by
+        default.
     lang : {"zh", "en"}, optional
-        Language of titles, axis labels, legends and notes (default: Chinese
-        when the indicator labels are Chinese, else English).
+        Language of the words in the figure; default (None): Chinese when the
+        labels in ``metadata`` are Chinese, else English.
+    **kwargs
+        Passed to :meth:`matplotlib.axes.Axes.plot` for the focus's markers
+        (dot chart) or polygon (radar), e.g. ``color=``, ``markersize=``.
 
     Returns
     -------
     matplotlib.axes.Axes
+
+    See Also
+    --------
+    benchmark.peer_gap : the table drawn here.
+    benchmark.percentile_rank : percentile ranks of every entity.
+    plot_gaps : the gaps of the same table as diverging bars.
 
     Examples
     --------
@@ -258,27 +326,20 @@ def plot_profile(
     ['x', 'y', 'z']
     """
     frame = check_frame(data)
-    check_choice(kind, ("dot", "radar"), name="kind")
-    check_choice(scale, ("percentile", "median"), name="scale")
     _require(frame, [indicator], name="data", hint="Name the indicator column with indicator=.")
     frame, at = _one_period(frame, period, at)
-    if entity in frame.columns and frame[entity].nunique() > 1:
-        raise BenchmarkError(
-            f"`data` holds several {entity} entities ({format_list(pd.unique(frame[entity]).tolist())}); "
-            "a profile shows one: pass the peer_gap() table of a single focus."
-        )
+    frame = _one_focus(frame, entity, focus, what="a profile")
     if frame[indicator].duplicated().any():
         dupes = pd.unique(frame.loc[frame[indicator].duplicated(), indicator]).tolist()
         raise BenchmarkError(f"indicator(s) {format_list(dupes)} appear several times; select one period (at=).")
-    pos = _profile_positions(frame, scale, value, percentile, median, q1, q3, best, direction)
-    ticks = _display(frame[indicator], _label_map(labels))
+    if kind == "radar" and len(frame) < 3:
+        raise BenchmarkError(f"a radar needs at least 3 indicators; got {len(frame)}. Use kind='dot'.")
+    columns = {"value": value, "percentile": percentile, "median": median, "q1": q1, "q3": q3, "best": best}
+    pos = _profile_positions(frame, scale, columns, _signs(frame, indicator, metadata))
+    ticks = _display(frame[indicator], _label_map(metadata))
     who = frame[entity].iloc[0] if entity in frame.columns else None
-    if kind == "radar":
-        if len(frame) < 3:
-            raise BenchmarkError(f"a radar needs at least 3 indicators; got {len(frame)}. Use kind='dot'.")
-        ax = _radar(pos, ticks, who, scale, ax)
-    else:
-        ax = _dot_range(pos, ticks, who, scale, ax)
+    draw = _radar if kind == "radar" else _dot_range
+    ax = draw(pos, ticks, who, scale, ax, kwargs)
     title = (_t("Profile against the cohort") + (f": {who}" if who is not None else "")
              + (f", {at}" if at is not None else ""))
     ax.set_title(title, pad=24 if kind == "radar" else None)
@@ -286,12 +347,24 @@ def plot_profile(
     return ax
 
 
+def _signs(frame: pd.DataFrame, indicator: str, metadata: Any) -> np.ndarray:
+    """-1 for "lower is better" indicators: from the table's direction column, else from the metadata."""
+    if "direction" in frame.columns:
+        direction = frame["direction"]
+    elif isinstance(metadata, pd.DataFrame) and {"indicator", "direction"} <= set(metadata.columns):
+        direction = frame[indicator].map(dict(zip(metadata["indicator"], metadata["direction"], strict=True)))
+    else:
+        return np.ones(len(frame))
+    return np.where(direction.astype(str).str.lower().eq("lower").to_numpy(), -1.0, 1.0)
+
+
 def _scale_label(scale: str) -> str:
     return (_t("percentile rank among peers (100 = best)") if scale == "percentile"
             else _t("index to the cohort median (100 = median; higher = better)"))
 
 
-def _dot_range(pos: dict[str, np.ndarray], ticks: list[str], who: Any, scale: str, ax: Any) -> Axes:
+def _dot_range(pos: dict[str, np.ndarray], ticks: list[str], who: Any, scale: str, ax: Any,
+               kwargs: Mapping[str, Any]) -> Axes:
     n = len(ticks)
     ax = _axes(ax, (7.5, 0.45 * n + 1.6))
     y = np.arange(n)[::-1]  # first indicator on top
@@ -299,7 +372,8 @@ def _dot_range(pos: dict[str, np.ndarray], ticks: list[str], who: Any, scale: st
     ax.plot(pos["mid"], y, ls="", marker="|", ms=14, mew=2, color=COHORT_COLOR, label=_t("cohort median"))
     if not np.isnan(pos["best"]).all() and scale == "median":
         ax.plot(pos["best"], y, ls="", marker="d", ms=6, color="black", alpha=0.6, label=_t("cohort best"))
-    ax.plot(pos["focus"], y, ls="", marker="o", ms=9, color=FOCUS_COLOR, label=str(who) if who is not None else _t("focus"))
+    ax.plot(pos["focus"], y, label=str(who) if who is not None else _t("focus"),
+            **_style({"ls": "", "marker": "o", "ms": 9, "color": FOCUS_COLOR}, kwargs))
     ax.set_yticks(y, labels=ticks)
     ax.set_xlabel(_scale_label(scale))
     if scale == "percentile":
@@ -308,7 +382,8 @@ def _dot_range(pos: dict[str, np.ndarray], ticks: list[str], who: Any, scale: st
     return ax
 
 
-def _radar(pos: dict[str, np.ndarray], ticks: list[str], who: Any, scale: str, ax: Any) -> Axes:
+def _radar(pos: dict[str, np.ndarray], ticks: list[str], who: Any, scale: str, ax: Any,
+           kwargs: Mapping[str, Any]) -> Axes:
     ax = _axes(ax, (6.5, 6.5), polar=True)
     n = len(ticks)
     theta = np.linspace(0, 2 * np.pi, n, endpoint=False)
@@ -321,8 +396,8 @@ def _radar(pos: dict[str, np.ndarray], ticks: list[str], who: Any, scale: str, a
                     label=_t("cohort inter-quartile range"))
     ax.plot(closed, ring(pos["mid"]), color=COHORT_COLOR, ls="--", lw=1.5, label=_t("cohort median"))
     focus = np.clip(pos["focus"], 0, None)  # a negative radius would wrap through the centre
-    ax.plot(closed, ring(focus), color=FOCUS_COLOR, marker="o", lw=2,
-            label=str(who) if who is not None else _t("focus"))
+    ax.plot(closed, ring(focus), label=str(who) if who is not None else _t("focus"),
+            **_style({"color": FOCUS_COLOR, "marker": "o", "lw": 2}, kwargs))
     ax.fill(closed, ring(np.nan_to_num(focus)), color=FOCUS_COLOR, alpha=0.1)
     ax.set_xticks(theta, labels=ticks)
     ax.set_theta_offset(np.pi / 2)

@@ -13,8 +13,8 @@ from benchmark._i18n import t as _t
 from benchmark._validation import (
     BenchmarkError,
     ColumnError,
-    check_choice,
     check_frame,
+    options,
     validate_params,
 )
 from benchmark.plotting._common import (
@@ -29,6 +29,8 @@ from benchmark.plotting._common import (
     _label_map,
     _numeric,
     _require,
+    _style,
+    _word,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -37,21 +39,22 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # ============================================================ self-comparison
 @_figure_function
-@validate_params("entity", "period")
+@validate_params("entity", "period", by=options("indicator", "entity"))
 def plot_completion(
     data: pd.DataFrame,
-    focus: Any = None,
     *,
+    focus: Any = None,
     by: str = "indicator",
-    entity: str = "institution",
-    period: str = "year",
+    clip: float = 2.0,
+    metadata: Mapping[Any, str] | pd.DataFrame | None = None,
     indicator: str = "indicator",
     status: str = "status",
     ratio: str = "completion_ratio",
-    labels: Mapping[Any, str] | pd.DataFrame | None = None,
-    clip: float = 2.0,
+    entity: str = "institution",
+    period: str = "year",
     ax: Any = None,
     lang: str | None = None,
+    **kwargs: Any,
 ) -> Axes:
     """Target completion status by indicator, for one entity or many.
 
@@ -70,46 +73,56 @@ def plot_completion(
         Draw this entity's tasks only.
     by : {"indicator", "entity"}
         Bars per indicator or per entity when several entities are drawn.
-    entity, period, indicator, status, ratio : str
-        Column names (defaults: those of :func:`~benchmark.completion`; the
-        period, when present, only goes into the title).
-    labels : mapping or indicator-metadata DataFrame, optional
-        Display labels of the indicators (e.g. the ``label`` column of the
-        indicator metadata).
     clip : float
         Ratios above this value (default 2.0 = 200 %) are drawn at the clip
         and their value is written at the bar's end.
+    metadata : DataFrame or mapping, optional
+        Display names of the indicators: the indicator table (columns
+        ``indicator`` and ``label``, and ``label_en`` for English figures) or
+        a mapping ``{indicator: label}``.
+    indicator, status, ratio, entity, period : str
+        Column names (defaults: those of :func:`~benchmark.completion`; the
+        period, when present, only goes into the title).
     ax : matplotlib Axes, optional
+        Axes to draw on; a new figure by default.
     lang : {"zh", "en"}, optional
-        Language of titles, axis labels, legends and notes (default: Chinese
-        when the indicator labels are Chinese, else English).
+        Language of the words in the figure; default (None): Chinese when the
+        labels in ``metadata`` are Chinese, else English.
+    **kwargs
+        Passed to :meth:`matplotlib.axes.Axes.barh`, which draws the bars
+        (e.g. ``alpha=``, ``edgecolor=``).
 
     Returns
     -------
     matplotlib.axes.Axes
+
+    See Also
+    --------
+    benchmark.completion : the table drawn here.
+    plot_trajectory : one indicator's path towards its targets.
 
     Examples
     --------
     >>> table = pd.DataFrame({"institution": ["a"] * 3, "indicator": ["x", "y", "z"],
     ...                       "completion_ratio": [1.1, 0.9, 0.5],
     ...                       "status": ["completed", "attainable", "unattainable"]})
-    >>> ax = plot_completion(table)
+    >>> ax = plot_completion(table, focus="a")
     >>> len(ax.patches)
     3
     """
     frame = check_frame(data)
     _require(frame, [entity, indicator, status], name="data",
              hint="Pass the result of completion() or name the columns with entity=, indicator=, status=.")
-    check_choice(by, ("indicator", "entity"), name="by")
-    names = _label_map(labels)
+    names = _label_map(metadata)
     if focus is not None:
         frame = _focus_rows(frame, entity, focus)
     if frame[entity].nunique() == 1:
         _require(frame, [ratio], name="data", hint="Name the completion-ratio column with ratio=.")
-        ax = _completion_bars(frame, indicator, status, ratio, names, clip, ax)
+        ax = _completion_bars(frame, (indicator, status, ratio), names, clip, ax, kwargs)
         title = _t("Target completion: {who}", who=frame[entity].iloc[0])
     else:
-        ax = _status_stack(frame, entity if by == "entity" else indicator, status, names, ax, by == "indicator")
+        key = entity if by == "entity" else indicator
+        ax = _status_stack(frame, key, status, names, ax, by == "indicator", kwargs)
         title = _t("Target completion of {n} entities", n=frame[entity].nunique())
     if period in frame.columns and frame[period].nunique() == 1:
         title += f", {frame[period].iloc[0]}"
@@ -118,8 +131,9 @@ def plot_completion(
     return ax
 
 
-def _completion_bars(frame: pd.DataFrame, indicator: str, status: str, ratio: str,
-                     names: Mapping[Any, str], clip: float, ax: Any) -> Axes:
+def _completion_bars(frame: pd.DataFrame, columns: tuple[str, str, str], names: Mapping[Any, str], clip: float,
+                     ax: Any, kwargs: Mapping[str, Any]) -> Axes:
+    indicator, status, ratio = columns
     r = _numeric(frame, ratio) * 100
     order = np.argsort(np.nan_to_num(r, nan=-np.inf), kind="stable")
     frame, r = frame.iloc[order], r[order]
@@ -128,7 +142,7 @@ def _completion_bars(frame: pd.DataFrame, indicator: str, status: str, ratio: st
     colours = [STATUS_COLORS.get(s, COHORT_COLOR) for s in states]
     shown = np.clip(np.nan_to_num(r, nan=0.0), 0, clip * 100)
     y = np.arange(len(frame))
-    ax.barh(y, shown, color=colours, height=0.7)
+    ax.barh(y, shown, **_style({"color": colours, "height": 0.7}, kwargs))
     for yi, value, bar_end, state in zip(y, r, shown, states, strict=True):
         text = _t("no data") if np.isnan(value) else f"{value:.0f}%"
         ax.annotate(text, (bar_end, yi), xytext=(3, 0), textcoords="offset points", va="center",
@@ -142,7 +156,7 @@ def _completion_bars(frame: pd.DataFrame, indicator: str, status: str, ratio: st
 
 
 def _status_stack(frame: pd.DataFrame, key: str, status: str, names: Mapping[Any, str], ax: Any,
-                  relabel: bool) -> Axes:
+                  relabel: bool, kwargs: Mapping[str, Any]) -> Axes:
     counts = pd.crosstab(frame[key], frame[status].astype(str))
     states = [s for s in STATUS_COLORS if s in counts.columns] + sorted(set(counts.columns) - set(STATUS_COLORS))
     counts = counts[states]
@@ -152,7 +166,8 @@ def _status_stack(frame: pd.DataFrame, key: str, status: str, names: Mapping[Any
     y = np.arange(len(counts))
     left = np.zeros(len(counts))
     for s in states:
-        ax.barh(y, counts[s].to_numpy(), left=left, color=STATUS_COLORS.get(s, COHORT_COLOR), height=0.7, label=_t(s))
+        ax.barh(y, counts[s].to_numpy(), left=left, label=_t(s),
+                **_style({"color": STATUS_COLORS.get(s, COHORT_COLOR), "height": 0.7}, kwargs))
         left += counts[s].to_numpy()
     tick = _display(counts.index, names) if relabel else [str(v) for v in counts.index]
     ax.set_yticks(y, labels=tick)
@@ -172,18 +187,19 @@ def _status_legend(ax: Axes, states: list[str]) -> None:
 @validate_params("entity", "period")
 def plot_trajectory(
     data: pd.DataFrame,
-    focus: Any,
     indicator: str,
     *,
+    focus: Any = None,
     targets: pd.DataFrame | None = None,
+    completion: pd.DataFrame | None = None,
     cohort: Any = None,
     band: bool = True,
-    completion: pd.DataFrame | None = None,
+    metadata: Mapping[Any, str] | pd.DataFrame | None = None,
     entity: str = "institution",
     period: str = "year",
-    label: str | None = None,
     ax: Any = None,
     lang: str | None = None,
+    **kwargs: Any,
 ) -> Axes:
     """One indicator over time for the focus, with its targets and its cohort's band.
 
@@ -198,61 +214,73 @@ def plot_trajectory(
     ----------
     data : DataFrame
         Panel with one row per (entity, period).
-    focus : entity name
     indicator : str
         Indicator column to draw.
+    focus : entity name, optional
+        Whose series is drawn; may be left out when ``data`` holds one entity.
     targets : DataFrame, optional
         Target table in either layout accepted by :func:`benchmark.completion`
         (wide: ``baseline_<period>``, ``baseline``, ``target_<period>``...;
         long: ``<period>``, ``target``).
-    cohort : None, column name, list of entities or nearest-peers table
-        Whose median and quartiles form the band (see ``cohort=`` in
-        :func:`benchmark.peer_gap`); default all other entities.
-    band : bool
-        Draw the cohort median and band (default True).
     completion : DataFrame, optional
         The result of :func:`benchmark.completion`: its ``projected_final``
         for this task is drawn as a dashed line from the evaluation period
         (not for ``kind="accumulated"`` tasks, whose actual and projected
         values are totals since the baseline, on another scale).
+    cohort : None, column name, list of entities or nearest-peers table
+        Whose median and quartiles form the band (see ``cohort=`` in
+        :func:`benchmark.peer_gap`); default all other entities.
+    band : bool
+        Draw the cohort median and band (default True).
+    metadata : DataFrame or mapping, optional
+        Display name of the indicator: the indicator table (columns
+        ``indicator`` and ``label``, and ``label_en`` for English figures) or
+        a mapping ``{indicator: label}``; default the column name.
     entity, period : str
         Entity and period columns.
-    label : str, optional
-        Display name of the indicator (default: the column name).
     ax : matplotlib Axes, optional
+        Axes to draw on; a new figure by default.
     lang : {"zh", "en"}, optional
-        Language of titles, axis labels, legends and notes (default: Chinese
-        when the indicator labels are Chinese, else English).
+        Language of the words in the figure; default (None): Chinese when the
+        labels in ``metadata`` are Chinese, else English.
+    **kwargs
+        Passed to :meth:`matplotlib.axes.Axes.plot` for the focus's line
+        (e.g. ``color=``, ``linewidth=``).
 
     Returns
     -------
     matplotlib.axes.Axes
-    """
-    from benchmark._cohorts import cohort_members
-    from benchmark._i18n import cohort_text
-    from benchmark.peers import cohort_stats
 
+    See Also
+    --------
+    benchmark.trend : the fitted trend of one indicator.
+    benchmark.cohort_stats : the cohort median and quartiles of the band.
+    plot_completion : the completion of every target at once.
+
+    Examples
+    --------
+    >>> panel = pd.DataFrame({"institution": ["a", "a", "b", "b"], "year": [2021, 2022] * 2,
+    ...                       "income": [10.0, 12.0, 9.0, 9.5]})
+    >>> ax = plot_trajectory(panel, "income", focus="a", metadata={"income": "service income"})
+    >>> ax.get_title()
+    'service income: a'
+    """
     frame = check_frame(data)
     _require(frame, [entity, period, indicator], name="data",
              hint="Name the entity and period columns with entity= and period=.")
+    focus = _single_focus(frame, entity, focus)
     own = _focus_rows(frame, entity, focus).sort_values(period)
     ax = _axes(ax, (7.5, 4.8))
-    shown = label or indicator
+    shown = _label_map(metadata).get(indicator, indicator)
     if band:
-        members = cohort_members(frame, focus, cohort, entity=entity, min_size=1)
-        stats = cohort_stats(frame[frame[entity].isin(members)], indicator, entity=entity,
-                             period=period).sort_values(period)
-        px = stats[period].to_numpy()
-        ax.fill_between(px, _numeric(stats, "q1"), _numeric(stats, "q3"), color=COHORT_COLOR, alpha=0.2,
-                        lw=0, label=_t("cohort inter-quartile range ({cohort})", cohort=cohort_text(cohort)))
-        ax.plot(px, _numeric(stats, "median"), color=COHORT_COLOR, ls="--", lw=1.5, label=_t("cohort median"))
-    ax.plot(own[period].to_numpy(), _numeric(own, indicator), color=FOCUS_COLOR, marker="o", lw=2,
-            label=str(focus))
+        _draw_band(ax, frame, focus, indicator, cohort, entity, period)
+    ax.plot(own[period].to_numpy(), _numeric(own, indicator), label=str(focus),
+            **_style({"color": FOCUS_COLOR, "marker": "o", "lw": 2}, kwargs))
     if targets is not None:
         _draw_targets(ax, frame, targets, focus, indicator, entity, period)
     if completion is not None:
         _draw_projection(ax, completion, focus, indicator, entity, period)
-    ax.set_xlabel(period)
+    ax.set_xlabel(_word(period))
     ax.set_ylabel(shown)
     ax.set_title(f"{shown}: {focus}")
     ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
@@ -262,6 +290,32 @@ def plot_trajectory(
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     _finish(ax, [focus, shown])
     return ax
+
+
+def _single_focus(frame: pd.DataFrame, entity: str, focus: Any) -> Any:
+    """``focus``, or the one entity of ``frame`` when it is left out."""
+    if focus is not None:
+        return focus
+    present = pd.unique(frame[entity])
+    if len(present) != 1:
+        raise BenchmarkError(f"`data` holds {len(present)} {entity} entities; name the one to draw with focus=.")
+    return present[0]
+
+
+def _draw_band(ax: Axes, frame: pd.DataFrame, focus: Any, indicator: str, cohort: Any, entity: str,
+               period: str) -> None:
+    """The cohort's median and inter-quartile band per period (focus left out)."""
+    from benchmark._cohorts import cohort_members
+    from benchmark._i18n import cohort_text
+    from benchmark.peers import cohort_stats
+
+    members = cohort_members(frame, focus, cohort, entity=entity, min_size=1)
+    stats = cohort_stats(frame[frame[entity].isin(members)], indicator, entity=entity,
+                         period=period).sort_values(period)
+    px = stats[period].to_numpy()
+    ax.fill_between(px, _numeric(stats, "q1"), _numeric(stats, "q3"), color=COHORT_COLOR, alpha=0.2,
+                    lw=0, label=_t("cohort inter-quartile range ({cohort})", cohort=cohort_text(cohort)))
+    ax.plot(px, _numeric(stats, "median"), color=COHORT_COLOR, ls="--", lw=1.5, label=_t("cohort median"))
 
 
 _TARGET_COLUMN = re.compile(r"^target_(.+)$")
