@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from benchmark._i18n import resolve_lang
 from benchmark._validation import (
     BenchmarkError,
     ColumnError,
@@ -43,13 +44,13 @@ from benchmark._validation import (
 )
 
 __all__ = [
+    "COUPLING_GRADES",
+    "agglomeration",
     "concentration",
+    "coupling_coordination",
     "location_quotient",
     "relatedness",
     "structural_fit",
-    "coupling_coordination",
-    "COUPLING_GRADES",
-    "agglomeration",
 ]
 
 CONCENTRATION_METHODS = ("hhi", "normalised", "entropy", "top_k")
@@ -789,7 +790,7 @@ def _coupling_weights(weights: Any, names: list[str]) -> np.ndarray:
     return w
 
 
-@validate_params(model=options("corrected", "traditional"), lang=options("en", "zh"),
+@validate_params(model=options("corrected", "traditional"), lang=options("en", "zh", none=True),
                  tolerance=interval(0, 1, closed="left"))
 def coupling_coordination(
     data: pd.DataFrame,
@@ -797,7 +798,7 @@ def coupling_coordination(
     shares: Sequence[float] | Mapping[str, float] | None = None,
     model: str = "corrected",
     tolerance: float = 0.1,
-    lang: str = "en",
+    lang: str | None = None,
 ) -> pd.DataFrame:
     """Coupling-coordination degree of n subsystem indices (e.g. education and industry).
 
@@ -830,8 +831,9 @@ def coupling_coordination(
     tolerance : float
         Subsystems whose indices differ by at most this much are
         "synchronous"; otherwise the lowest one is lagging.
-    lang : {"en", "zh"}
-        Language of ``level`` and ``type``.
+    lang : {"en", "zh"}, optional
+        Language of ``level`` and ``type``; default Chinese when the
+        subsystem column names are Chinese, else English.
 
     Returns
     -------
@@ -862,8 +864,7 @@ def coupling_coordination(
         raise ColumnError(f"{format_list(dupes)} is given as more than one subsystem; name different columns.")
     if model not in ("corrected", "traditional"):
         raise BenchmarkError(f"`model` must be 'corrected' or 'traditional'; got {model!r}.")
-    if lang not in COUPLING_GRADES:
-        raise BenchmarkError(f"`lang` must be 'en' or 'zh'; got {lang!r}.")
+    lang = resolve_lang(lang, names)
     try:
         tol = float(tolerance)
     except (TypeError, ValueError):
