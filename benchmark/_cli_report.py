@@ -149,14 +149,14 @@ def add_report_command(sub: Any) -> None:
 
 # ------------------------------------------------------------------ running
 def run_report(args: argparse.Namespace) -> int:
-    from benchmark.report import report
+    from benchmark.reporting import _report
 
     started = time.perf_counter()
     inputs = _bundled_inputs(args) if args.data is None else _file_inputs(args)
-    kwargs = inputs.pop("kwargs")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # they are listed in the report's notes, printed below
-        rep = report(inputs["data"], inputs["focus"], path=args.out, excel=args.excel, **kwargs)
+        rep = _report.report(inputs["data"], inputs["focus"], path=args.out, excel=args.excel,
+                             options=inputs["options"])
     elapsed = time.perf_counter() - started
     where = f", {rep.period} {rep.at}" if rep.period is not None else ""
     print(f"Report on {rep.focus}{where} written to {Path(rep.path).resolve()} ({elapsed:.1f} s).")
@@ -201,6 +201,13 @@ def _options(args: argparse.Namespace, defaults: dict[str, Any], data: pd.DataFr
         "random_state": args.seed, "title": args.title, "description": defaults.get("description"),
         "lang": args.lang,
     }
+
+
+def _report_options(kwargs: dict[str, Any]) -> Any:
+    """The :class:`~benchmark.ReportOptions` of the command line: the same object the Python API builds."""
+    from benchmark.reporting import ReportOptions
+
+    return ReportOptions(**kwargs)
 
 
 def _label_column(args: argparse.Namespace, meta: pd.DataFrame | None) -> str:
@@ -279,11 +286,10 @@ def _bundled_inputs(args: argparse.Namespace) -> dict[str, Any]:
                                          source, args, notes)
     meta = _bundled_or_file(args.indicators, defaults.get("indicators"), "indicators", data, entity, period,
                             source, args, notes)
-    kwargs["indicators"] = _names(args.indicator_list) if args.indicator_list else meta
-    if args.indicator_list and meta is not None:
-        kwargs["metadata"] = meta
+    kwargs["indicators"] = _names(args.indicator_list)
+    kwargs["metadata"] = meta
     kwargs["label_column"] = _label_column(args, meta)
-    return {"data": data, "focus": focus, "kwargs": kwargs, "notes": notes}
+    return {"data": data, "focus": focus, "options": _report_options(kwargs), "notes": notes}
 
 
 def _canonical(name: str) -> str:
@@ -356,13 +362,10 @@ def _file_inputs(args: argparse.Namespace) -> dict[str, Any]:
                                          sep=sep) if args.targets else None)
     if args.targets:
         notes.extend(_encoding_notes(kwargs["targets"], args.targets))
-    if args.indicator_list:
-        kwargs["indicators"] = _names(args.indicator_list)
-        kwargs["metadata"] = meta
-    else:
-        kwargs["indicators"] = meta
+    kwargs["indicators"] = _names(args.indicator_list)
+    kwargs["metadata"] = meta
     kwargs["label_column"] = _label_column(args, meta)
-    return {"data": data, "focus": focus, "kwargs": kwargs, "notes": notes}
+    return {"data": data, "focus": focus, "options": _report_options(kwargs), "notes": notes}
 
 
 def _check_period_values(data: pd.DataFrame, period: str, path: str) -> None:

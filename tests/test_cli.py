@@ -234,7 +234,7 @@ def test_unwritable_output_is_one_line(files, capsys):
 def test_traceback_on_request_and_unexpected_errors(files, capsys, monkeypatch):
     with pytest.raises(BenchmarkError):
         main(["report", "--data", str(files["data"]), "--institution", "Nobody", "--traceback"])
-    report_module = sys.modules["benchmark.report"]
+    report_module = sys.modules["benchmark.reporting._report"]
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom\nsecond line")

@@ -190,14 +190,14 @@ def test_academic_years_reach_report_as_text(tmp_path, years, at):
     path = _write_bytes(tmp_path, "academic.csv", text.encode("utf-8"))
     inputs = _inputs(path, "--year", at)
     assert inputs["data"]["year"].tolist()[:2] == list(years.values())
-    assert inputs["kwargs"]["at"] == at
+    assert inputs["options"].at == at
 
 
 def test_text_years_become_numbers(tmp_path):
     path = _write_bytes(tmp_path, "years.csv", PANEL.replace(",2021,", ',"2021",').encode("utf-8"))
     inputs = _inputs(path, "--year", "2021")
     assert inputs["data"]["year"].tolist()[:2] == [2021, 2022]
-    assert inputs["kwargs"]["at"] == 2021
+    assert inputs["options"].at == 2021
 
 
 def test_latin1_thousands_academic_years_report(tmp_path, capsys):
@@ -239,7 +239,7 @@ def test_numeric_ids_in_the_command_line(tmp_path):
 
 
 def test_integer_ids_in_report(tmp_path):
-    from benchmark.report import report
+    from benchmark.reporting import report
 
     frame = pd.read_csv(__import__("io").StringIO(PANEL))
     ids = {name: 100 + i for i, name in enumerate(frame["institution"].unique())}

@@ -15,7 +15,7 @@ pytest.importorskip("matplotlib")
 
 import benchmark  # noqa: E402
 from benchmark import BenchmarkError, ColumnError, UnknownEntityError  # noqa: E402
-from benchmark.report import Report, report  # noqa: E402
+from benchmark.reporting import Report, report  # noqa: E402
 
 SECTION_IDS = ["summary", "self", "peers", "cost", "field", "notes"]
 FAST = {"n_boot": 100, "n_draws": 40, "n_tier_boot": 5}
@@ -86,7 +86,7 @@ def _synthetic(focus=EVIL, peer=PEER):
 
 
 def _full_report(tmp_path, panel, meta, targets, focus=EVIL, **kw):
-    args = dict(targets=targets, indicators=meta, cohort="tier", leaders=LEADERS, official="tier",
+    args = dict(targets=targets, metadata=meta, cohort="tier", leaders=LEADERS, official="tier",
                 inputs=["spend"], outputs=["income", "trained"], path=tmp_path / "r.html", **FAST)
     args.update(kw)
     return report(panel, focus, **args)
@@ -146,7 +146,7 @@ def test_tables_equal_the_public_functions(synthetic_report, synthetic):
     rep, _ = synthetic_report
     panel, meta, _ = synthetic
     inds = ["score", "ratio", "income", "trained"]
-    gaps = benchmark.peer_gap(panel, EVIL, inds, cohort="tier", period=2022, direction=meta,
+    gaps = benchmark.peer_gap(panel, EVIL, inds, cohort="tier", at=2022, direction=meta,
                               ci=0.95, n_boot=100, random_state=rep_seed("gaps"))
     got = rep.tables["peer_gaps"].drop(columns="label")
     pd.testing.assert_frame_equal(got.reset_index(drop=True), gaps.reset_index(drop=True))
@@ -294,7 +294,7 @@ def test_missing_inputs_and_failing_parts_leave_notes(tmp_path, synthetic):
 def test_cross_section_leaves_out_the_self_comparison(tmp_path, synthetic):
     panel, meta, _ = synthetic
     cross = panel[panel["year"] == 2022].drop(columns="year")
-    rep = report(cross, EVIL, indicators=meta, cohort="tier", inputs="spend", outputs="income",
+    rep = report(cross, EVIL, metadata=meta, cohort="tier", inputs="spend", outputs="income",
                  path=tmp_path / "r.html", **FAST)
     assert "self" not in rep.sections and {"peers", "cost", "field"} <= set(rep.sections)
     assert any("panel" in n for n in rep.notes)
@@ -356,7 +356,7 @@ def bundled(tmp_path_factory):
     path = tmp_path_factory.mktemp("bundled") / "report.html"
     with warnings.catch_warnings():
         warnings.simplefilter("error", category=UserWarning)  # e.g. a missing CJK font would fail here
-        rep = report(panel, FOCUS, targets=targets, indicators=meta, within="unit_type", cohort="tier",
+        rep = report(panel, FOCUS, targets=targets, metadata=meta, within="unit_type", cohort="tier",
                      leaders={"tier": "A"}, official="tier", inputs=["total_funding"],
                      outputs=["tech_service_income", "training_income"], path=path)
     return rep, path.read_text(encoding="utf-8"), panel, meta, targets
@@ -421,7 +421,7 @@ def test_language_can_be_chosen(tmp_path, synthetic, synthetic_report):
 
 
 def test_tied_best_peers_are_collapsed_with_a_count():
-    from benchmark.report import _tied
+    from benchmark.reporting._section import tied as _tied
 
     assert _tied("A, B") == "A, B"
     assert _tied("A, B, C") == "A, B, C"

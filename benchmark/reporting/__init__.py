@@ -2,12 +2,14 @@
 
 - :func:`report` writes the report of one unit (:class:`Report`);
 - :class:`ReportOptions` holds every setting of a report, checked once;
-- the shared models of a field (:func:`benchmark.reporting._models.field_models`)
-  are what every unit's report has in common: they are computed once per
-  field and reused.
+- :func:`benchmark.reporting._models.field_models` computes the shared models
+  of a field - what every unit's report has in common - once;
+- each section is built by a pure function of the options, the data, the
+  shared models and the focus unit (``_self``, ``_peers``, ``_cost``,
+  ``_field``; ``_summary`` and ``_notes`` read the other sections).
 """
 
-from benchmark.report import Report, report
 from benchmark.reporting._options import ReportOptions
+from benchmark.reporting._report import Report, report
 
 __all__ = ["Report", "ReportOptions", "report"]

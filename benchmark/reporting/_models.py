@@ -546,12 +546,16 @@ def _dea_model(m: FieldModels, notes: list[Any]) -> dict[str, Any]:
 
 
 # ============================================================ composite, ranks, tiers
-def _composite_data(m: FieldModels, notes: list[Any]) -> dict[str, Any]:
-    """The complete cross-section for the composite: indicators and units without gaps."""
+def _composite_data(m: FieldModels, notes: list[Any], lacking: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The complete cross-section for the composite: indicators and units without gaps.
+
+    An indicator missing for more than 10 % of the field is set aside, and so
+    are the indicators in ``lacking`` (those a unit has no value for).
+    """
     cs = m.cross_section
     inds, set_aside = [], []
     for i in m.indicators:
-        (set_aside if cs[i].isna().mean() > _MAX_MISSING_SHARE else inds).append(i)
+        (set_aside if i in lacking or cs[i].isna().mean() > _MAX_MISSING_SHARE else inds).append(i)
     weights = None
     if "weight" in m.metadata.columns:
         w = {i: float(m.metadata.at[i, "weight"]) if i in m.metadata.index else float("nan") for i in inds}
@@ -577,6 +581,35 @@ def _composite_data(m: FieldModels, notes: list[Any]) -> dict[str, Any]:
                       {"n": len(excluded), "entities": list(excluded)}))
     return {"composite_data": cs.loc[~incomplete].reset_index(drop=True), "composite_indicators": tuple(inds),
             "composite_weights": weights, "composite_excluded": excluded}
+
+
+def composite_for(models: FieldModels, focus: Any) -> FieldModels:
+    """The models with composite, ranks, tiers and tier history refitted for a unit the field's composite lacks.
+
+    A unit with no value for one of the composite's indicators is not ranked
+    by the shared composite; its own report ranks it on the indicators it
+    has (the others set aside, with a note). Returns ``models`` itself when
+    the unit is ranked already or has no row.
+    """
+    own = models.cross_section.loc[models.cross_section[models.entity] == focus]
+    if models.composite_data is None or focus not in set(models.composite_excluded) or own.empty:
+        return models
+    lacking = tuple(i for i in models.indicators if own[i].isna().all())
+    notes: dict[str, list[Any]] = {"composite": [], "tiers": []}
+    errors = {k: v for k, v in models.errors.items() if k not in ("composite", "ranks", "tiers", "history")}
+    reset = {"ranks": None, "tiers": None, "tier_comparison": None, "tier_history": None, "transitions": None,
+             "history_skipped": ()}
+    parts: dict[str, Any] = {}
+    field = _attempt(errors, "composite", lambda: _composite_data(models, notes["composite"], lacking))
+    if field is not None:
+        parts.update(field)
+        parts["ranks"] = _attempt(errors, "ranks", lambda: _rank_model(models, field))
+        tiered = _attempt(errors, "tiers", lambda: _tier_model(models, field, notes["tiers"]))
+        if tiered is not None:
+            parts.update(tiered)
+            parts.update(_attempt(errors, "history", lambda: _history_model(models, field, tiered)) or {})
+    merged = {**models.notes, **{k: tuple(v) for k, v in notes.items()}}
+    return dataclasses.replace(models, **{**reset, **parts}, notes=merged, errors=errors)
 
 
 def _rank_model(m: FieldModels, field: dict[str, Any]) -> Any:

@@ -581,7 +581,10 @@ def _lang() -> str:
 
 # ============================================================ the page
 _CSS_EXTRA = """
-table.sortable th { cursor:pointer; user-select:none; }
+table.sortable th { cursor:pointer; user-select:none; white-space:nowrap; }
+table.sortable td:first-child { white-space:nowrap; }
+table.sortable td:first-child, table.sortable th:first-child { position:sticky; left:0; background:#fff; z-index:1; }
+table.sortable thead th:first-child { background:var(--band); z-index:2; }
 table.sortable th:hover, table.sortable th:focus { background:#e4e7eb; }
 table.sortable th::after { content:"\\2195"; color:#9aa5b1; font-size:11px; margin-left:4px; }
 table.sortable th[aria-sort="ascending"]::after { content:"\\25B2"; color:var(--ink); }
@@ -589,6 +592,9 @@ table.sortable th[aria-sort="descending"]::after { content:"\\25BC"; color:var(-
 div.table-wrap.tall { max-height:75vh; overflow:auto; }
 div.table-wrap.tall thead th { position:sticky; top:0; z-index:1; }
 td.grade { font-weight:600; }
+@media (max-width: 640px) {
+  table.sortable td:first-child { max-width:13em; overflow:hidden; text-overflow:ellipsis; }
+}
 @media print { div.table-wrap.tall { max-height:none; overflow:visible; }
                table.sortable th::after { content:""; } }
 """
@@ -638,7 +644,7 @@ def _sortable(frame: pd.DataFrame, columns: Sequence[H.Column], *, table_id: str
     for row in frame.itertuples(index=False):
         values = dict(zip(frame.columns, row, strict=True))
         cells = []
-        for c in cols:
+        for position, c in enumerate(cols):
             value = values.get(c.key)
             missing = _missing(value)
             text = H.DASH if missing else H.esc(c.fmt(value))
@@ -647,6 +653,8 @@ def _sortable(frame: pd.DataFrame, columns: Sequence[H.Column], *, table_id: str
             attr = f' class="{" ".join(classes)}"' if classes else ""
             if c.numeric:
                 attr += f' data-v="{"" if missing else _sort_value(value)}"'
+            elif position == 0 and not missing:
+                attr += f' title="{text}"'
             cells.append(f"<td{attr}>{text}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{H.esc(_t(caption))}</caption>" if caption else ""
