@@ -30,7 +30,7 @@ from benchmark._validation import (
     check_columns,
 )
 
-__all__ = ["cohort_members", "cohort_labels", "describe_cohort"]
+__all__ = ["cohort_members", "cohort_labels", "describe_cohort", "listed_entities"]
 
 
 def describe_cohort(cohort: Any) -> str:
@@ -69,6 +69,16 @@ def _mapping_mask(data: pd.DataFrame, cohort: dict[Any, Any]) -> pd.Series:
     return mask
 
 
+def listed_entities(cohort: Any, entity: str) -> list[Any] | None:
+    """The entities named by a list-like or :func:`nearest_peers` cohort, in order; ``None`` for other forms."""
+    if isinstance(cohort, pd.DataFrame):
+        check_columns(cohort, [entity], name="cohort", what="entity column")
+        return list(pd.unique(cohort[entity]))
+    if isinstance(cohort, pd.Series | pd.Index | np.ndarray | list | tuple | set):
+        return list(pd.unique(pd.Series(list(cohort), dtype=object)))
+    return None
+
+
 def cohort_members(
     data: pd.DataFrame, focus: Any, cohort: Any, *, entity: str = "institution", min_size: int = 1
 ) -> list[Any]:
@@ -94,12 +104,8 @@ def cohort_members(
     elif isinstance(cohort, dict):
         members = [e for e in pd.unique(data.loc[_mapping_mask(data, cohort), entity]) if e != focus]
     else:
-        if isinstance(cohort, pd.DataFrame):
-            check_columns(cohort, [entity], name="cohort", what="entity column")
-            listed = list(pd.unique(cohort[entity]))
-        elif isinstance(cohort, pd.Series | pd.Index | np.ndarray | list | tuple | set):
-            listed = list(pd.unique(pd.Series(list(cohort), dtype=object)))
-        else:
+        listed = listed_entities(cohort, entity)
+        if listed is None:
             raise BenchmarkError(
                 "`cohort` must be None, a column name, a {column: value} mapping, a list of entities "
                 f"or the result of nearest_peers(); got {type(cohort).__name__}."
@@ -134,11 +140,7 @@ def cohort_labels(data: pd.DataFrame, cohort: Any, *, entity: str = "institution
     if isinstance(cohort, dict):
         inside = _mapping_mask(data, cohort).to_numpy()
         return pd.Series(np.where(inside, "cohort", "other"), index=data.index, name="cohort")
-    if isinstance(cohort, pd.DataFrame):
-        check_columns(cohort, [entity], name="cohort", what="entity column")
-        listed = set(cohort[entity])
-    else:
-        listed = set(cohort)
+    listed = set(listed_entities(cohort, entity) or [])
     unknown = listed - set(data[entity])
     if unknown:
         raise UnknownEntityError(f"cohort lists {entity} {format_list(sorted(map(str, unknown)))}, "

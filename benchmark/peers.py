@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from benchmark._cohorts import cohort_members, describe_cohort
+from benchmark._cohorts import cohort_members, describe_cohort, listed_entities
 from benchmark._numeric import mean_std
 from benchmark._validation import (
     COMMON,
@@ -289,16 +289,6 @@ def cohort_stats(
 
 
 # ---------------------------------------------------------------- peer gaps
-def _listed_entities(cohort: Any, entity: str) -> list[Any] | None:
-    """Entities named by a list-like or nearest-peers cohort, else ``None``."""
-    if isinstance(cohort, pd.DataFrame):
-        check_columns(cohort, [entity], name="cohort", what="entity column")
-        return list(pd.unique(cohort[entity]))
-    if isinstance(cohort, pd.Series | pd.Index | np.ndarray | list | tuple | set):
-        return list(pd.unique(pd.Series(list(cohort), dtype=object)))
-    return None
-
-
 def _resolve_members(
     rows: pd.DataFrame, focus: Any, cohort: Any, entity: str, listed: list[Any] | None, where: str
 ) -> tuple[list[Any], int]:
@@ -495,7 +485,7 @@ def peer_gap(
     level = None if ci is None else check_probability(ci, name="ci")
     n_boot = check_count(n_boot, name="n_boot", minimum=100)
     rng = check_random_state(random_state)
-    listed = _listed_entities(cohort, entity)
+    listed = listed_entities(cohort, entity)
     if listed is not None:
         _check_listed(frame, listed, entity)
     pcol = _period_col(frame, period)
