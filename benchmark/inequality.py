@@ -748,7 +748,7 @@ class DensityResult(Result):
 
     def plot(self, kind: str = "ridge", *, ax: Any = None, lang: str = "zh", **kwargs: Any) -> Any:
         """Plot the densities; see :func:`benchmark.plot_kernel_density`."""
-        from benchmark._plot_inequality import plot_kernel_density
+        from benchmark.plotting import plot_kernel_density
 
         return plot_kernel_density(self, kind=kind, ax=ax, lang=lang, **kwargs)
 

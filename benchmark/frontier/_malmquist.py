@@ -136,7 +136,7 @@ class MalmquistResult(Result):
 
     def plot(self, **kwargs: Any) -> Any:
         """The components over time (:func:`benchmark.plot_malmquist`)."""
-        from benchmark._plot_malmquist import plot_malmquist
+        from benchmark.plotting import plot_malmquist
 
         return plot_malmquist(self, **kwargs)
 
