@@ -12,7 +12,8 @@ state its method with references (:meth:`methods`), summarise itself
 
 ``summary()`` means one thing on every result: the headline figures of the
 analysis as a tidy long table with the columns ``statistic`` and ``value``
-(a number or a short text), one row per figure. Where a result has one set
+(a number or a short text, in an object column so that counts stay
+integers), one row per figure. Where a result has one set
 of headline figures per period or group, the key columns come first
 (``year, statistic, value``). Per-unit and per-indicator tables are never
 the summary; they stay in the result's attributes and :meth:`to_frames`.
@@ -40,7 +41,8 @@ def _scalar(value: Any) -> Any:
 def headline(rows: Iterable[tuple[str, Any]]) -> pd.DataFrame:
     """The ``statistic, value`` table of :meth:`Result.summary` from ``(statistic, value)`` pairs."""
     pairs = [(str(name), _scalar(value)) for name, value in rows]
-    return pd.DataFrame(pairs, columns=["statistic", "value"])
+    # object values: counts stay integers next to means and short texts
+    return pd.DataFrame({"statistic": [p[0] for p in pairs], "value": pd.Series([p[1] for p in pairs], dtype=object)})
 
 
 def headline_by(table: pd.DataFrame, keys: Sequence[str], statistics: Sequence[str] | None = None) -> pd.DataFrame:
@@ -59,7 +61,7 @@ def headline_by(table: pd.DataFrame, keys: Sequence[str], statistics: Sequence[s
         out[k] = out[k].astype(table[k].dtype)
     out["statistic"] = stats * n
     values = [_scalar(v) for row in table[stats].itertuples(index=False, name=None) for v in row]
-    out["value"] = pd.Series(values, dtype=object).infer_objects() if values else pd.Series([], dtype=object)
+    out["value"] = pd.Series(values, dtype=object)
     return out
 
 
