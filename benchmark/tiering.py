@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from benchmark._numeric import column_scale
-from benchmark._results import Result
+from benchmark._results import Result, headline
 from benchmark._validation import (
     COMMON,
     BenchmarkError,
@@ -120,13 +120,11 @@ class TierComparison(Result):
         return p.loc[p["placement"] == "lower", self.entity].tolist()
 
     def summary(self) -> pd.DataFrame:
-        """ARI, agreement and the number of entities placed higher / lower."""
+        """Headline figures (``statistic, value``): entities, ARI, agreement, entities placed higher / same / lower."""
         counts = self.placements["placement"].value_counts()
-        return pd.DataFrame({
-            "ari": [self.ari], "agreement": [self.agreement],
-            "n": [len(self.placements)], "higher": [int(counts.get("higher", 0))],
-            "same": [int(counts.get("same", 0))], "lower": [int(counts.get("lower", 0))],
-        })
+        return headline([("units", len(self.placements)), ("ari", self.ari), ("agreement", self.agreement),
+                         ("higher", int(counts.get("higher", 0))), ("same", int(counts.get("same", 0))),
+                         ("lower", int(counts.get("lower", 0)))])
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -165,8 +163,22 @@ class TierResult(Result):
     entity: str = "institution"
 
     def summary(self) -> pd.DataFrame:
-        """The per-tier table: size, score range and stability."""
-        return self.stability
+        """Headline figures (``statistic, value``).
+
+        Units, k, method, the selection criteria at the chosen k (with
+        ``k="auto"``), the mean bootstrap Jaccard similarity of the tiers and
+        the mean probability of each unit's tier, and the size of every tier
+        (``n_tier_<label>``). The per-tier figures are in :attr:`stability`.
+        """
+        rows: list[tuple[str, Any]] = [("units", len(self.assignments)), ("k", self.k), ("method", self.method),
+                                       ("order_by", self.order_by), ("n_boot", self.n_boot)]
+        if self.k_selection is not None:
+            chosen = self.k_selection[self.k_selection["chosen"]]
+            rows += [(c, chosen[c].iloc[0] if len(chosen) else np.nan) for c in ("silhouette", "gap", "bic")]
+        rows += [("mean_jaccard", self.stability["jaccard"].mean()),
+                 ("mean_probability", self.assignments["probability"].mean())]
+        rows += [(f"n_tier_{lab}", int(size)) for lab, size in zip(self.stability["label"], self.stability["size"])]
+        return headline(rows)
 
     def compare(
         self,
@@ -280,8 +292,21 @@ class TierTransitions(Result):
         return _row_shares(counts) if shares else counts
 
     def summary(self) -> pd.DataFrame:
-        """Entities stayed / up / down / entered / exited per consecutive pair."""
-        return self.flows
+        """Headline figures (``statistic, value``) pooled over all consecutive pairs.
+
+        ``pairs`` (consecutive periods), ``transitions`` (entities present in
+        both periods of a pair, summed over pairs) and how many of them
+        ``stayed`` or moved ``up`` / ``down``, the share that stayed, and the
+        ``entered`` / ``exited`` counts. :attr:`flows` has the same counts per
+        pair.
+        """
+        f = self.flows
+        n = int(f["n"].sum())
+        stayed = int(f["stayed"].sum())
+        return headline([("pairs", len(f)), ("transitions", n), ("stayed", stayed),
+                         ("up", int(f["up"].sum())), ("down", int(f["down"].sum())),
+                         ("stayed_share", stayed / n if n else np.nan),
+                         ("entered", int(f["entered"].sum())), ("exited", int(f["exited"].sum()))])
 
     def plot(self, **kwargs: Any) -> Any:
         """Heatmap of the transition matrix (see :func:`benchmark.plotting.plot_transitions`)."""
