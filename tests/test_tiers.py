@@ -338,7 +338,7 @@ def test_compare_by_hand():
     truth_rank = official["tier"].map({"A": 1, "B": 2, "C": 3})
     assert cmp.ari == pytest.approx(adjusted_rand_score(truth_rank, res.assignments["tier"]))
     assert cmp.agreement == pytest.approx(10 / 12)
-    assert cmp.summary()[["higher", "same", "lower"]].iloc[0].tolist() == [1, 10, 1]
+    assert cmp.summary().set_index("statistic").loc[["higher", "same", "lower"], "value"].tolist() == [1, 10, 1]
     # a mapping and an explicit order give the same answer
     numeric = {n: {"A": 1, "B": 2, "C": 3}[t] for n, t in zip(names, official["tier"], strict=True)}
     again = res.compare(numeric, order=[1, 2, 3])
