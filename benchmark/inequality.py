@@ -21,14 +21,14 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from benchmark._numeric import column_scale
-from benchmark._results import Result
+from benchmark._results import Result, headline_by
 from benchmark._validation import (
     BenchmarkError,
     ColumnError,
@@ -357,8 +357,30 @@ class TheilResult(Result):
     measure: str = "T"
 
     def summary(self) -> pd.DataFrame:
-        """The decomposition per period (the ``overall`` table)."""
-        return self.overall
+        """Headline figures per period (``period, statistic, value``): the total and its decomposition.
+
+        The Theil index with its between and within parts and their shares
+        (with ``subgroup=`` also the subgroup parts), or ``n``, ``mean`` and
+        ``theil`` without groups. Per-group figures are in :attr:`groups`.
+        """
+        return _per_period(self.overall, _THEIL_FIGURES)
+
+
+_THEIL_FIGURES = ("n", "mean", "theil", "between", "within", "between_subgroups", "within_subgroups",
+                  "between_share", "within_share", "between_subgroups_share", "within_subgroups_share")
+_DAGUM_FIGURES = ("gini", "within", "between", "transvariation", "within_share", "between_share",
+                  "transvariation_share")
+_DENSITY_FIGURES = ("n", "mean", "sd", "bandwidth", "peak_x", "peak_density", "n_peaks", "width")
+_MORAN_FIGURES = ("n", "I", "expected", "z_norm", "p_norm", "z_rand", "p_rand", "z_sim", "p_sim")
+
+
+def _per_period(table: pd.DataFrame, figures: Sequence[str], hidden: Sequence[str] = ()) -> pd.DataFrame:
+    """A per-period table as ``period, statistic, value`` (just ``statistic, value`` without periods).
+
+    ``hidden`` columns are figures left out of the headline.
+    """
+    keys = [c for c in table.columns if c not in figures and c not in hidden]
+    return headline_by(table, keys, [c for c in figures if c in table.columns])
 
 
 def _theil_parts(y: np.ndarray, w: np.ndarray, measure: str) -> tuple[float, float, float]:
@@ -568,8 +590,13 @@ class DagumResult(Result):
     period: str | None = None
 
     def summary(self) -> pd.DataFrame:
-        """The decomposition per period (the ``overall`` table)."""
-        return self.overall
+        """Headline figures per period (``period, statistic, value``).
+
+        The Gini coefficient and its three parts (within, net between,
+        transvariation) with their shares. Per-group and per-pair figures are
+        in :attr:`within` and :attr:`between`.
+        """
+        return _per_period(self.overall, _DAGUM_FIGURES)
 
     def pair_table(self, at: Any = None) -> pd.DataFrame:
         """The square table papers print: G_jj on the diagonal, G_jh off it.
@@ -743,8 +770,8 @@ class DensityResult(Result):
     period: str | None = None
 
     def summary(self) -> pd.DataFrame:
-        """The per-period features of the densities (the ``stats`` table)."""
-        return self.stats
+        """Features of each period's density (``period, statistic, value``): the :attr:`stats` table in long form."""
+        return _per_period(self.stats, _DENSITY_FIGURES)
 
     def plot(self, kind: str = "ridge", *, ax: Any = None, lang: str = "zh", **kwargs: Any) -> Any:
         """Plot the densities; see :func:`benchmark.plot_kernel_density`."""
@@ -1015,8 +1042,13 @@ class MoranResult(Result):
     permutations: int = 999
 
     def summary(self) -> pd.DataFrame:
-        """Global Moran's I per period (the ``overall`` table)."""
-        return self.overall
+        """Global Moran's I per period (``period, statistic, value``).
+
+        ``n``, ``I``, its expectation ``expected`` under no autocorrelation,
+        and z and p under normality, randomisation and permutation. Local
+        statistics are in :attr:`local`.
+        """
+        return _per_period(self.overall, _MORAN_FIGURES, hidden=("variance_norm", "variance_rand"))
 
 
 def _weights_matrix(weights: Any, ids: list[Hashable], entity: str) -> pd.DataFrame:
