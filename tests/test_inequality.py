@@ -248,7 +248,10 @@ def test_dagum_pair_table(regions):
         res.within.query("year == 2021 and region == 'east'")["gini"].iloc[0])
     with pytest.raises(BenchmarkError, match="at="):
         res.pair_table()
-    assert res.summary() is res.overall
+    summary = res.summary().set_index(["year", "statistic"])["value"]
+    for year, row in res.overall.set_index("year").iterrows():
+        assert summary[(year, "gini")] == pytest.approx(row["gini"])
+        assert summary[(year, "transvariation_share")] == pytest.approx(row["transvariation_share"])
     assert "DagumResult" in res._repr_html_()
 
 
