@@ -8,6 +8,8 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
@@ -30,7 +32,8 @@ from benchmark.targets import completion  # noqa: E402
 from benchmark.tiering import tier_transitions, tiers  # noqa: E402
 
 PLOTS = ["plot_profile", "plot_gaps", "plot_trajectory", "plot_completion", "plot_cost_outcome",
-         "plot_frontier", "plot_rank_intervals", "plot_tiers", "plot_transitions"]
+         "plot_frontier", "plot_malmquist", "plot_rank_intervals", "plot_tiers", "plot_transitions",
+         "plot_kernel_density"]
 FEATURES = ["tech_service_income", "placement_rate", "double_qualified_ratio", "skill_prizes"]
 
 
@@ -714,25 +717,49 @@ def test_plot_tiers_bad_input(tier_result, schools):
 
 
 # ---------------------------------------------------------------- every plot: lang, failures, palette, fonts
+@pytest.fixture(scope="module")
+def productivity():
+    """Malmquist indices of four units over three years (one input, one output)."""
+    frame = pd.DataFrame({"institution": list("abcd") * 3, "year": [1] * 4 + [2] * 4 + [3] * 4,
+                          "x": [1.0, 2.0, 4.0, 3.0] * 3,
+                          "y": [1.0, 1.0, 2.0, 2.0, 2.0, 1.0, 2.0, 3.0, 2.0, 2.0, 3.0, 3.0]})
+    return benchmark.malmquist(frame, "x", "y")
+
+
+@pytest.fixture(scope="module")
+def placement(panel):
+    """The school units' placement rates (complete rows) and their kernel densities per year."""
+    rows = panel.loc[panel["unit_type"] == "school", ["institution", "year", "placement_rate"]].dropna()
+    return rows, benchmark.kernel_density(rows, "placement_rate", n_grid=60)
+
+
 @pytest.fixture
 def every_plot(panel, meta, gaps, completion_table, quadrants, units, rank_result, tier_result, schools,
-               tier_panel):
-    """A call of each plot function on valid data, keyed by name."""
+               tier_panel, productivity, placement):
+    """A call of each plot function on valid data, keyed by name; each draws a focus where it can."""
     focus = completion_table["institution"].iloc[0]
     frontier = pd.DataFrame({"institution": units["institution"], "efficiency": [0.5, 0.625, 1, 0.5, 0.4, 0.4375]})
+    rows, density = placement
     return {
+        "plot_malmquist": lambda **kw: plotting.plot_malmquist(productivity, **kw),
+        "plot_kernel_density": lambda **kw: plotting.plot_kernel_density(
+            density, data=rows, metadata=meta, **{"focus": rows["institution"].iloc[0], **kw}),
         "plot_profile": lambda **kw: plotting.plot_profile(gaps, metadata=meta, **kw),
         "plot_gaps": lambda **kw: plotting.plot_gaps(gaps, metadata=meta, **kw),
         "plot_trajectory": lambda **kw: plotting.plot_trajectory(
-            panel, "placement_rate", focus=focus, cohort="tier", metadata={"placement_rate": "毕业生就业去向落实率"}, **kw),
-        "plot_completion": lambda **kw: plotting.plot_completion(completion_table, focus=focus, metadata=meta, **kw),
+            panel, "placement_rate", cohort="tier", metadata={"placement_rate": "毕业生就业去向落实率"},
+            **{"focus": focus, **kw}),
+        "plot_completion": lambda **kw: plotting.plot_completion(completion_table, metadata=meta, **{"focus": focus, **kw}),
         "plot_cost_outcome": lambda **kw: plotting.plot_cost_outcome(
-            quadrants, focus=quadrants["institution"].iloc[0], metadata={"cost": "建设资金合计"}, **kw),
+            quadrants, metadata={"cost": "建设资金合计"}, **{"focus": quadrants["institution"].iloc[0], **kw}),
         "plot_frontier": lambda **kw: plotting.plot_frontier(frontier, data=units, inputs="x", outputs="y",
-                                                             metadata={"x": "经费", "y": "产出"}, **kw),
-        "plot_rank_intervals": lambda **kw: plotting.plot_rank_intervals(rank_result, **kw),
-        "plot_tiers": lambda **kw: plotting.plot_tiers(tier_result, data=schools, **kw),
-        "plot_transitions": lambda **kw: plotting.plot_transitions(tier_transitions(tier_panel, "tier"), **kw),
+                                                             metadata={"x": "经费", "y": "产出"}, **{"focus": "d", **kw}),
+        "plot_rank_intervals": lambda **kw: plotting.plot_rank_intervals(
+            rank_result, **{"focus": rank_result.ranks["institution"].iloc[0], **kw}),
+        "plot_tiers": lambda **kw: plotting.plot_tiers(tier_result, data=schools,
+                                                       **{"focus": schools["institution"].iloc[1], **kw}),
+        "plot_transitions": lambda **kw: plotting.plot_transitions(tier_transitions(tier_panel, "tier"),
+                                                                   **{"focus": "a", **kw}),
     }
 
 
@@ -854,3 +881,140 @@ def test_missing_font_gives_one_warning_and_no_glyph_flood(monkeypatch, tmp_path
     texts = [str(w.message) for w in caught]
     assert sum("CJK" in m for m in texts) == 1
     assert not any(m.startswith("Glyph") for m in texts), texts
+
+
+# ---------------------------------------------------------------- every plot: one signature shape
+@pytest.mark.parametrize("name", PLOTS)
+def test_signature_shape(name):
+    """Data first (plus at most the one thing to draw), then keyword-only focus, options, ax, lang, **kwargs."""
+    import inspect
+
+    params = list(inspect.signature(getattr(plotting, name)).parameters.values())
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    assert 1 <= len(positional) <= 2 and positional[0].default is inspect.Parameter.empty
+    keyword = [p for p in params if p.kind is p.KEYWORD_ONLY]
+    assert keyword[0].name == "focus"
+    assert [p.name for p in keyword[-2:]] == ["ax", "lang"]
+    assert keyword[-2].default is None and keyword[-1].default is None
+    assert params[-1].kind is inspect.Parameter.VAR_KEYWORD
+    names = {p.name for p in params}
+    assert not {"labels", "label", "cost_label", "outcome_label", "from_period"} & names
+    if name in ("plot_profile", "plot_cost_outcome"):  # their column-name parameters clashed with the vocabulary
+        assert not {"direction", "cohort"} & names
+
+
+@pytest.mark.parametrize("name", PLOTS)
+def test_plot_draws_on_the_given_axes_and_forwards_kwargs(every_plot, name):
+    """ax= is drawn on and returned; an extra keyword reaches the main matplotlib artist (gid marks it)."""
+    projection = "3d" if name == "plot_kernel_density" else None
+    fig = plt.figure()
+    ax = fig.add_subplot(projection=projection)
+    kw = {"kind": "3d"} if projection else {}
+    out = every_plot[name](ax=ax, gid="main-artist", **kw)
+    assert out is ax
+    assert plt.get_fignums() == [fig.number]
+    assert fig.findobj(lambda artist: artist.get_gid() == "main-artist")
+
+
+@pytest.mark.parametrize("name", PLOTS)
+def test_chinese_figures_render_without_missing_glyphs(every_plot, name, tmp_path):
+    import io
+
+    if _fonts.find_cjk_font() is None:
+        pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")
+    ax = every_plot[name](lang="zh")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ax.figure.savefig(io.BytesIO(), format="png", dpi=50)
+    assert [str(w.message) for w in caught if "Glyph" in str(w.message) or "missing from font" in str(w.message)] == []
+    assert _fonts.has_cjk([t for t in _all_text(ax).split()])
+
+
+@pytest.mark.parametrize("name", [p for p in PLOTS if p != "plot_transitions"])
+def test_focus_not_in_the_data_is_named(every_plot, name):
+    with pytest.raises(BenchmarkError, match="nowhere"):
+        every_plot[name](focus="nowhere")
+    assert plt.get_fignums() == []
+
+
+def test_transitions_focus_needs_the_movers(tier_panel):
+    """movers lists only entities that changed tier: an unlisted focus is reported in the note, not an error."""
+    result = tier_transitions(tier_panel, "tier")
+    ax = plotting.plot_transitions(result, focus="d")  # d: C->C, then C->B in 2 -> 3
+    focus_cells = [p for p in ax.patches if isinstance(p, Rectangle)
+                   and matplotlib.colors.same_color(p.get_edgecolor(), plotting.FOCUS_COLOR)]
+    assert len(focus_cells) == 1 and focus_cells[0].get_xy() == pytest.approx((1 - 0.5 + 0.08, 2 - 0.5 + 0.08))
+    assert any("C\u2192B (2\u21923)" in t.get_text() for t in ax.texts)
+    ax = plotting.plot_transitions(result, focus="nobody")
+    assert any("no change of tier recorded" in t.get_text() for t in ax.texts)
+    with pytest.raises(BenchmarkError, match="focus= needs the TierTransitions"):
+        plotting.plot_transitions(result.counts, focus="a")
+
+
+@pytest.mark.parametrize(("name", "bad", "culprit"), [
+    ("plot_profile", {"indicator": "kpi"}, "kpi"),
+    ("plot_gaps", {"significant": "sig", "indicator": "kpi"}, "kpi"),
+    ("plot_completion", {"status": "state"}, "state"),
+    ("plot_cost_outcome", {"outcome": "result"}, "result"),
+    ("plot_frontier", {"efficiency": "score"}, "score"),
+    ("plot_rank_intervals", {"median": "middle"}, "middle"),
+    ("plot_tiers", {"entity": "school"}, "school"),
+    ("plot_malmquist", {"components": ["tfp"]}, "tfp"),
+    ("plot_kernel_density", {"entity": "school"}, "school"),
+])
+def test_unknown_column_is_named(every_plot, name, bad, culprit):
+    with pytest.raises(BenchmarkError, match=culprit):
+        every_plot[name](**bad)
+    assert plt.get_fignums() == []
+
+
+def test_trajectory_needs_a_focus_when_the_data_hold_several(panel):
+    with pytest.raises(BenchmarkError, match="focus="):
+        plotting.plot_trajectory(panel, "enrolment")
+
+
+def test_metadata_must_be_a_table_or_mapping(gaps):
+    with pytest.raises(BenchmarkError, match="`metadata`"):
+        plotting.plot_gaps(gaps, metadata=["x"])
+    with pytest.raises(ColumnError, match="label"):
+        plotting.plot_gaps(gaps, metadata=pd.DataFrame({"indicator": ["x"]}))
+
+
+def test_profile_reads_the_direction_from_the_metadata():
+    """Without a direction column in the table, "lower is better" comes from the metadata's direction."""
+    table = _small_gaps().drop(columns="direction")
+    meta = pd.DataFrame({"indicator": ["x", "y", "z"], "label": ["x", "y", "z"],
+                         "direction": ["higher", "lower", "higher"]})
+    ax = plotting.plot_profile(table, scale="median", metadata=meta)
+    focus = next(line for line in ax.lines if line.get_label() == "a")
+    np.testing.assert_allclose(focus.get_xdata(), [120.0, 125.0, 75.0])  # as with the direction column
+
+
+def test_kernel_density_marks_the_focus_values(placement):
+    rows, density = placement
+    focus = rows["institution"].iloc[0]
+    ax = plotting.plot_kernel_density(density, focus=focus, data=rows, kind="lines", lang="en")
+    marks = [line for line in ax.lines if line.get_marker() == "o"]
+    own = rows[rows["institution"] == focus].set_index("year")["placement_rate"]
+    assert [m.get_xdata()[0] for m in marks] == pytest.approx(own.reindex(density.stats["year"]).dropna().tolist())
+    with pytest.raises(BenchmarkError, match="data="):
+        plotting.plot_kernel_density(density, focus=focus)
+
+
+@settings(max_examples=15, deadline=None)
+@given(scale=st.floats(min_value=1e-3, max_value=1e4), seed=st.integers(0, 2**16))
+def test_profile_median_index_ignores_units_and_row_order(scale, seed):
+    """The index to the cohort median is unit-free: rescaling every value and permuting the rows
+    leaves each indicator's position unchanged."""
+    base = _small_gaps()
+    columns = ["value", "cohort_median", "cohort_q1", "cohort_q3", "cohort_best"]
+    moved = base.assign(**{c: base[c] * scale for c in columns}).sample(frac=1.0, random_state=seed)
+    positions = {}
+    for name, table in (("base", base), ("moved", moved)):
+        ax = plotting.plot_profile(table, scale="median")
+        focus = next(line for line in ax.lines if line.get_label() == "a")
+        ticks = [t.get_text() for t in ax.get_yticklabels()]
+        positions[name] = dict(zip(ticks, focus.get_xdata(), strict=True))
+        plt.close(ax.figure)
+    for indicator, x in positions["base"].items():
+        assert positions["moved"][indicator] == pytest.approx(x, rel=1e-9)
