@@ -497,10 +497,10 @@ ZH: dict[str, str] = {
     "The {n} largest significant gaps behind the peers": "落后于同类最大的 {n} 项显著差距",
     "No significant gap behind.": "没有显著落后的差距。",
     "no indicator to compare.": "没有可比较的指标。",
-    "Data-driven tiers fitted in every {period} with the same indicators and number of tiers; the matrix counts "
-    "the units in each tier of one {period} (rows) by their tier in the next (columns), all pairs of "
-    "consecutive periods pooled.": "逐{period}用相同指标与层数做数据分层；矩阵统计某{period}各层级（行）的单位在下一期所处层级（列），"
-                                   "汇总所有相邻两期。",
+    "Data-driven tiers fitted in every period with the same indicators and number of tiers; the matrix counts "
+    "the units in each tier of one period (rows) by their tier in the next (columns), all pairs of consecutive "
+    "periods pooled.": "逐期用相同指标与层数做数据分层；矩阵统计某期各层级（行）的单位在下一期所处层级（列），汇总所有相邻两期。",
+    "All units": "全部单位",
     "Moves between data-driven tiers (counts and row shares); the outlined diagonal holds the units that stayed.":
         "数据分层之间的变动（数量与行内占比）；加框的对角线为留在原层级的单位。",
     "Units by tier in one period (rows) and the next (columns)": "某期层级（行）与下一期层级（列）的单位数",
