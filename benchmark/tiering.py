@@ -278,17 +278,17 @@ class TierTransitions(Result):
         """Movers to a worse tier."""
         return self.movers[self.movers["move"] == "down"].reset_index(drop=True)
 
-    def matrix(self, from_period: Any = None, *, shares: bool = False) -> pd.DataFrame:
-        """Transition matrix of one consecutive pair (``from_period`` -> next), or pooled."""
-        if from_period is None:
+    def matrix(self, at: Any = None, *, shares: bool = False) -> pd.DataFrame:
+        """Transition matrix of one consecutive pair (period ``at`` -> the next), or pooled."""
+        if at is None:
             return self.shares if shares else self.counts
         t = self.transitions
-        if from_period not in set(t["from_period"].tolist()):
+        if at not in set(t["from_period"].tolist()):
             raise BenchmarkError(
-                f"from_period {from_period!r} is not the start of a consecutive pair; "
+                f"at={at!r} is not the start of a consecutive pair; "
                 f"use one of {format_list(sorted(set(t['from_period'].tolist())))}."
             )
-        counts = _wide(t[t["from_period"] == from_period], "count", self.states)
+        counts = _wide(t[t["from_period"] == at], "count", self.states)
         return _row_shares(counts) if shares else counts
 
     def summary(self) -> pd.DataFrame:

@@ -567,7 +567,7 @@ def test_bad_transitions(panel):
         tier_transitions(panel, "tier", period="period")
     with pytest.raises(BenchmarkError, match=r"'out' is reserved"):
         tier_transitions(panel, "tier", order=["A", "B", "C", "out"])
-    with pytest.raises(BenchmarkError, match=r"from_period 2022 is not the start"):
+    with pytest.raises(BenchmarkError, match=r"at=2022 is not the start"):
         tier_transitions(panel, "tier").matrix(2022)
 
 
