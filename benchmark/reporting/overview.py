@@ -312,17 +312,21 @@ def overview(
     out_path = _writable(path, "path")
     if excel is not None:
         _writable(excel, "excel")
+    check_choice(lang, (None, "zh", "en"), name="lang")
+    frame = check_frame(data, name="data")
+    if by is not None:
+        check_columns(frame, as_list(by, name="by"), name="data", what="`by` column")
     given = {name: value for name, value in dict(
         targets=targets, indicators=indicators, metadata=metadata, inputs=inputs, outputs=outputs,
         official=official, cohort=cohort, **settings).items() if value is not None}
-    opts, fields = _fields(data, options, models, given)
+    opts, fields = _fields(frame, options, models, given)
     presentation = {"lang": lang} if lang is not None else {}
     presentation.update({k: given[k] for k in ("title", "description") if k in given})
     if presentation:
         opts = dataclasses.replace(opts, **presentation)
     labels = [str(v) for _, f in fields for v in f.labels().values()]
     page_lang = resolve_lang(opts.lang, labels)
-    groups = _groups(data, by, opts)
+    groups = _groups(frame, by, opts)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         with _using(page_lang):
@@ -361,7 +365,7 @@ def _fields(data: Any, options: Any, models: Any, given: dict[str, Any]) -> tupl
     """The options and one (group key, FieldModels) per field: given ones, or computed once here."""
     from benchmark.reporting._models import FieldModels, field_models, within_groups
 
-    frame = check_frame(data, name="data")
+    frame = data
     if options is not None and not isinstance(options, ReportOptions):
         raise BenchmarkError(f"`options` must be a ReportOptions; got {type(options).__name__}.")
     settings = {k: v for k, v in given.items() if k not in _PRESENTATION}
@@ -1010,9 +1014,9 @@ def _transitions_section(page: _Page, tables: dict[str, pd.DataFrame]) -> str:
     from benchmark.plotting import plot_transitions
 
     html += '<p class="lead">' + H.esc(_t(
-        "Data-driven tiers fitted in every {period} with the same indicators and number of tiers; the matrix "
-        "counts the units in each tier of one {period} (rows) by their tier in the next (columns), all pairs of "
-        "consecutive periods pooled.", period=m.period)) + "</p>"
+        "Data-driven tiers fitted in every period with the same indicators and number of tiers; the matrix "
+        "counts the units in each tier of one period (rows) by their tier in the next (columns), all pairs of "
+        "consecutive periods pooled.")) + "</p>"
     counts = tables["transitions"]
     for part in page.parts:
         moves = part.models.transitions
@@ -1095,7 +1099,7 @@ _HEADERS = {
 }
 #: Sheet names, in workbook order.
 _SHEETS = {
-    "units": "Units", "grade_distribution": "Grades by group", "disagreements": "Tier disagreements",
+    "units": "All units", "grade_distribution": "Grades by group", "disagreements": "Tier disagreements",
     "ranks": "Efficiency and rank", "largest_gaps": "Largest gaps", "transitions": "Tier transitions",
     "tier_flows": "Moves per period",
 }
