@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from benchmark._results import Result
+from benchmark._results import Result, headline
 from benchmark._validation import (
     BenchmarkError,
     as_list,
@@ -101,18 +101,22 @@ class SFAResult(Result):
     entity: str
 
     def summary(self) -> pd.DataFrame:
-        """Headline figures: variance parameters, log-likelihoods, the LR test, mean efficiency."""
-        rows = {
-            "sigma_u": self.sigma_u, "sigma_v": self.sigma_v, "lambda": self.lambda_,
-            "gamma": self.gamma, "sigma_sq": self.sigma_sq, "mu": self.mu,
-            "loglik": self.loglik, "loglik_ols": self.loglik_ols,
-            "lr_statistic": self.lr_statistic, "lr_critical_5pct": self.lr_critical,
-            "lr_pvalue": self.lr_pvalue,
-        }
+        """Headline figures (``statistic, value``).
+
+        Variance parameters, log-likelihoods, the LR test of no
+        inefficiency, the mean efficiency (``mean_efficiency_bc``, or
+        ``mean_u_jlms`` for the linear form) and the number of units. The
+        frontier coefficients are in :attr:`coefficients`.
+        """
         col = "efficiency_bc" if "efficiency_bc" in self.efficiency else "u_jlms"
-        rows[f"mean_{col}"] = float(self.efficiency[col].mean())
-        rows["n"] = float(len(self.efficiency))
-        return pd.DataFrame({"quantity": list(rows), "value": list(rows.values())})
+        return headline([
+            ("sigma_u", self.sigma_u), ("sigma_v", self.sigma_v), ("lambda", self.lambda_),
+            ("gamma", self.gamma), ("sigma_sq", self.sigma_sq), ("mu", self.mu),
+            ("loglik", self.loglik), ("loglik_ols", self.loglik_ols),
+            ("lr_statistic", self.lr_statistic), ("lr_critical_5pct", self.lr_critical),
+            ("lr_pvalue", self.lr_pvalue), (f"mean_{col}", float(self.efficiency[col].mean())),
+            ("n", len(self.efficiency)),
+        ])
 
 
 # ----------------------------------------------------------------- likelihood
