@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from benchmark._numeric import column_scale
-from benchmark._results import Result
+from benchmark._results import Result, headline
 from benchmark._validation import (
     COMMON,
     BenchmarkError,
@@ -99,11 +99,22 @@ class SecondStageResult(Result):
     entity: str
 
     def summary(self) -> pd.DataFrame:
-        """The coefficient table with the method and response in front."""
-        out = self.coefficients.copy()
-        out.insert(0, "response", self.response)
-        out.insert(0, "method", _label(self))
-        return out
+        """Headline figures (``statistic, value``).
+
+        The estimator and response, units (all, in the regression,
+        censored), the log-likelihood, bootstrap replicates, interval level
+        and ``significant``: the covariates whose interval excludes zero
+        ("none" if there is none). The estimates are in :attr:`coefficients`.
+        """
+        c = self.coefficients
+        slopes = c[~c["term"].isin(["(Intercept)", "sigma"])]
+        hits = slopes.loc[(slopes["ci_low"] > 0) | (slopes["ci_high"] < 0), "term"].tolist()
+        return headline([
+            ("method", _label(self)), ("response", self.response), ("units", self.n),
+            ("used", self.n_used), ("censored", self.n_censored), ("loglik", self.loglik),
+            ("n_boot", self.n_boot if self.n_boot is not None else np.nan), ("ci", self.ci),
+            ("significant", ", ".join(map(str, hits)) if hits else "none"),
+        ])
 
 
 def _label(res: SecondStageResult) -> str:
