@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from benchmark._results import Result
+from benchmark._results import Result, headline_by
 from benchmark._validation import (
     COMMON,
     BenchmarkError,
@@ -99,7 +99,12 @@ class ThreeStageResult(Result):
                 "environment": self.environment}
 
     def summary(self) -> pd.DataFrame:
-        """Mean, minimum and number of efficient units at stages 1 and 3."""
+        """Headline figures per score (``score, statistic, value``).
+
+        For the stage-1 and stage-3 scores (and with ``rts="vrs"`` their CRS
+        and scale-efficiency versions): mean, minimum, median and the number
+        of units at 1 (within 1e-6). Per-unit scores are in :attr:`efficiency`.
+        """
         rows = []
         cols = [c for c in ("stage1", "stage3", "stage1_crs", "stage3_crs", "stage1_scale", "stage3_scale")
                 if c in self.efficiency]
@@ -107,7 +112,7 @@ class ThreeStageResult(Result):
             s = self.efficiency[c]
             rows.append({"score": c, "mean": s.mean(), "min": s.min(), "median": s.median(),
                          "efficient": int((s >= 1 - 1e-6).sum())})
-        return pd.DataFrame(rows)
+        return headline_by(pd.DataFrame(rows), ["score"])
 
     def plot(self, *, ax: Any = None, lang: str = "zh") -> Any:
         """Efficiency distributions before (stage 1) and after (stage 3) the adjustment.
@@ -244,10 +249,10 @@ def three_stage_dea(
         input  estimate     se
     1   staff     2.852  0.576
     5  budget     2.390  0.536
-    >>> res.summary()[["score", "mean", "efficient"]].head(2).round(3)
-        score   mean  efficient
-    0  stage1  0.894          7
-    1  stage3  0.952         10
+    >>> res.summary().query("statistic == 'efficient'")[["score", "value"]].head(2)
+        score value
+    3  stage1     7
+    7  stage3    10
     >>> bool((res.adjusted["staff"] >= df["staff"]).all())
     True
     """
