@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from benchmark._results import Result
+from benchmark._results import Result, headline
 from benchmark._validation import (
     BenchmarkError,
     as_list,
@@ -125,14 +125,15 @@ class MalmquistResult(Result):
         return pd.DataFrame([row])
 
     def summary(self) -> pd.DataFrame:
-        """The headline table: DEAP's annual means, one row per pair of periods.
+        """Headline figures (``statistic, value``): the geometric means over all units and periods.
 
-        Geometric means over units of every component, with ``units``, the
-        number of units each mean covers (see :meth:`period_means`;
-        :meth:`overall` gives the mean over the whole span and
-        :meth:`unit_means` the means per unit).
+        First and last period, distinct ``units``, unit-period ``pairs``
+        averaged, then the geometric mean of every component (``malmquist``,
+        ``efficiency_change``, ``technical_change``...) as in :meth:`overall`.
+        :meth:`period_means` gives DEAP's annual means and
+        :meth:`unit_means` the means per unit.
         """
-        return self.period_means()
+        return headline(self.overall().to_dict("records")[0].items())
 
     def plot(self, **kwargs: Any) -> Any:
         """The components over time (:func:`benchmark.plot_malmquist`)."""
@@ -255,9 +256,10 @@ def malmquist(
     Each period's frontier is built from every unit observed in it, so
     unbalanced panels are fine: units seen in only one of two consecutive
     periods get a row with a ``reason`` instead of an index, and
-    ``coverage`` counts them. ``summary()`` gives the geometric means per
-    pair of periods with the number of units each covers, ``overall()``
-    those over the whole span and ``unit_means()`` those per unit.
+    ``coverage`` counts them. ``summary()`` gives the geometric means over
+    the whole span (as ``overall()``), ``period_means()`` those per pair of
+    periods with the number of units each covers, and ``unit_means()``
+    those per unit.
 
     Parameters
     ----------
@@ -299,7 +301,7 @@ def malmquist(
     0           A        2.0               1.00               2.0
     1           B        1.0               0.50               2.0
     2           C        1.0               0.50               2.0
-    >>> res.summary()[["period_from", "period_to", "units", "malmquist"]].round(3)
+    >>> res.period_means()[["period_from", "period_to", "units", "malmquist"]].round(3)
        period_from  period_to  units  malmquist
     0            1          2      3       1.26
     """
