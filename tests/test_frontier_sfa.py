@@ -208,7 +208,7 @@ def test_non_convergence_is_flagged_with_the_optimisers_message(front41):
 
 
 def test_summary_and_repr(halfnormal):
-    summary = halfnormal.summary().set_index("quantity")["value"]
+    summary = halfnormal.summary().set_index("statistic")["value"]
     assert summary["loglik"] == halfnormal.loglik
     assert "SFAResult" in halfnormal._repr_html_()
     assert set(halfnormal.to_frames()) == {"coefficients", "efficiency"}
