@@ -191,8 +191,9 @@ def test_compare_side_by_side(first_stage, charnes):
     assert {"simar_wilson_1_estimate", "tobit_se", "ols_p"} <= set(wide.columns)
     # delta = 1/theta: the Simar-Wilson sign is opposite to Tobit's here
     assert np.sign(wide.loc["pft", "simar_wilson_1_estimate"]) == -np.sign(wide.loc["pft", "tobit_estimate"])
-    summary = results[1].summary()
-    assert summary["method"].iloc[0] == "tobit"
+    summary = results[1].summary().set_index("statistic")["value"]
+    assert summary["method"] == "tobit"
+    assert summary["units"] == results[1].n and summary["censored"] == results[1].n_censored
 
 
 def test_categorical_covariates_become_dummies(first_stage, charnes):
