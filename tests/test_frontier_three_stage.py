@@ -122,8 +122,9 @@ def test_input_units_do_not_change_the_scores(scale):
 
 
 def test_summary_plot_and_tables(result):
-    summary = result.summary().set_index("score")
-    assert summary.loc["stage1", "mean"] == pytest.approx(result.efficiency["stage1"].mean())
+    summary = result.summary().set_index(["score", "statistic"])["value"]
+    assert summary["stage1", "mean"] == pytest.approx(result.efficiency["stage1"].mean())
+    assert summary["stage3", "efficient"] == int((result.efficiency["stage3"] >= 1 - 1e-6).sum())
     assert {"efficiency", "slacks", "stage2", "stage2_fit", "decomposition", "adjusted"} <= set(result.to_frames())
     import matplotlib
 
