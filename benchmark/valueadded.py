@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from benchmark._numeric import column_scale
-from benchmark._results import Result
+from benchmark._results import Result, headline
 from benchmark._validation import (
     COMMON,
     BenchmarkError,
@@ -70,8 +70,21 @@ class ValueAdded(Result):
     ci: float
 
     def summary(self) -> pd.DataFrame:
-        """The fit statistics (one row)."""
-        return self.fit
+        """Headline figures (``statistic, value``).
+
+        Method, ``n``, ``p``, ``r2``, ``adj_r2``, ``rmse``,
+        ``r2_out_of_sample`` (of the held-out predictions) and the number of
+        rows significantly above and below expectation. All fit statistics
+        are in :attr:`fit`, the per-row estimates in :attr:`estimates`.
+        """
+        fit = self.fit.iloc[0]
+        est = self.estimates
+        significant = est["significant"].fillna(False).astype(bool)
+        rows: list[tuple[str, Any]] = [("method", self.method)]
+        rows += [(c, fit[c]) for c in ("n", "p", "r2", "adj_r2", "rmse", "r2_out_of_sample")]
+        rows += [("significant_above", int((significant & (est["value_added"] > 0)).sum())),
+                 ("significant_below", int((significant & (est["value_added"] < 0)).sum()))]
+        return headline(rows)
 
 
 # ---------------------------------------------------------------- design matrix
