@@ -210,7 +210,10 @@ def test_result_object_and_input_untouched():
     pd.testing.assert_frame_equal(df, before)
     assert isinstance(res, ValueAdded)
     assert set(res.to_frames()) == {"estimates", "coefficients", "fit"}
-    assert res.summary().equals(res.fit)
+    summary = res.summary().set_index("statistic")["value"]
+    assert summary["r2"] == res.fit["r2"].iloc[0] and summary["n"] == 20
+    flagged = res.estimates[res.estimates["significant"].fillna(False)]
+    assert summary["significant_above"] + summary["significant_below"] == len(flagged)
     assert "ValueAdded(outcome='grad'" in repr(res)
 
 
