@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from benchmark._numeric import column_scale
-from benchmark._results import Result
+from benchmark._results import Result, headline, headline_by
 from benchmark._validation import (
     BenchmarkError,
     ColumnError,
@@ -1281,6 +1281,27 @@ class RankUncertainty(Result):
     entity: str
     ci: float = 0.90
 
+    def summary(self) -> pd.DataFrame:
+        """Headline figures (``statistic, value``).
+
+        Entities, draws, composite evaluations, interval level, the mean
+        width of the rank intervals (``ci_high - ci_low``), and the uncertain
+        factor with the largest total Sobol index on the pooled ranks
+        (``most_influential``, with that index as ``most_influential_total``).
+        Per-entity ranks are in :attr:`ranks`, all indices in
+        :attr:`sensitivity`.
+        """
+        sens = self.sensitivity
+        if len(sens) and "rank" in set(sens["output"]):
+            sens = sens[sens["output"] == "rank"]
+        top = sens.loc[sens["total"].idxmax()] if len(sens) and sens["total"].notna().any() else None
+        return headline([
+            ("entities", len(self.ranks)), ("n_draws", self.n_draws), ("evaluations", self.evaluations),
+            ("ci", self.ci), ("mean_interval_width", (self.ranks["ci_high"] - self.ranks["ci_low"]).mean()),
+            ("most_influential", "none" if top is None else str(top["factor"])),
+            ("most_influential_total", np.nan if top is None else top["total"]),
+        ])
+
     def plot(self, **kwargs: Any) -> Any:
         """Rank intervals per entity (needs matplotlib; see :mod:`benchmark.plotting`)."""
         from benchmark.plotting import plot_rank_intervals
@@ -1590,10 +1611,16 @@ class AHPResult(Result):
                          index=pd.Index(self.priorities["item"].tolist(), name="indicator"), name="weight")
 
     def summary(self) -> pd.DataFrame:
-        """Priorities per item, with the headline consistency figures as columns."""
-        out = self.priorities.copy()
-        out["lambda_max"], out["cr"], out["consistent"] = self.lambda_max, self.cr, self.consistent
-        return out
+        """Headline figures (``statistic, value``).
+
+        Number of items, the weighting method, lambda_max, the consistency
+        index ``ci``, the consistency ratio ``cr``, whether the judgements are
+        ``consistent`` and the ``verdict``. The weights are in
+        :attr:`priorities`.
+        """
+        return headline([("items", len(self.priorities)), ("method", self.method),
+                         ("lambda_max", self.lambda_max), ("ci", self.ci), ("cr", self.cr),
+                         ("consistent", bool(self.consistent)), ("verdict", self.verdict)])
 
 
 def _ahp_error(expert: Any, text: str) -> BenchmarkError:
@@ -2228,8 +2255,23 @@ class ObstacleDegree(Result):
         return self.indicators[self.indicators["rank"] <= k].reset_index(drop=True)
 
     def summary(self) -> pd.DataFrame:
-        """The three largest obstacles of each entity (and period)."""
-        return self.top(3)
+        """The three largest obstacles over all entities (``[period,] statistic, value``).
+
+        Indicators ranked by their mean obstacle degree over the entities
+        (per period when there is one): ``statistic`` is "obstacle 1",
+        "obstacle 2", "obstacle 3" and ``value`` the indicator with its mean
+        degree in percent, e.g. "teachers (31.2)". Each entity's own largest
+        obstacles are given by :meth:`top`.
+        """
+        ind = self.indicators
+        keys = [self.period] if self.period is not None and self.period in ind.columns else []
+        means = ind.groupby([*keys, "indicator"], sort=False, observed=True)["obstacle"].mean().reset_index()
+        means = means.sort_values([*keys, "obstacle"], ascending=[True] * len(keys) + [False], kind="stable")
+        means = means.groupby(keys, sort=False).head(3) if keys else means.head(3)
+        order = means.groupby(keys, sort=False).cumcount() + 1 if keys else range(1, len(means) + 1)
+        means["statistic"] = [f"obstacle {k}" for k in order]
+        means["value"] = [f"{name} ({value:.1f})" for name, value in zip(means["indicator"], means["obstacle"])]
+        return means[[*keys, "statistic", "value"]].astype({"value": object}).reset_index(drop=True)
 
 
 @validate_params("entity", "period", "indicators")
@@ -2379,8 +2421,15 @@ class Preprocessed(Result):
     step: str
 
     def summary(self) -> pd.DataFrame:
-        """The per-indicator table."""
-        return self.indicators
+        """Headline figures (``statistic, value``): the step, rows, indicators, values changed and indicators touched.
+
+        The per-indicator counts are in :attr:`indicators`, every changed
+        value in :attr:`changes`.
+        """
+        inds = self.indicators
+        return headline([("step", self.step), ("rows", len(self.data)), ("indicators", len(inds)),
+                         ("values_changed", len(self.changes)),
+                         ("indicators_changed", int(self.changes["indicator"].nunique()))])
 
 
 def _change_table(frame: pd.DataFrame, keys: list[str], inds: list[str], before: np.ndarray,
@@ -2720,8 +2769,8 @@ class Reliability(Result):
     items: pd.DataFrame
 
     def summary(self) -> pd.DataFrame:
-        """The alpha table."""
-        return self.alpha
+        """Cronbach's alpha per pillar (``pillar, statistic, value``): the :attr:`alpha` table in long form."""
+        return headline_by(self.alpha, ["pillar"])
 
 
 def _cronbach(x: np.ndarray) -> tuple[float, float, float]:
