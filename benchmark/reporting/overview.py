@@ -423,7 +423,7 @@ def _part(key: dict[str, Any], models: Any) -> _Part:
     frames, failed = [], []
     for unit in models.units():
         try:
-            frames.append(peer_gap(models.data, unit, list(models.indicators), cohort=o.cohort, at=models.at,
+            frames.append(peer_gap(models.cross_section, unit, list(models.indicators), cohort=o.cohort, at=models.at,
                                    direction={i: models.directions[i] for i in models.indicators}, ci=o.ci,
                                    n_boot=o.n_boot, random_state=models.seeds["gaps"], entity=models.entity,
                                    period=models.period))
