@@ -50,6 +50,7 @@ its uncertainty interval and the data-driven tier with its stability. Parts
 whose inputs are not given are left out with a note.
 
 Bundled data:  python -m benchmark report --dataset shuanggao --out report.html
+Every unit:    python -m benchmark report --dataset shuanggao --all --out reports/ --jobs 2
 Your data:     python -m benchmark report --data panel.csv --targets targets.csv \\
                    --indicators indicators.csv --institution "My College" --cohort tier
 
@@ -66,7 +67,11 @@ EPILOG = """\
 SPEC for --cohort and --leaders: a column name (the institutions sharing the
 focus's value, e.g. tier), column=value pairs separated by commas (tier=A), or
 institution names separated by semicolons ("A College;B College").
-Exit status: 0 written, 2 bad input (one line on stderr), 3 unexpected failure.
+--all / --institutions write one report per institution into the folder
+--out, with index.html linking them and overview.html / overview.xlsx for the
+whole field; a folder that is not empty needs --force.
+Exit status: 0 written, 1 some reports of --all / --institutions failed (listed),
+2 bad input (one line on stderr), 3 unexpected failure.
 """
 
 
@@ -93,6 +98,11 @@ def add_report_command(sub: Any) -> None:
     who = p.add_argument_group("who and when")
     who.add_argument("--institution", metavar="NAME", help="the focus institution (default: for shuanggao the "
                      "first B-tier school unit; otherwise the first institution in the data)")
+    who.add_argument("--all", action="store_true", dest="all_units",
+                     help="one report per institution, written into the folder --out with index.html and the "
+                          "overview of the whole field")
+    who.add_argument("--institutions", metavar="NAMES", help="like --all for the institutions listed: names "
+                     "separated by commas, or @FILE (or a file name) with one name per line")
     who.add_argument("--entity", metavar="COL", help="entity column (default: institution, or the bundled "
                      "dataset's own)")
     who.add_argument("--period", metavar="COL", help="period column (default: year; 'none' for a cross-section)")
@@ -135,8 +145,12 @@ def add_report_command(sub: Any) -> None:
     acc.add_argument("--seed", type=int, default=0, metavar="N",
                      help="random seed (default 0: the same report every run)")
     out = p.add_argument_group("output")
-    out.add_argument("--out", default="report.html", metavar="FILE.html", help="where to write the report "
-                     "(default report.html)")
+    out.add_argument("--out", metavar="FILE.html|FOLDER", help="where to write the report (default report.html); "
+                     "with --all or --institutions the folder for the reports (default reports)")
+    out.add_argument("--force", action="store_true", help="with --all or --institutions: write into a folder that "
+                     "exists and is not empty")
+    out.add_argument("--jobs", type=int, default=1, metavar="N", help="with --all or --institutions: worker "
+                     "processes for the unit reports (default 1; -1 = every core)")
     out.add_argument("--excel", metavar="FILE.xlsx", help="also write the report's tables to an Excel workbook")
     out.add_argument("--title", help="page title (default: Gap analysis: <institution>)")
     out.add_argument("--lang", choices=["zh", "en"], help="language of the report's text and figures (default: "
@@ -152,7 +166,16 @@ def run_report(args: argparse.Namespace) -> int:
     from benchmark.reporting import _report
 
     started = time.perf_counter()
+    batch = args.all_units or args.institutions is not None
+    if batch and args.institution is not None:
+        raise BenchmarkError("give --institution (one report) or --all / --institutions (a folder of reports), "
+                             "not both.")
+    if not batch and (args.force or args.jobs != 1):
+        raise BenchmarkError("--force and --jobs go with --all or --institutions (a folder of reports).")
     inputs = _bundled_inputs(args) if args.data is None else _file_inputs(args)
+    if batch:
+        return _run_batch(args, inputs, started)
+    args.out = args.out or "report.html"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # they are listed in the report's notes, printed below
         rep = _report.report(inputs["data"], inputs["focus"], path=args.out, excel=args.excel,
@@ -166,6 +189,51 @@ def run_report(args: argparse.Namespace) -> int:
     for note in [*inputs["notes"], *rep.notes]:
         print(f"  note: {_as_options(note)}")
     return 0
+
+
+def _run_batch(args: argparse.Namespace, inputs: dict[str, Any], started: float) -> int:
+    from benchmark.reporting import _batch
+
+    if args.excel:
+        raise BenchmarkError("--excel writes the tables of one report; with --all or --institutions each unit's "
+                             "tables are in its report and the overview.xlsx of the folder.")
+    data, entity = inputs["data"], inputs["options"].entity
+    units = None if args.all_units else _listed_units(args.institutions, data, entity, inputs["source"])
+    out = args.out or "reports"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # each report lists its warnings among its notes
+        batch = _batch.report_batch(data, units, path=out, force=args.force, n_jobs=args.jobs,
+                                    options=inputs["options"])
+    elapsed = time.perf_counter() - started
+    ok = int((batch.units["status"] == "ok").sum())
+    print(f"{ok} of {len(batch.units)} reports written to {Path(batch.path).resolve()} ({elapsed:.1f} s); "
+          f"open {Path(batch.index).resolve()} in a browser.")
+    if batch.overview is not None:
+        print(f"Overview of the whole field: {Path(batch.overview).resolve()}.")
+    for note in [*inputs["notes"], *batch.notes]:
+        print(f"  note: {_as_options(note)}")
+    for line in _batch.failed_units(batch):
+        print(f"  failed: {line}")
+    return 0 if ok == len(batch.units) else 1
+
+
+def _listed_units(text: str, data: pd.DataFrame, entity: str, source: str) -> list[Any]:
+    """--institutions: names separated by commas, or @FILE / an existing file with one name per line."""
+    path = text[1:] if text.startswith("@") else text
+    if text.startswith("@") or ("," not in text and Path(path).is_file()):
+        try:
+            lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+        except OSError as exc:
+            raise BenchmarkError(f"--institutions {text}: cannot read {path!r} ({exc.strerror}).") from None
+        names = [line.strip() for line in lines if line.strip()]
+    else:
+        names = [t.strip() for t in text.split(",") if t.strip()]
+    if not names:
+        raise BenchmarkError(f"--institutions {text!r} names no institution.")
+    values = {str(v): v for v in pd.unique(data[entity].dropna())}
+    for name in names:
+        uf.check_known_entity(name, values, path=source, column=entity)  # the single report's close-match error
+    return [values[name] for name in names]
 
 
 _KEYWORDS = {"targets": "--targets", "cost": "--cost", "outcomes": "--outcomes", "outputs": "--outputs",
@@ -289,7 +357,7 @@ def _bundled_inputs(args: argparse.Namespace) -> dict[str, Any]:
     kwargs["indicators"] = _names(args.indicator_list)
     kwargs["metadata"] = meta
     kwargs["label_column"] = _label_column(args, meta)
-    return {"data": data, "focus": focus, "options": _report_options(kwargs), "notes": notes}
+    return {"data": data, "focus": focus, "options": _report_options(kwargs), "notes": notes, "source": source}
 
 
 def _canonical(name: str) -> str:
@@ -365,7 +433,7 @@ def _file_inputs(args: argparse.Namespace) -> dict[str, Any]:
     kwargs["indicators"] = _names(args.indicator_list)
     kwargs["metadata"] = meta
     kwargs["label_column"] = _label_column(args, meta)
-    return {"data": data, "focus": focus, "options": _report_options(kwargs), "notes": notes}
+    return {"data": data, "focus": focus, "options": _report_options(kwargs), "notes": notes, "source": path}
 
 
 def _check_period_values(data: pd.DataFrame, period: str, path: str) -> None:

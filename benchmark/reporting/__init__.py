@@ -1,6 +1,8 @@
 """Gap-analysis reports: one HTML page per unit, or one per unit of a whole field in one run.
 
 - :func:`report` writes the report of one unit (:class:`Report`);
+- :func:`report_batch` writes every unit's report into one folder, with an
+  index and the overview of the whole field (:class:`BatchReport`);
 - :class:`ReportOptions` holds every setting of a report, checked once;
 - :func:`benchmark.reporting._models.field_models` computes the shared models
   of a field - what every unit's report has in common - once;
@@ -9,7 +11,8 @@
   ``_field``; ``_summary`` and ``_notes`` read the other sections).
 """
 
+from benchmark.reporting._batch import BatchReport, report_batch
 from benchmark.reporting._options import ReportOptions
 from benchmark.reporting._report import Report, report
 
-__all__ = ["Report", "ReportOptions", "report"]
+__all__ = ["BatchReport", "Report", "ReportOptions", "report", "report_batch"]
