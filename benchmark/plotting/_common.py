@@ -136,6 +136,14 @@ def _word(message: str, /, **values: Any) -> str:
     return _t(message, **values)
 
 
+def _width_for(labels: Iterable[Any], base: float = 7.5) -> float:
+    """A figure width that leaves the plot its room beside long tick labels (CJK characters count double)."""
+    from benchmark._fonts import has_cjk
+
+    widest = max((sum(2 if has_cjk([ch]) else 1 for ch in str(label)) for label in labels), default=0)
+    return float(min(max(base, 4.8 + 0.085 * widest), 13.0))
+
+
 def _style(defaults: Mapping[str, Any], kwargs: Mapping[str, Any]) -> dict[str, Any]:
     """Keyword arguments of the main artist: the figure's defaults overridden by the caller's."""
     return {**defaults, **kwargs}

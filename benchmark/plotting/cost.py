@@ -202,8 +202,9 @@ def _mark_entities(ax: Axes, x: np.ndarray, y: np.ndarray, names: np.ndarray, ok
     if ok[i]:
         ax.scatter([x[i]], [y[i]], marker="*", s=260, color=FOCUS_COLOR, edgecolor="black", zorder=5,
                    label=str(focus))
-        ax.annotate(str(focus), (x[i], y[i]), xytext=(8, -12), textcoords="offset points",
-                    color=FOCUS_COLOR, fontweight="bold")
+        right = x[i] > np.nanmin(x[ok]) + 0.6 * (np.nanmax(x[ok]) - np.nanmin(x[ok]))  # name to the left there
+        ax.annotate(str(focus), (x[i], y[i]), xytext=(-10 if right else 10, -12), textcoords="offset points",
+                    ha="right" if right else "left", color=FOCUS_COLOR, fontweight="bold")
 
 
 def _quadrant_names(ax: Axes, x: np.ndarray, y: np.ndarray, quad: np.ndarray, mask: np.ndarray,
@@ -641,7 +642,7 @@ def plot_malmquist(
                              f"{format_list(have)} (pech/sech need rts='vrs').")
     text = _MALMQUIST_TEXT[current()]
     table, ticks = _malmquist_rows(result, index, focus, text)
-    ax = _axes(ax, (max(5.0, 1.3 * len(ticks) + 3), 4.5))
+    ax = _axes(ax, (max(7.0, 1.3 * len(ticks) + 5), 4.5))
     pos = np.arange(len(ticks))
     for c in components:
         colour, style, width = _STYLE[c]
@@ -649,10 +650,11 @@ def plot_malmquist(
                 **_style({"marker": _MARKERS[c], "color": colour, "linestyle": style, "linewidth": width}, kwargs))
     ax.axhline(1.0, color="grey", linewidth=0.8)
     ax.set_xticks(pos, ticks, fontsize="small")
+    ax.set_xlim(-0.5, len(ticks) - 0.5)  # half a period of room so the two-line tick labels stay inside
     ax.set_xlabel(text["xlabel"])
     ax.set_ylabel(text["ylabel"])
     ax.set_title(text["title"] + (f": {focus}" if focus is not None else ""))
-    ax.legend(fontsize="small", loc="best")
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     _finish(ax, [*ticks, *(text[c] for c in components), text["title"], "" if focus is None else str(focus)])
     return ax
 

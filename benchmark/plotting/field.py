@@ -158,14 +158,15 @@ def plot_transitions(
     image = ax.imshow(np.nan_to_num(share), **_style({"cmap": cmap, "vmin": 0, "vmax": 1}, kwargs))
     _cell_texts(ax, values, share)
     _outline_cells(ax, counts, [(s, s) for s in counts.index], color="black")
+    xlabel = _t("tier in the next period")
     if moves is not None:
         _outline_cells(ax, counts, list(zip(moves["from_tier"], moves["to_tier"], strict=True)), color=FOCUS_COLOR)
-        _note(ax, _moves_text(focus, moves))
+        xlabel += "\n" + _moves_text(focus, moves)  # under the matrix, where no cell colour hides it
     rows = [str(s) for s in counts.index]
     cols = [str(s) for s in counts.columns]
     ax.set_xticks(range(n), labels=cols)
     ax.set_yticks(range(n), labels=rows)
-    ax.set_xlabel(_t("tier in the next period"))
+    ax.set_xlabel(xlabel)
     ax.set_ylabel(_t("tier in the period"))
     ax.set_title(_t("Tier transitions") + (f" ({subtitle})" if subtitle else ""))
     ax.figure.colorbar(image, ax=ax, label=_t("share of the row"), shrink=0.8)
@@ -437,16 +438,19 @@ def _tier_colours(k: int) -> list[Any]:
 
 
 def _tier_legends(ax: Axes, tiers_: list[Any], colours: list[Any], marker_of: dict[Any, str]) -> None:
+    """One legend (so the layout makes room for all of it): the derived tiers' colours, then under a
+    second heading the official tiers' markers."""
     from matplotlib.lines import Line2D
 
     handles = [Line2D([], [], marker="o", ls="", color=c, label=str(t)) for t, c in zip(tiers_, colours, strict=True)]
-    first = ax.legend(handles=handles, title=_t("derived tier"), loc="upper left", bbox_to_anchor=(1.01, 1.0),
-                      borderaxespad=0, fontsize="small")
     if marker_of:
-        ax.add_artist(first)
-        marks = [Line2D([], [], marker=m, ls="", color="black", label=str(lvl)) for lvl, m in marker_of.items()]
-        ax.legend(handles=marks, title=_t("official tier"), loc="lower left", bbox_to_anchor=(1.01, 0.0),
-                  borderaxespad=0, fontsize="small")
+        heading = Line2D([], [], ls="", label=_t("official tier"))
+        handles += [heading] + [Line2D([], [], marker=m, ls="", color="black", label=str(lvl))
+                                for lvl, m in marker_of.items()]
+    legend = ax.legend(handles=handles, title=_t("derived tier"), loc="upper left", bbox_to_anchor=(1.01, 1.0),
+                       borderaxespad=0, fontsize="small", alignment="left")
+    if marker_of:
+        legend.get_texts()[len(tiers_)].set_fontweight("bold")
 
 
 # ============================================================ composite ranks
@@ -544,7 +548,7 @@ def plot_rank_intervals(
         ax.scatter(_numeric(frame, median), y, marker="|", s=90, color="black", zorder=4, label=_t("median rank"))
     ax.set_yticks(y, labels=[str(v) for v in names])
     _bold_ticks(ax, names, focus, marked)
-    ax.set_ylim(-0.7, n - 0.3)
+    ax.set_ylim(-1.7 if hidden else -0.7, n - 0.3)  # an empty row under the last one for the note
     ax.set_xlabel(_t("rank (1 = best)"))
     ax.xaxis.set_ticks_position("both")
     ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
@@ -657,11 +661,11 @@ def plot_kernel_density(
     curves = [density[density[period] == p] if period is not None else density for p in periods]
     marks = _focus_values(result, focus, data, entity, periods)
     if kind == "3d":
-        ax = _density_surface(ax, curves, periods, name, kwargs)
+        ax = _density_surface(ax, curves, periods, name, period or "period", kwargs)
         if marks is not None:
             _mark_surface(ax, curves, marks)
     else:
-        ax = _density_lines(ax, curves, periods, kind, overlap, name, kwargs, marks)
+        ax = _density_lines(ax, curves, periods, kind, overlap, (name, period or "period"), kwargs, marks)
     ax.set_title(_word("Kernel density of {value}", value=name))
     _finish(ax, [name, *([str(focus)] if focus is not None else [])])
     return ax
@@ -684,7 +688,7 @@ def _focus_values(result: Any, focus: Any, data: pd.DataFrame | None, entity: st
     return [float(by_period.get(p, np.nan)) for p in periods]
 
 
-def _density_surface(ax: Any, curves: list[pd.DataFrame], periods: list[Any], name: str,
+def _density_surface(ax: Any, curves: list[pd.DataFrame], periods: list[Any], name: str, periods_name: str,
                      kwargs: Mapping[str, Any]) -> Any:
     import matplotlib.pyplot as plt
 
@@ -699,8 +703,9 @@ def _density_surface(ax: Any, curves: list[pd.DataFrame], periods: list[Any], na
                                                  "alpha": 0.9}, kwargs))
     ax.set_yticks(pos, [str(p) for p in periods])
     ax.set_xlabel(name)
-    ax.set_ylabel(_word("period"))
+    ax.set_ylabel(_word(periods_name))
     ax.set_zlabel(_word("density"), labelpad=14)
+    ax.set_box_aspect(None, zoom=0.85)  # room for the axis labels inside the figure
     ax.ticklabel_format(axis="z", style="sci", scilimits=(-2, 3))
     return ax
 
@@ -709,11 +714,12 @@ def _mark_surface(ax: Any, curves: list[pd.DataFrame], marks: list[float]) -> No
     for i, (curve, value) in enumerate(zip(curves, marks, strict=True)):
         if not np.isnan(value):
             height = np.interp(value, curve["x"].to_numpy(), curve["density"].to_numpy())
-            ax.scatter([value], [i], [height], color=FOCUS_COLOR, s=30, depthshade=False, zorder=10)
+            ax.scatter([value], [i], [height], color=FOCUS_COLOR, edgecolor="black", s=60, depthshade=False,
+                       zorder=10)
 
 
 def _density_lines(ax: Any, curves: list[pd.DataFrame], periods: list[Any], kind: str, overlap: float,
-                   name: str, kwargs: Mapping[str, Any], marks: list[float] | None) -> Axes:
+                   names: tuple[str, str], kwargs: Mapping[str, Any], marks: list[float] | None) -> Axes:
     """Ridge lines (shifted, filled) or overlaid curves, with the focus's values as dots."""
     import matplotlib.pyplot as plt
 
@@ -731,10 +737,10 @@ def _density_lines(ax: Any, curves: list[pd.DataFrame], periods: list[Any], kind
         if marks is not None and not np.isnan(marks[i]):
             ax.plot([marks[i]], [np.interp(marks[i], x, y)], ls="", marker="o", color=FOCUS_COLOR, ms=6,
                     markeredgecolor="black", zorder=len(periods) + 1)
-    ax.set_xlabel(name)
+    ax.set_xlabel(names[0])
     if kind == "ridge" and periods != [None]:
         ax.set_yticks(bases, [str(p) for p in periods])
-        ax.set_ylabel(_word("period"))
+        ax.set_ylabel(_word(names[1]))
     else:
         ax.set_ylabel(_word("density"))
         if periods != [None]:

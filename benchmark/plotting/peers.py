@@ -31,6 +31,7 @@ from benchmark.plotting._common import (
     _one_period,
     _require,
     _style,
+    _width_for,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -136,7 +137,7 @@ def plot_gaps(
     values = _numeric(frame, column)
     order = np.argsort(np.nan_to_num(values, nan=-np.inf), kind="stable")
     frame, values = frame.iloc[order], values[order]
-    ax = _axes(ax, (7.5, 0.42 * len(frame) + 1.6))
+    ax = _axes(ax, (_width_for(_display(frame[indicator], names)), 0.42 * len(frame) + 1.6))
     y = np.arange(len(frame))
     _gap_bars(ax, frame, values, significant, kwargs)
     if lower and upper:
@@ -342,7 +343,7 @@ def plot_profile(
     ax = draw(pos, ticks, who, scale, ax, kwargs)
     title = (_t("Profile against the cohort") + (f": {who}" if who is not None else "")
              + (f", {at}" if at is not None else ""))
-    ax.set_title(title, pad=24 if kind == "radar" else None)
+    ax.set_title(title, pad=36 if kind == "radar" else None)
     _finish(ax, [title, *ticks])
     return ax
 
@@ -366,7 +367,7 @@ def _scale_label(scale: str) -> str:
 def _dot_range(pos: dict[str, np.ndarray], ticks: list[str], who: Any, scale: str, ax: Any,
                kwargs: Mapping[str, Any]) -> Axes:
     n = len(ticks)
-    ax = _axes(ax, (7.5, 0.45 * n + 1.6))
+    ax = _axes(ax, (_width_for(ticks), 0.45 * n + 1.6))
     y = np.arange(n)[::-1]  # first indicator on top
     ax.hlines(y, pos["low"], pos["high"], color=COHORT_COLOR, lw=6, alpha=0.35, label=_t("cohort inter-quartile range"))
     ax.plot(pos["mid"], y, ls="", marker="|", ms=14, mew=2, color=COHORT_COLOR, label=_t("cohort median"))
@@ -404,7 +405,7 @@ def _radar(pos: dict[str, np.ndarray], ticks: list[str], who: Any, scale: str, a
     ax.set_theta_direction(-1)
     top = 100.0 if scale == "percentile" else max(150.0, float(np.nanmax(np.r_[pos["focus"], pos["high"]])) * 1.1)
     ax.set_ylim(0, top)
-    ax.set_rlabel_position(0)
+    ax.set_rlabel_position(180.0 / n)  # radius labels between the first two spokes, clear of the labels
     ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.05, 1.05), borderaxespad=0)
     return ax
 

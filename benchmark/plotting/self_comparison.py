@@ -30,6 +30,7 @@ from benchmark.plotting._common import (
     _numeric,
     _require,
     _style,
+    _width_for,
     _word,
 )
 
@@ -137,7 +138,8 @@ def _completion_bars(frame: pd.DataFrame, columns: tuple[str, str, str], names: 
     r = _numeric(frame, ratio) * 100
     order = np.argsort(np.nan_to_num(r, nan=-np.inf), kind="stable")
     frame, r = frame.iloc[order], r[order]
-    ax = _axes(ax, (7.5, 0.42 * len(frame) + 1.6))
+    ticks = _display(frame[indicator], names)
+    ax = _axes(ax, (_width_for(ticks), 0.42 * len(frame) + 1.6))
     states = frame[status].astype(str).to_numpy()
     colours = [STATUS_COLORS.get(s, COHORT_COLOR) for s in states]
     shown = np.clip(np.nan_to_num(r, nan=0.0), 0, clip * 100)
@@ -148,7 +150,7 @@ def _completion_bars(frame: pd.DataFrame, columns: tuple[str, str, str], names: 
         ax.annotate(text, (bar_end, yi), xytext=(3, 0), textcoords="offset points", va="center",
                     fontsize="x-small", color="black" if not np.isnan(value) else COHORT_COLOR)
     ax.axvline(100, color="black", lw=1, ls="--")
-    ax.set_yticks(y, labels=_display(frame[indicator], names))
+    ax.set_yticks(y, labels=ticks)
     ax.set_xlim(0, max(110.0, float(np.nanmax(shown, initial=0)) * 1.15))
     ax.set_xlabel(_t("completion of the target (%)"))
     _status_legend(ax, [s for s in STATUS_COLORS if s in set(states)] + sorted(set(states) - set(STATUS_COLORS)))
@@ -162,24 +164,29 @@ def _status_stack(frame: pd.DataFrame, key: str, status: str, names: Mapping[Any
     counts = counts[states]
     first = states[0]
     counts = counts.sort_values(first, kind="stable")
-    ax = _axes(ax, (7.5, 0.38 * len(counts) + 1.8))
+    tick = _display(counts.index, names) if relabel else [str(v) for v in counts.index]
+    ax = _axes(ax, (_width_for(tick), 0.38 * len(counts) + 1.8))
     y = np.arange(len(counts))
     left = np.zeros(len(counts))
     for s in states:
-        ax.barh(y, counts[s].to_numpy(), left=left, label=_t(s),
+        ax.barh(y, counts[s].to_numpy(), left=left, label=_state_name(s),
                 **_style({"color": STATUS_COLORS.get(s, COHORT_COLOR), "height": 0.7}, kwargs))
         left += counts[s].to_numpy()
-    tick = _display(counts.index, names) if relabel else [str(v) for v in counts.index]
     ax.set_yticks(y, labels=tick)
     ax.set_xlabel(_t("number of tasks") if not relabel else _t("number of entities"))
     ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     return ax
 
 
+def _state_name(state: str) -> str:
+    """A status value as a legend entry ("no_data" -> "no data")."""
+    return _t(state).replace("_", " ")
+
+
 def _status_legend(ax: Axes, states: list[str]) -> None:
     from matplotlib.patches import Patch
 
-    handles = [Patch(color=STATUS_COLORS.get(s, COHORT_COLOR), label=_t(s)) for s in states]
+    handles = [Patch(color=STATUS_COLORS.get(s, COHORT_COLOR), label=_state_name(s)) for s in states]
     ax.legend(handles=handles, fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
 
 
