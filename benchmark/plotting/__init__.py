@@ -1,22 +1,35 @@
-"""Figures from result tables.
+"""Figures from result tables, one module per question.
 
-Each function takes the tidy table (or result object) that an analysis
-function returns, draws it with matplotlib on one axes and returns that
-:class:`~matplotlib.axes.Axes`. Column names are keywords whose defaults match
-the analysis outputs, so the usual call is one line::
+- :mod:`~benchmark.plotting.self_comparison` (against itself):
+  :func:`plot_trajectory`, :func:`plot_completion`;
+- :mod:`~benchmark.plotting.peers` (against peers): :func:`plot_profile`,
+  :func:`plot_gaps`;
+- :mod:`~benchmark.plotting.cost` (against cost): :func:`plot_cost_outcome`,
+  :func:`plot_frontier`, :func:`plot_malmquist`;
+- :mod:`~benchmark.plotting.field` (in the field):
+  :func:`plot_rank_intervals`, :func:`plot_tiers`, :func:`plot_transitions`,
+  :func:`plot_kernel_density`.
+
+Every function has the same shape: the table (or result object) an analysis
+function returns comes first - plus, for :func:`plot_trajectory`, the
+indicator to draw - and everything else is keyword-only: ``focus=`` (the
+institution highlighted), the figure's own options, column names whose
+defaults match the analysis outputs, ``metadata=`` (display names: the
+indicator table or a mapping), ``ax=``, ``lang=`` and ``**kwargs`` passed to
+the matplotlib call that draws the main marks. The usual call is one line::
 
     gaps = benchmark.peer_gap(panel, "示范职业技术学院", indicators, cohort="tier", ci=0.95)
-    benchmark.plot_gaps(gaps)
+    benchmark.plot_gaps(gaps, metadata=meta)
 
-Functions that draw on one axes accept ``ax=``. Nothing here computes a
-statistic that an analysis function returns: plots only place, sort, rescale
-and colour what they are given (:func:`plot_trajectory` asks
-:func:`benchmark.cohort_stats` for the cohort band).
+Each function returns the :class:`~matplotlib.axes.Axes` it drew on. Nothing
+here computes a statistic that an analysis function returns: plots only
+place, sort, rescale and colour what they are given (:func:`plot_trajectory`
+asks :func:`benchmark.cohort_stats` for the cohort band).
 
-Every function takes ``lang="zh"`` or ``"en"`` for the words it writes
-(titles, axis labels, legends, notes); the default is Chinese when the
-indicator labels (``labels=``, ``label=``) are Chinese. Labels with Chinese,
-Japanese or Korean characters are drawn with a CJK font (see
+``lang="zh"`` or ``"en"`` sets the words a figure writes (titles, axis
+labels, legends, notes); the default ``None`` is the same everywhere: Chinese
+when the labels in ``metadata`` are Chinese, else English. Labels with
+Chinese, Japanese or Korean characters are drawn with a CJK font (see
 :func:`apply_cjk_font`; Noto Sans CJK SC comes with the library).
 
 Colours follow the Okabe-Ito palette, which readers with the common forms of
