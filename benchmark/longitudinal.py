@@ -185,6 +185,14 @@ def change(
         ``improved`` (moved in the better direction; nullable boolean) and
         ``reason`` (why a value is NaN).
 
+    See Also
+    --------
+    growth : period-on-period growth, an index to a base period or log differences.
+    trend : the slope over every period rather than two end points.
+    self_compare : one entity's profile against its own history.
+    benchmark.completion : progress towards targets set at the baseline.
+    benchmark.plot_trajectory : an indicator over time with its targets.
+
     Notes
     -----
     CAGR is defined only for positive baseline and non-negative latest
@@ -313,6 +321,12 @@ def growth(
         The entity and period columns and one column per indicator, with the
         input's row index and order, plus ``reason`` saying, per row, which
         indicators are NaN and why.
+
+    See Also
+    --------
+    change : the change between a start and an end period.
+    trend : a linear trend with its interval and a verdict.
+    benchmark.cost_per_outcome : costs per outcome, deflated to the prices of one period.
 
     Notes
     -----
@@ -459,6 +473,13 @@ def trend(
         period), ``verdict`` ("improving", "flat" when the interval contains
         zero, "worsening") and ``reason``.
 
+    See Also
+    --------
+    change : the change between two periods.
+    growth : growth rates period by period.
+    self_compare : one entity's profile against its own history.
+    benchmark.plot_trajectory : the series behind a trend.
+
     Notes
     -----
     Two observed points give a slope but no interval and no verdict; fewer
@@ -570,6 +591,13 @@ def self_compare(
         reached), ``gap_to_best`` (how far the latest value is behind the best,
         >= 0, in the indicator's unit), ``gap_to_best_pct`` (the gap / abs(best))
         and a combined ``reason``.
+
+    See Also
+    --------
+    change : the same comparison for every entity.
+    trend : the direction of each indicator over all periods.
+    benchmark.peer_gap : the entity against its peers instead of its past.
+    benchmark.plot_trajectory : one indicator of the entity over time.
 
     Examples
     --------
