@@ -299,6 +299,13 @@ def completion(
         ``reaches_final``, ``status`` (completed / attainable / unattainable /
         no_data) and ``reason``.
 
+    See Also
+    --------
+    completion_summary : the shares of completed and attainable tasks per group.
+    grade : grade bands from completion rates or scores.
+    benchmark.change : the change of each indicator since the baseline.
+    benchmark.plot_completion : the completion status by indicator.
+
     Notes
     -----
     ``status`` is decided by the first rule that applies: no target at all
@@ -649,6 +656,11 @@ def completion_summary(
         ``mean_ratio`` (weighted mean completion ratio, each capped at 1, over
         tasks that have one).
 
+    See Also
+    --------
+    completion : the per-task table it summarises.
+    grade : grade bands from the completion rates.
+
     Examples
     --------
     >>> table = pd.DataFrame({"institution": ["a", "a", "a", "b"],
@@ -790,6 +802,12 @@ def grade(
     DataFrame
         The scores with ``grade`` (ordered categorical, worst < best),
         ``vetoed`` and ``reason``.
+
+    See Also
+    --------
+    completion : completion rates to grade.
+    completion_summary : completion rates per entity or group.
+    benchmark.performance_groups : grades from the distance to the cohort median.
 
     Examples
     --------
