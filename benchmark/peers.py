@@ -186,6 +186,12 @@ def percentile_rank(
         columns, one column per indicator holding its percentile rank, and
         ``reason`` (``None``, or which indicators had no value).
 
+    See Also
+    --------
+    performance_groups : grades from the distance to the cohort median.
+    peer_gap : one entity's gaps to its peers.
+    benchmark.composite : one score from several indicators.
+
     Examples
     --------
     >>> df = pd.DataFrame({"institution": list("abcd"), "tier": ["A", "A", "B", "B"],
@@ -245,6 +251,12 @@ def cohort_stats(
         ``min``, ``q1``, ``median``, ``q3`` (linear interpolation, as
         :meth:`pandas.Series.quantile`), ``max`` and ``reason`` (why a
         statistic is missing).
+
+    See Also
+    --------
+    percentile_rank : where each entity stands within its cohort.
+    peer_gap : one entity against the cohort, indicator by indicator.
+    benchmark.plot_profile : an entity against its cohort's range.
 
     Examples
     --------
@@ -469,6 +481,14 @@ def peer_gap(
     EmptyDataError
         A cohort with fewer than two peers.
 
+    See Also
+    --------
+    nearest_peers : choose the peers by similarity.
+    percentile_rank : the standing of every entity in its cohort.
+    cohort_stats : the cohort statistics behind the gaps.
+    benchmark.value_added : gaps after adjusting for context.
+    benchmark.plot_gaps : the gaps as diverging bars.
+
     Examples
     --------
     >>> df = pd.DataFrame({"institution": list("abcde"), "rate": [80.0, 60.0, 70.0, 75.0, 90.0]})
@@ -644,6 +664,12 @@ def performance_groups(
         given): identifying columns, ``indicator``, ``value``, ``n_cohort``,
         ``cohort_median``, ``distance``, ``group`` (A-E or missing) and
         ``reason`` (why a row is not graded).
+
+    See Also
+    --------
+    percentile_rank : the rank of each entity within its cohort.
+    benchmark.grade : grade bands from scores with fixed cut-offs.
+    benchmark.tiers : data-driven ordered tiers.
 
     Examples
     --------
@@ -847,6 +873,12 @@ def nearest_peers(
         peer's value ``f``, ``diff_f`` (peer minus focus, raw units) and
         ``zdiff_f`` (the same in population standard deviations). Its entity
         column can be passed as ``cohort=`` to :func:`peer_gap`.
+
+    See Also
+    --------
+    peer_gap : the gaps against the peers found here.
+    cohort_stats : statistics of a cohort.
+    benchmark.dea : the peers that span the efficiency frontier.
 
     Examples
     --------
