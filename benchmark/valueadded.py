@@ -60,6 +60,11 @@ class ValueAdded(Result):
         One row of fit statistics.
     outcome, method : str
     ci : float
+
+    See Also
+    --------
+    value_added : the analysis that returns this result.
+
     """
 
     estimates: pd.DataFrame
@@ -367,6 +372,12 @@ def value_added(
         ``leverage`` (leave-one-out only), ``weight`` (Huber), ``reason``;
         ``coefficients``; ``fit`` (``n``, ``p``, ``r2``, ``adj_r2``,
         ``rmse``, ``sigma``, ``scale``, ``r2_out_of_sample``).
+
+    See Also
+    --------
+    benchmark.peer_gap : raw gaps to the peers, without the context adjustment.
+    benchmark.second_stage : the effect of context on efficiency scores.
+    benchmark.percentile_rank : ranks of the value added within cohorts.
 
     Examples
     --------
