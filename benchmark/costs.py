@@ -174,6 +174,13 @@ def cost_per_outcome(
         A deflator that misses a period, an unknown base period, or ``cost``
         also listed among the outcomes.
 
+    See Also
+    --------
+    relative_cost : the same cost as an index to the cohort median.
+    cost_outcome_quadrant : cost against outcome in four quadrants.
+    allocate_costs : attribute shared costs to functions first.
+    benchmark.dea : efficiency with several inputs and outputs.
+
     Examples
     --------
     >>> df = pd.DataFrame({"institution": ["a", "b"], "year": [2023, 2023],
@@ -291,6 +298,11 @@ def allocate_costs(
         direct_share, allocated_shared, <name>``, one ``<shared>_allocated``
         column per shared cost, and ``reason`` (set when D + O = 0 or values
         are missing).
+
+    See Also
+    --------
+    cost_per_outcome : costs per unit of outcome after the allocation.
+    relative_cost : costs as an index to the cohort median.
 
     Notes
     -----
@@ -473,6 +485,11 @@ def relative_cost(
         peers behind the median. No peers, or a zero median, give NaN with a
         reason.
 
+    See Also
+    --------
+    cost_per_outcome : cost per unit of outcome.
+    cost_outcome_quadrant : cost against outcome in four quadrants.
+
     Examples
     --------
     >>> df = pd.DataFrame({"institution": list("abcd"), "cost": [10.0, 20.0, 30.0, 40.0]})
@@ -562,6 +579,13 @@ def cost_outcome_quadrant(
         outcome_median, quadrant, reason``. Peers' medians use the rows that
         have both values; missing values or an empty cohort give no label and
         a reason.
+
+    See Also
+    --------
+    cost_per_outcome : cost per unit of each outcome.
+    relative_cost : cost as an index to the cohort median.
+    benchmark.dea : efficiency with several inputs and outputs at once.
+    benchmark.plot_cost_outcome : the quadrant chart.
 
     Examples
     --------
