@@ -60,6 +60,12 @@ class DEAResult(Result):
         Input and output columns.
     entity : str
         Entity column.
+
+    See Also
+    --------
+    benchmark.dea : the analysis that returns this result.
+    benchmark.plot_frontier : the frontier with a unit's projection.
+
     """
 
     efficiency: pd.DataFrame
@@ -254,6 +260,16 @@ def dea(
         ``efficiency``, ``lambdas``, ``slacks``; ``peers()``, ``targets()``,
         ``summary()``, ``plot()``, ``to_frames()``.
 
+    See Also
+    --------
+    super_efficiency : rank the efficient units by leaving each one out.
+    benchmark.sbm : the slacks-based measure, non-radial.
+    benchmark.scale_efficiency : CRS against VRS: the scale part of inefficiency.
+    benchmark.dea_bootstrap : bias-corrected scores with confidence intervals.
+    benchmark.malmquist : productivity change between periods.
+    benchmark.second_stage : explain the scores by context variables.
+    benchmark.plot_frontier : the frontier with a unit's projection.
+
     References
     ----------
     Charnes, Cooper & Rhodes (1978), EJOR 2(6); Banker, Charnes & Cooper (1984),
@@ -335,6 +351,11 @@ def super_efficiency(
     DataFrame
         ``entity, super_efficiency`` (input: Farrell theta; output: 1/phi),
         ``farrell_output`` (output orientation only), ``reason``.
+
+    See Also
+    --------
+    dea : the ordinary radial scores.
+    benchmark.sbm : Tone's slacks-based super-efficiency.
 
     References
     ----------
