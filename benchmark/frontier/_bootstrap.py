@@ -77,6 +77,12 @@ class BootstrapResult(Result):
         The ``m`` of the subsampling bootstrap.
     rate : float or None
         The convergence rate ``kappa`` used to rescale subsamples.
+
+    See Also
+    --------
+    benchmark.dea_bootstrap : the analysis that returns this result.
+    benchmark.DEAResult : the scores without bias correction.
+
     """
 
     efficiency: pd.DataFrame
