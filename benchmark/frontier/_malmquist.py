@@ -66,6 +66,12 @@ class MalmquistResult(Result):
         in both (only those get an index).
     rts, orientation, entity, period : str
         The model and the columns.
+
+    See Also
+    --------
+    benchmark.malmquist : the analysis that returns this result.
+    benchmark.plot_malmquist : the components over time.
+
     """
 
     index: pd.DataFrame
