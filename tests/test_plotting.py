@@ -539,6 +539,8 @@ def test_plot_cost_outcome_bad_input(quadrants):
         plotting.plot_cost_outcome(quadrants, peers=["ghost"])
     with pytest.raises(ColumnError, match="spend"):
         plotting.plot_cost_outcome(quadrants, cost="spend")
+    with pytest.raises(BenchmarkError, match="'total_funding'.*key the labels by those"):
+        plotting.plot_cost_outcome(quadrants, metadata={"total_funding": "funding"})
 
 
 # ---------------------------------------------------------------- plot_frontier

@@ -88,10 +88,12 @@ def plot_cost_outcome(
     logx : bool
         Logarithmic cost axis (costs are often skewed).
     metadata : mapping or DataFrame, optional
-        Axis names of the cost and outcome columns: a mapping such as
-        ``{"cost": "funding (10k yuan)", "outcome": "placement rate"}`` or
-        an indicator table (columns ``indicator`` and ``label``) whose
-        ``indicator`` values are those column names.
+        Axis names keyed by the table's cost and outcome columns (which
+        ``cost_outcome_quadrant`` calls ``cost`` and ``outcome``, whatever the
+        indicators were): a mapping such as ``{"cost": "funding (10k yuan)",
+        "outcome": "placement rate"}`` or an indicator table (columns
+        ``indicator`` and ``label``) whose ``indicator`` values are those
+        column names. A mapping that names neither column raises.
     cost, outcome, quadrant, cost_median, outcome_median : str
         Column names (defaults: those of :func:`~benchmark.cost_outcome_quadrant`).
     entity, period : str
@@ -151,13 +153,25 @@ def plot_cost_outcome(
     _quadrant_names(ax, x, y, quad, ok & in_cohort, xm, ym)
     if (~ok).any():
         _note(ax, _t("{n} {entity} row(s) without cost or outcome not shown", n=int((~ok).sum()), entity=entity))
-    labels = _label_map(metadata)
+    labels = _axis_labels(metadata, cost, outcome)
     ax.set_xlabel(labels.get(cost) or _t("{cost} (lower is better)", cost=_word(cost)))
     ax.set_ylabel(labels.get(outcome) or _word(outcome))
     ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     ax.set_title(_t("Cost and outcome") + (f", {at}" if at is not None else ""))
     _finish(ax, [*map(str, names[ok]), *labels.values()])
     return ax
+
+
+def _axis_labels(metadata: Any, cost: str, outcome: str) -> dict[Any, str]:
+    """Axis names keyed by the drawn columns; a mapping that names neither is a mistake worth saying."""
+    labels = _label_map(metadata)
+    if isinstance(metadata, Mapping) and labels and not {cost, outcome} & set(labels):
+        raise BenchmarkError(
+            f"`metadata` labels {format_list(list(labels))}, but the axes draw the columns {cost!r} and "
+            f"{outcome!r}: key the labels by those, e.g. metadata={{{cost!r}: 'funding (10k yuan)', "
+            f"{outcome!r}: 'placement rate'}}."
+        )
+    return labels
 
 
 def _cohort_of(frame: pd.DataFrame, focus: Any, entity: str,
