@@ -81,6 +81,12 @@ class SBMResult(Result):
         Entity column.
     super_efficiency : bool
         Whether efficient units were ranked by super-efficiency.
+
+    See Also
+    --------
+    benchmark.sbm : the analysis that returns this result.
+    benchmark.DEAResult : the radial counterpart.
+
     """
 
     efficiency: pd.DataFrame
