@@ -73,6 +73,12 @@ class SFAResult(Result):
     wrong_skew : bool
         The OLS residuals are skewed the wrong way: the ML estimate is OLS with
         sigma_u = 0 (Waldman 1982) and every efficiency is 1.
+
+    See Also
+    --------
+    benchmark.sfa : the analysis that returns this result.
+    benchmark.ThreeStageResult : uses one stochastic frontier per input slack.
+
     """
 
     coefficients: pd.DataFrame
