@@ -81,6 +81,12 @@ class SecondStageResult(Result):
         Units, units in the regression, censored units (Tobit).
     loglik : float
         Log-likelihood of the point estimate (NaN for OLS).
+
+    See Also
+    --------
+    benchmark.second_stage : the analysis that returns this result.
+    benchmark.compare_second_stage : several results side by side.
+
     """
 
     coefficients: pd.DataFrame
