@@ -77,6 +77,13 @@ class ThreeStageResult(Result):
         The DEA results of stages 1 and 3.
     sfa_models : dict
         The :class:`SFAResult` of each input's slack frontier.
+
+    See Also
+    --------
+    benchmark.three_stage_dea : the analysis that returns this result.
+    benchmark.SFAResult : the stage-2 slack frontiers.
+    benchmark.DEAResult : the stage-1 and stage-3 models.
+
     """
 
     efficiency: pd.DataFrame
