@@ -370,6 +370,12 @@ def normalise(
         Constant indicators (zero range, sd or MAD in a group), unknown
         methods, missing ``bounds``/``target``/``reference``.
 
+    See Also
+    --------
+    composite : normalise, weight and aggregate in one call.
+    treat : outlier treatment before normalising.
+    impute : fill missing values before normalising.
+
     Examples
     --------
     >>> df = pd.DataFrame({"institution": list("abc"), "x": [1.0, 2.0, 4.0], "cost": [3.0, 1.0, 2.0]})
@@ -862,6 +868,15 @@ def composite(
         ``1 / score``; the largest is the biggest drag). ``w_i`` is the
         effective weight (pillar weight times within-pillar weight).
 
+    See Also
+    --------
+    normalise : the normalisation step on its own.
+    weights : equal, entropy, CRITIC, PCA or AHP weights.
+    rank_uncertainty : how far the ranks depend on these choices.
+    topsis : closeness to the ideal solution instead of a weighted sum.
+    contributions : which indicators moved the score between two periods.
+    benchmark.tiers : ordered tiers from the scores.
+
     Examples
     --------
     >>> df = pd.DataFrame({"institution": list("abc"), "x": [1.0, 2.0, 4.0], "y": [3.0, 1.0, 2.0]})
@@ -966,6 +981,11 @@ def contributions(
         ``score_end``, ``change``, one contribution column per indicator and
         ``reason`` (why a row is NaN: the entity is absent in one period).
 
+    See Also
+    --------
+    composite : the scores being split.
+    obstacle_degree : which indicators hold the score back.
+
     Examples
     --------
     >>> df = pd.DataFrame({"institution": list("aabb"), "year": [2020, 2021] * 2,
@@ -1054,6 +1074,12 @@ def topsis(
         Entity (and period), ``d_best``, ``d_worst``, ``closeness`` and
         ``rank`` (1 = closest to the ideal, within period); with
         ``impute``/``treat`` also ``imputed``/``treated`` counts per row.
+
+    See Also
+    --------
+    composite : a weighted sum of normalised indicators.
+    grey_relational : the grey relational grade with a reference series.
+    weights : the indicator weights.
 
     Examples
     --------
@@ -1271,6 +1297,12 @@ class RankUncertainty(Result):
         Level of the rank interval.
     evaluations : int
         Number of composite evaluations, (factors + 2) n / 2.
+
+    See Also
+    --------
+    rank_uncertainty : the analysis that returns this result.
+    benchmark.plot_rank_intervals : the rank intervals per entity.
+
     """
 
     ranks: pd.DataFrame
@@ -1426,6 +1458,11 @@ def rank_uncertainty(
     -------
     RankUncertainty
         ``ranks``, ``sensitivity`` and ``factors`` tables.
+
+    See Also
+    --------
+    composite : the nominal scores and ranks.
+    benchmark.plot_rank_intervals : the rank intervals per entity.
 
     Examples
     --------
@@ -1589,6 +1626,12 @@ class AHPResult(Result):
         CR < 0.1 for the group matrix, or for every expert under AIP.
     verdict : str
         One sentence on consistency naming the worst judgements.
+
+    See Also
+    --------
+    ahp : the analysis that returns this result.
+    combine_weights : combine these priorities with objective weights.
+
     """
 
     priorities: pd.DataFrame
@@ -2242,6 +2285,11 @@ class ObstacleDegree(Result):
     pillars : DataFrame
         The same per pillar (sums of its indicators' obstacles); empty
         without pillars.
+
+    See Also
+    --------
+    obstacle_degree : the analysis that returns this result.
+
     """
 
     indicators: pd.DataFrame
@@ -2413,6 +2461,12 @@ class Preprocessed(Result):
     indicators : DataFrame
         One row per indicator: how many values changed and, for
         :func:`treat`, skewness and kurtosis before and after.
+
+    See Also
+    --------
+    impute : fills missing values.
+    treat : treats outliers.
+
     """
 
     data: pd.DataFrame
@@ -2762,6 +2816,11 @@ class Reliability(Result):
     items : DataFrame
         Per indicator: ``pillar``, ``item_rest_correlation`` (with the sum of
         the other indicators of its set) and ``alpha_if_dropped``.
+
+    See Also
+    --------
+    reliability : the analysis that returns this result.
+
     """
 
     correlations: pd.DataFrame
