@@ -99,6 +99,11 @@ class TierComparison(Result):
         Adjusted Rand index of the two partitions (1 = identical, about 0 = chance).
     agreement : float
         Share of entities whose data tier equals their official tier.
+
+    See Also
+    --------
+    TierResult : its ``compare`` method returns this result.
+
     """
 
     confusion: pd.DataFrame
@@ -148,6 +153,13 @@ class TierResult(Result):
         recovered (Jaccard > 0.75), and Hennig's ``reading``.
     k_selection : DataFrame or None
         With ``k="auto"``: silhouette, gap statistic and BIC for k = 1..K.
+
+    See Also
+    --------
+    tiers : the analysis that returns this result.
+    TierComparison : the tiers against official ones.
+    benchmark.plot_tiers : the tiers on a map.
+
     """
 
     assignments: pd.DataFrame
@@ -258,6 +270,12 @@ class TierTransitions(Result):
     flows : DataFrame
         Per consecutive pair: entities present in both periods, stayed, up,
         down, entered, exited.
+
+    See Also
+    --------
+    tier_transitions : the analysis that returns this result.
+    benchmark.plot_transitions : the transition matrix as a heatmap.
+
     """
 
     transitions: pd.DataFrame
@@ -412,6 +430,13 @@ def tiers(
     TierResult
         ``assignments``, ``centres``, ``stability``, ``k_selection``;
         ``compare(official)`` and ``plot()``.
+
+    See Also
+    --------
+    tier_transitions : movements between tiers over time.
+    benchmark.composite : one score to tier on.
+    benchmark.performance_groups : grades by distance from the cohort median.
+    benchmark.plot_tiers : the tiers on a map.
 
     Notes
     -----
@@ -1093,6 +1118,11 @@ def tier_transitions(
         An entity absent from a period it could have been in is in state
         ``"out"`` there; the "out" row and column appear only when someone
         enters or exits.
+
+    See Also
+    --------
+    tiers : data-driven tiers to follow over time.
+    benchmark.plot_transitions : the transition matrix as a heatmap.
 
     Examples
     --------
