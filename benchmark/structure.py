@@ -183,6 +183,12 @@ def concentration(
         in ``n`` (a listed but empty specialty makes the spread less even). A
         group whose values are all zero gets NaN with a reason.
 
+    See Also
+    --------
+    location_quotient : specialisation relative to a reference.
+    agglomeration : concentration, relatedness and fit per cluster.
+    benchmark.gini : the Gini coefficient of a value across units.
+
     Examples
     --------
     >>> df = pd.DataFrame({"cluster": ["x", "x", "y", "y"], "enrolment": [50, 50, 90, 10]})
@@ -308,6 +314,11 @@ def location_quotient(
         present in ``data`` are listed. A category absent from (or zero in) the
         reference, or a unit with zero total, gives NaN with a reason.
 
+    See Also
+    --------
+    concentration : concentration within each group.
+    structural_fit : the match of two structures over the same categories.
+
     Examples
     --------
     >>> df = pd.DataFrame({"unit": ["u", "u", "v", "v"], "category": ["a", "b", "a", "b"],
@@ -428,6 +439,11 @@ def relatedness(
         ``group..., by..., n_members, n_resources, n_shared_resources,
         shared_resource_share, n_pairs, mean_jaccard, density, reason``. Groups
         with fewer than two members have no pairs (NaN with a reason).
+
+    See Also
+    --------
+    agglomeration : concentration, relatedness and fit per cluster.
+    concentration : how concentrated a value is among the members.
 
     Examples
     --------
@@ -660,6 +676,12 @@ def structural_fit(
         coupling, coordination, fit, reason``. A group whose supply is all zero
         gets NaN with a reason.
 
+    See Also
+    --------
+    coupling_coordination : the coupling of subsystem indices.
+    location_quotient : specialisation in each category.
+    agglomeration : concentration, relatedness and fit per cluster.
+
     Examples
     --------
     >>> supply = pd.DataFrame({"category": ["a", "b"], "enrolment": [60, 40]})
@@ -842,6 +864,11 @@ def coupling_coordination(
         ``coordination`` D, ``grade`` (1..10), ``level`` (its label),
         ``lagging`` (the lagging subsystem; missing when synchronous) and
         ``type``.
+
+    See Also
+    --------
+    structural_fit : the match of supply and demand structures.
+    benchmark.composite : the subsystem indices to couple.
 
     Examples
     --------
@@ -1032,6 +1059,12 @@ def agglomeration(
     ------
     EmptyDataError
         A cluster (and period) in ``resources`` without members in ``specialties``.
+
+    See Also
+    --------
+    concentration : the concentration part on its own.
+    relatedness : the relatedness part on its own.
+    structural_fit : the fit part on its own.
 
     Examples
     --------
