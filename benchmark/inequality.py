@@ -349,6 +349,12 @@ class TheilResult(Result):
     measure : str
         ``"T"`` (GE(1), weights by value share) or ``"L"`` (GE(0), mean log
         deviation, weights by population share).
+
+    See Also
+    --------
+    theil : the analysis that returns this result.
+    DagumResult : the Gini decomposition by groups.
+
     """
 
     overall: pd.DataFrame
@@ -582,6 +588,12 @@ class DagumResult(Result):
         ``gini`` (the between-group Gini G_jh), ``relative_affluence``
         (D_jh, in [0, 1], measured from the pair's richer group),
         ``between`` (its net contribution) and ``transvariation``.
+
+    See Also
+    --------
+    dagum_gini : the analysis that returns this result.
+    TheilResult : the Theil decomposition by groups.
+
     """
 
     overall: pd.DataFrame
@@ -761,6 +773,12 @@ class DensityResult(Result):
         The column estimated.
     kernel : str
         ``"gaussian"`` or ``"epanechnikov"``.
+
+    See Also
+    --------
+    kernel_density : the analysis that returns this result.
+    benchmark.plot_kernel_density : ridge lines, overlaid lines or a surface.
+
     """
 
     density: pd.DataFrame
@@ -1033,6 +1051,12 @@ class MoranResult(Result):
         ``p_sim < significance``, else ``"ns"``).
     weights : pandas.DataFrame
         The weights matrix used (after the transform), all entities.
+
+    See Also
+    --------
+    morans_i : the analysis that returns this result.
+    contiguity_weights : a contiguity matrix of China's provinces.
+
     """
 
     overall: pd.DataFrame
