@@ -239,6 +239,12 @@ def export_latex(table: pd.DataFrame, path: str | Path | None = None, *, caption
     ``\usepackage{booktabs}``; Chinese text needs XeLaTeX with ``ctex``.
     ``options`` are those of :func:`paper_table`.
 
+    See Also
+    --------
+    paper_table : the cells, headers and note behind the table.
+    export_docx : the same table in Word.
+    export_excel : the same table in Excel.
+
     Examples
     --------
     >>> t = pd.DataFrame({"indicator": ["x_1"], "value": [0.5]})
@@ -302,6 +308,13 @@ def export_docx(table: pd.DataFrame, path: str | Path, *, caption: str | None = 
     right-aligned. ``document`` appends to an open ``docx.Document`` (then
     saved to ``path``). Needs python-docx (``pip install "benchmark[word]"``).
     ``options`` are those of :func:`paper_table`.
+
+    See Also
+    --------
+    paper_table : the cells, headers and note behind the table.
+    export_latex : the same table in LaTeX.
+    export_excel : the same table in Excel.
+
     """
     try:
         import docx
@@ -347,6 +360,13 @@ def export_excel(tables: Mapping[str, pd.DataFrame] | pd.DataFrame, path: str | 
     ``tables`` maps sheet names to tables (a single DataFrame goes to the
     sheet ``table``). ``options`` are those of :func:`paper_table`; cells
     that hold numbers are written as numbers (stars make a cell text).
+
+    See Also
+    --------
+    paper_table : the cells, headers and note behind each sheet.
+    export_latex : one table in LaTeX.
+    export_docx : one table in Word.
+
     """
     try:
         import openpyxl  # noqa: F401
