@@ -973,6 +973,9 @@ def test_unknown_column_is_named(every_plot, name, bad, culprit):
 def test_trajectory_needs_a_focus_when_the_data_hold_several(panel):
     with pytest.raises(BenchmarkError, match="focus="):
         plotting.plot_trajectory(panel, "enrolment")
+    one = panel[panel["institution"] == panel["institution"].iloc[0]]
+    ax = plotting.plot_trajectory(one, "enrolment", band=False)  # one entity: it is the focus
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), one.sort_values("year")["enrolment"].to_numpy(dtype=float))
 
 
 def test_metadata_must_be_a_table_or_mapping(gaps):
