@@ -225,6 +225,22 @@ def test_largest_gaps_are_peer_gaps_that_are_significant_and_behind(english, fie
         u: int(counts.get(u, 0)) for u in ov.units["institution"]}
 
 
+def test_significance_is_the_unit_reports(english, field, tmp_path):
+    """The gaps of the overview are those of the unit report: same settings, same seed, same verdicts."""
+    ov, _ = english
+    panel, meta, targets = field
+    unit = ov.largest_gaps["institution"].iloc[0]
+    rep = benchmark.report(panel, unit, targets=targets, metadata=meta, **SETTINGS, path=tmp_path / "r.html")
+    gaps = rep.tables["peer_gaps"]
+    behind = gaps[gaps["significant"].astype(bool) & (gaps["gap_median"] < 0)]
+    ahead = gaps[gaps["significant"].astype(bool) & (gaps["gap_median"] > 0)]
+    row = ov.units.set_index("institution").loc[unit]
+    assert (row["gaps_behind"], row["gaps_ahead"]) == (len(behind), len(ahead))
+    mine = ov.largest_gaps[ov.largest_gaps["institution"] == unit].set_index("indicator")
+    theirs = behind.set_index("indicator").loc[mine.index]
+    np.testing.assert_allclose(mine[["ci_low", "ci_high"]], theirs[["ci_low", "ci_high"]])
+
+
 def test_transitions_count_every_unit_in_consecutive_periods(english, field):
     ov, _ = english
     counts = ov.transitions.set_index("from_tier")
@@ -305,7 +321,7 @@ def test_cross_section_leaves_the_transitions_out(tmp_path, field):
     assert "two or more periods" in _sections(ov.path.read_text(encoding="utf-8"))["transitions"]
 
 
-def test_precomputed_models_are_reused(tmp_path, english, field, monkeypatch):
+def test_precomputed_models_are_reused_and_workers_change_nothing(tmp_path, english, field, monkeypatch):
     panel, meta, targets = field
     models = field_models(panel, ReportOptions(targets=targets, metadata=meta, **SETTINGS))
 
@@ -313,7 +329,7 @@ def test_precomputed_models_are_reused(tmp_path, english, field, monkeypatch):
         raise AssertionError("field_models was called again")
 
     monkeypatch.setattr("benchmark.reporting._models.field_models", refuse)
-    reused = overview(panel, models=models, top=100, path=tmp_path / "b.html", lang="en")
+    reused = overview(panel, models=models, top=100, path=tmp_path / "b.html", lang="en", n_jobs=2)
     for name, frame in english[0].to_frames().items():
         pd.testing.assert_frame_equal(frame, reused.to_frames()[name], obj=name)
 

@@ -42,6 +42,7 @@ from benchmark._validation import (
     check_choice,
     check_columns,
     check_frame,
+    check_n_jobs,
     format_list,
     instance,
     interval,
@@ -205,7 +206,8 @@ class _Page:
 _PRESENTATION = ("lang", "title", "description")
 
 
-@validate_params(top=interval(1, integer=True), by=instance(str, list, tuple, none=True, what="column names"))
+@validate_params("n_jobs", top=interval(1, integer=True),
+                 by=instance(str, list, tuple, none=True, what="column names"))
 def overview(
     data: pd.DataFrame,
     *,
@@ -223,6 +225,7 @@ def overview(
     top: int = 20,
     options: ReportOptions | None = None,
     models: Any = None,
+    n_jobs: int = 1,
     **settings: Any,
 ) -> Overview:
     """Write the evaluator's overview of every unit as one HTML page (and optionally one Excel workbook).
@@ -280,6 +283,9 @@ def overview(
     models : FieldModels or list of FieldModels, optional
         Shared models already computed for the unit reports (one per group
         with ``within=``); nothing they hold is computed again.
+    n_jobs : int
+        Parallel workers (joblib) for the units' bootstrap gaps; ``-1`` uses
+        all cores. The numbers do not depend on it.
     **settings
         Any other option of :class:`benchmark.ReportOptions` (``within``,
         ``at``, ``n_boot``, ``n_draws``, ``n_tier_boot``, ``k``, ``ci``,
@@ -313,6 +319,7 @@ def overview(
     if excel is not None:
         _writable(excel, "excel")
     check_choice(lang, (None, "zh", "en"), name="lang")
+    workers = check_n_jobs(n_jobs)
     frame = check_frame(data, name="data")
     if by is not None:
         check_columns(frame, as_list(by, name="by"), name="data", what="`by` column")
@@ -330,7 +337,7 @@ def overview(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         with _using(page_lang):
-            parts = tuple(_part(key, fm) for key, fm in fields)
+            parts = tuple(_part(key, fm, workers) for key, fm in fields)
             page = _Page(parts=parts, entity=opts.entity, official=fields[0][1].official, by=tuple(groups),
                          top=int(top), lang=page_lang)
             tables = _tables(page)
@@ -413,24 +420,44 @@ def _groups(data: pd.DataFrame, by: Any, opts: Any) -> list[str]:
     return [c for c in dict.fromkeys((opts.official, found)) if c is not None and c != opts.entity]
 
 
-def _part(key: dict[str, Any], models: Any) -> _Part:
+def _part(key: dict[str, Any], models: Any, n_jobs: int) -> _Part:
     """Every unit's gaps to its peers' median, with the report's settings and seed (so the same significance)."""
-    from benchmark.peers import peer_gap
-
-    o = models.options
     if not models.indicators:
         return _Part(key, models, None, _t("no indicator to compare."))
+    o = models.options
+    settings = {"cohort": o.cohort, "at": models.at, "direction": {i: models.directions[i] for i in models.indicators},
+                "ci": o.ci, "n_boot": o.n_boot, "random_state": models.seeds["gaps"], "entity": models.entity,
+                "period": models.period}
+    # Only the evaluation period's rows: the same gaps as from the whole panel, with far less to check per unit.
+    rows, inds, units = models.cross_section, list(models.indicators), models.units()
+    if n_jobs == 1 or len(units) < 2 * n_jobs:
+        results = [_unit_gaps(rows, units, inds, settings)]
+    else:
+        from joblib import Parallel, delayed
+
+        chunks = [units[i::n_jobs] for i in range(n_jobs)]
+        results = Parallel(n_jobs=n_jobs)(delayed(_unit_gaps)(rows, chunk, inds, settings) for chunk in chunks)
+    frames = [f for frames, _ in results for f in frames]
+    failed = [f for _, fails in results for f in fails]
+    gaps = None
+    if frames:  # back in the field's unit order whatever the chunks were
+        order = {u: i for i, u in enumerate(units)}
+        gaps = pd.concat(frames, ignore_index=True)
+        gaps = gaps.iloc[np.argsort(gaps[models.entity].map(order).to_numpy(), kind="stable")].reset_index(drop=True)
+    return _Part(key, models, gaps, " ".join(failed) if failed else None)
+
+
+def _unit_gaps(rows: pd.DataFrame, units: list[Any], inds: list[str],
+               settings: dict[str, Any]) -> tuple[list[pd.DataFrame], list[str]]:
+    from benchmark.peers import peer_gap
+
     frames, failed = [], []
-    for unit in models.units():
+    for unit in units:
         try:
-            frames.append(peer_gap(models.cross_section, unit, list(models.indicators), cohort=o.cohort, at=models.at,
-                                   direction={i: models.directions[i] for i in models.indicators}, ci=o.ci,
-                                   n_boot=o.n_boot, random_state=models.seeds["gaps"], entity=models.entity,
-                                   period=models.period))
+            frames.append(peer_gap(rows, unit, inds, **settings))
         except BenchmarkError as exc:
             failed.append(f"{unit}: {exc}")
-    error = " ".join(failed) if failed else None
-    return _Part(key, models, pd.concat(frames, ignore_index=True) if frames else None, error)
+    return frames, failed
 
 
 # ============================================================ tables
