@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from benchmark._results import Result
+from benchmark._results import Result, headline
 from benchmark._validation import validate_params
 from benchmark.frontier._common import (
     EFFICIENT_TOL,
@@ -118,7 +118,7 @@ class DEAResult(Result):
                  ("median", finite.median()), ("q75", finite.quantile(0.75)), ("max", finite.max()),
                  ("infinite", int((~np.isfinite(eff)).sum())),
                  ("distinct_peers", self.lambdas["peer"].nunique())]
-        return pd.DataFrame(rows, columns=["statistic", "value"])
+        return headline(rows)
 
     def plot(self, **kwargs: Any) -> Any:
         """Plot the result with :func:`benchmark.plotting.plot_frontier` (needs matplotlib)."""
