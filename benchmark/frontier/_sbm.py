@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from benchmark._numeric import mean_std
-from benchmark._results import Result
+from benchmark._results import Result, headline
 from benchmark._validation import (
     BenchmarkError,
     ColumnError,
@@ -127,7 +127,7 @@ class SBMResult(Result):
                 ("mean", finite.mean()), ("min", finite.min()), ("q25", finite.quantile(0.25)),
                 ("median", finite.median()), ("q75", finite.quantile(0.75)), ("max", finite.max()),
                 ("missing", int(eff.isna().sum())), ("distinct_peers", self.lambdas["peer"].nunique())]
-        return pd.DataFrame(rows, columns=["statistic", "value"])
+        return headline(rows)
 
     def plot(self, **kwargs: Any) -> Any:
         """The frontier picture with the unit's SBM target (:func:`benchmark.plotting.plot_frontier`)."""
