@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from benchmark._results import Result
+from benchmark._results import Result, headline
 from benchmark._validation import (
     BenchmarkError,
     check_random_state,
@@ -98,6 +98,7 @@ class BootstrapResult(Result):
     subsample_choice: pd.DataFrame | None = None
 
     def summary(self) -> pd.DataFrame:
+        """Headline figures (``statistic, value``): settings, mean scores, interval width, corrections advised."""
         eff = self.efficiency
         rows = [("units", len(eff)), ("method", self.method), ("n_boot", self.n_boot), ("ci", self.ci),
                 ("bandwidth", self.bandwidth), ("subsample_size", self.subsample_size),
@@ -105,7 +106,7 @@ class BootstrapResult(Result):
                 ("mean_bias_corrected", eff["bias_corrected"].mean()),
                 ("mean_interval_width", (eff["ci_high"] - eff["ci_low"]).mean()),
                 ("bias_correction_advised", int(eff["bias_correction_advised"].sum()))]
-        return pd.DataFrame(rows, columns=["statistic", "value"])
+        return headline(rows)
 
 
 def bandwidth_rule(distance: np.ndarray) -> float:
