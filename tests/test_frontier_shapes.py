@@ -64,7 +64,7 @@ CALLS = [
          scale_invariant=("total_funding", "tech_service_income")),
     Call("scale_efficiency_output", lambda d: bm.scale_efficiency(d, IN, OUT, orientation="output"),
          scale_invariant=("fulltime_teachers", "training_income")),
-    Call("sbm", lambda d: bm.sbm(d, IN, OUT, rts="vrs").summary(),
+    Call("sbm", lambda d: bm.sbm(d, IN, OUT, rts="vrs").summary().astype({"value": float}),
          scale_invariant=("total_funding", "tech_service_income")),
     Call("sbm_slacks", lambda d: bm.sbm(d, IN, OUT).slacks),
     Call("sbm_super", lambda d: bm.sbm(d, IN, OUT, super_efficiency=True).efficiency,
