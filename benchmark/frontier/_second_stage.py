@@ -753,7 +753,7 @@ def compare_second_stage(*results: SecondStageResult, stats: Sequence[str] = ("e
 
     See Also
     --------
-    second_stage
+    second_stage : the regressions being compared.
 
     Examples
     --------
