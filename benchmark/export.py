@@ -142,7 +142,9 @@ def paper_table(
 
     See Also
     --------
-    export_latex, export_docx, export_excel
+    export_latex : the table as booktabs LaTeX.
+    export_docx : the table in a Word document.
+    export_excel : the tables as Excel sheets.
 
     Examples
     --------
