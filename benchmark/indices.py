@@ -2878,7 +2878,8 @@ def reliability(
 
     See Also
     --------
-    treat, impute : The other preprocessing steps.
+    treat : outlier treatment, another preprocessing step.
+    impute : filling missing values, another preprocessing step.
 
     Examples
     --------
