@@ -230,7 +230,9 @@ def three_stage_dea(
 
     See Also
     --------
-    dea, sfa, second_stage
+    benchmark.dea : the stage-1 and stage-3 efficiency scores.
+    benchmark.sfa : the stochastic frontier fitted to each input slack.
+    benchmark.second_stage : explain scores by context instead of adjusting the inputs.
 
     References
     ----------
