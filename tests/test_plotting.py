@@ -539,8 +539,9 @@ def test_plot_cost_outcome_bad_input(quadrants):
         plotting.plot_cost_outcome(quadrants, peers=["ghost"])
     with pytest.raises(ColumnError, match="spend"):
         plotting.plot_cost_outcome(quadrants, cost="spend")
-    with pytest.raises(BenchmarkError, match="'total_funding'.*key the labels by those"):
-        plotting.plot_cost_outcome(quadrants, metadata={"total_funding": "funding"})
+    with pytest.warns(UserWarning, match="'total_funding'.*key the labels by those"):
+        ax = plotting.plot_cost_outcome(quadrants, metadata={"total_funding": "funding"})
+    assert ax.get_xlabel() == "cost (lower is better)"
 
 
 # ---------------------------------------------------------------- plot_frontier
@@ -751,11 +752,12 @@ def every_plot(panel, meta, gaps, completion_table, quadrants, units, rank_resul
         "plot_trajectory": lambda **kw: plotting.plot_trajectory(
             panel, "placement_rate", cohort="tier", metadata={"placement_rate": "毕业生就业去向落实率"},
             **{"focus": focus, **kw}),
-        "plot_completion": lambda **kw: plotting.plot_completion(completion_table, metadata=meta, **{"focus": focus, **kw}),
+        "plot_completion": lambda **kw: plotting.plot_completion(completion_table, metadata=meta,
+                                                                 **{"focus": focus, **kw}),
         "plot_cost_outcome": lambda **kw: plotting.plot_cost_outcome(
             quadrants, metadata={"cost": "建设资金合计"}, **{"focus": quadrants["institution"].iloc[0], **kw}),
-        "plot_frontier": lambda **kw: plotting.plot_frontier(frontier, data=units, inputs="x", outputs="y",
-                                                             metadata={"x": "经费", "y": "产出"}, **{"focus": "d", **kw}),
+        "plot_frontier": lambda **kw: plotting.plot_frontier(
+            frontier, data=units, inputs="x", outputs="y", metadata={"x": "经费", "y": "产出"}, **{"focus": "d", **kw}),
         "plot_rank_intervals": lambda **kw: plotting.plot_rank_intervals(
             rank_result, **{"focus": rank_result.ranks["institution"].iloc[0], **kw}),
         "plot_tiers": lambda **kw: plotting.plot_tiers(tier_result, data=schools,

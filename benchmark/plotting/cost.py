@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -93,7 +94,7 @@ def plot_cost_outcome(
         indicators were): a mapping such as ``{"cost": "funding (10k yuan)",
         "outcome": "placement rate"}`` or an indicator table (columns
         ``indicator`` and ``label``) whose ``indicator`` values are those
-        column names. A mapping that names neither column raises.
+        column names. A mapping that names neither column gives a warning.
     cost, outcome, quadrant, cost_median, outcome_median : str
         Column names (defaults: those of :func:`~benchmark.cost_outcome_quadrant`).
     entity, period : str
@@ -163,13 +164,14 @@ def plot_cost_outcome(
 
 
 def _axis_labels(metadata: Any, cost: str, outcome: str) -> dict[Any, str]:
-    """Axis names keyed by the drawn columns; a mapping that names neither is a mistake worth saying."""
+    """Axis names keyed by the drawn columns; a mapping that names neither is worth a warning."""
     labels = _label_map(metadata)
     if isinstance(metadata, Mapping) and labels and not {cost, outcome} & set(labels):
-        raise BenchmarkError(
+        warnings.warn(
             f"`metadata` labels {format_list(list(labels))}, but the axes draw the columns {cost!r} and "
-            f"{outcome!r}: key the labels by those, e.g. metadata={{{cost!r}: 'funding (10k yuan)', "
-            f"{outcome!r}: 'placement rate'}}."
+            f"{outcome!r}, so the axes keep their generic names; key the labels by those columns, e.g. "
+            f"metadata={{{cost!r}: 'funding (10k yuan)', {outcome!r}: 'placement rate'}}.",
+            UserWarning, stacklevel=5,  # the caller of plot_cost_outcome, past its two wrappers
         )
     return labels
 
