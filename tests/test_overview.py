@@ -283,8 +283,8 @@ def test_english_and_chinese_headers(english, chinese):
 def test_workbook_has_a_sheet_per_table_with_translated_headers(english, chinese):
     from openpyxl import load_workbook
 
-    for (ov, _), expected in ((english, {"All units": ["Unit", "Official tier", "province", "Targets"],
-                                         "Grades by group": ["Grouped by", "Group", "excellent", "good"]}),
+    for (ov, _), expected in ((english, {"All units": ["Unit", "Official tier", "Province", "Targets"],
+                                         "Grades by group": ["Grouped by", "Group", "Excellent", "Good"]}),
                               (chinese, {"全部单位": ["单位", "官方层级", "省份", "目标数"],
                                          "分组等级分布": ["分组依据", "组", "优", "良"]})):
         book = load_workbook(ov.excel, read_only=True)

@@ -171,7 +171,7 @@ class _Part:
 
     def name(self) -> str:
         """The field in words ("unit type school"), empty for a single field."""
-        return ", ".join(f"{_t(str(c))} {v}" for c, v in self.key.items())
+        return ", ".join(f"{_column_title(c)} {v}" for c, v in self.key.items())
 
 
 @dataclasses.dataclass(frozen=True)
@@ -299,7 +299,8 @@ def overview(
 
     See Also
     --------
-    benchmark.report : the gap-analysis report of one unit.
+    benchmark.report : the gap-analysis report of one unit, built from the same shared models.
+    benchmark.reporting.report_batch : every unit's report and this overview in one run.
 
     Examples
     --------
@@ -747,7 +748,8 @@ def _scope_line(page: _Page, n: int) -> str:
               cohort=cohort_text(m.options.cohort))
     if within:
         line += _t(" Units are compared within each {columns} ({k} groups).",
-                   columns=", ".join(_t(c) for c in within), k=len(page.parts))
+                   columns=", ".join(_column_title(c).lower() if page.lang == "en" else _column_title(c)
+                                     for c in within), k=len(page.parts))
     return line
 
 
@@ -785,12 +787,18 @@ def _interval_text(low: Any, high: Any) -> str | None:
     return None if _missing(low) or _missing(high) else f"{H.number(low, 0)}\u2013{H.number(high, 0)}"
 
 
+def _column_title(column: Any) -> str:
+    """A data column's header: its name in the message table, else the name made readable."""
+    text = _t(str(column))
+    return text.replace("_", " ").capitalize() if text == str(column) else text
+
+
 def _group_header(page: _Page, column: str) -> str:
-    return _t("Official tier") if column == page.official else _t(str(column))
+    return _t("Official tier") if column == page.official else _column_title(column)
 
 
 def _key_columns(page: _Page) -> list[H.Column]:
-    return [H.Column(c, _t(str(c))) for c in page.within()]
+    return [H.Column(c, _column_title(c)) for c in page.within()]
 
 
 # ---------------------------------------------------------------- 1. completion and grades
@@ -1142,7 +1150,7 @@ def _write_excel(result: Overview, path: Path, lang: str, **options: Any) -> Pat
         for frame in result.to_frames().values():
             for column in frame.columns:
                 if column not in headers:
-                    headers[column] = (_t("Official tier") if column == result.official else _t(str(column)))
+                    headers[column] = (_t("Official tier") if column == result.official else _column_title(column))
         sheets = {_t(_SHEETS[name])[:31]: frame for name, frame in result.to_frames().items() if not frame.empty}
     if not sheets:
         raise BenchmarkError("the overview holds no table to write to Excel.")
