@@ -295,6 +295,9 @@ def test_workbook_has_a_sheet_per_table_with_translated_headers(english, chinese
             assert first[:len(headers)] == headers, (sheet, first)
         units = book[book.sheetnames[0]]
         assert units.max_row >= len(ov.units) + 1
+    book = load_workbook(chinese[0].excel, read_only=True)
+    gaps = [c.value for c in next(book["最大差距"].iter_rows(max_row=1))]
+    assert gaps[:6] == ["单位", "指标", "方向", "数值", "同类中位数", "差距"], gaps  # the library's own headers
     book = load_workbook(english[0].excel, read_only=True)
     rows = list(book["Grades by group"].iter_rows(min_row=2, values_only=True))
     assert sum(r[-1] for r in rows if r[0] == "tier") == 18  # numbers stay numbers

@@ -1142,14 +1142,16 @@ _SHEETS = {
 
 def _write_excel(result: Overview, path: Path, lang: str, **options: Any) -> Path:
     """One sheet per non-empty table, headers in ``lang``, through the library's paper-table writer."""
-    from benchmark.export import export_excel
+    from benchmark.export import COLUMN_HEADERS, export_excel
 
     check_choice(lang, ("zh", "en"), name="lang")
     with _using(lang):
         headers = {**dict(result.labels), **{k: _t(v) for k, v in _HEADERS.items()}, result.entity: _t("Unit")}
+        if result.official is not None:
+            headers[result.official] = _t("Official tier")
         for frame in result.to_frames().values():
             for column in frame.columns:
-                if column not in headers:
+                if column not in headers and column not in COLUMN_HEADERS:  # those the writer names itself
                     headers[column] = (_t("Official tier") if column == result.official else _column_title(column))
         sheets = {_t(_SHEETS[name])[:31]: frame for name, frame in result.to_frames().items() if not frame.empty}
     if not sheets:
