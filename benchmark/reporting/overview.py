@@ -989,10 +989,9 @@ def _ranks_section(page: _Page, tables: dict[str, pd.DataFrame]) -> str:
 def _rank_figure(page: _Page, part: _Part) -> str:
     from benchmark.plotting import plot_rank_intervals
 
-    drawn = part.models.ranks.ranks
-    n = len(drawn)
+    n = len(part.models.ranks.ranks)
     fig, ax = _new_figure(8.0, min(0.14 * n + 1.6, 30.0))
-    plot_rank_intervals(drawn, entity=page.entity, lower="ci_low", upper="ci_high", ax=ax, lang=page.lang)
+    plot_rank_intervals(part.models.ranks, entity=page.entity, ax=ax, lang=page.lang)
     if part.name():
         ax.set_title(part.name())
     caption = _t("Nominal composite rank (dot), median simulated rank (tick) and the 5-95 % interval of the "
