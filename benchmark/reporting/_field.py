@@ -158,7 +158,8 @@ def _history_part(d: Draft, m: FieldModels, focus: Any) -> str:
     d.tables["tier_history"] = long
     text = _t("Data-driven tier of {focus} by {period} (same indicators, tiers fitted per {period}): {path}.",
               focus=focus, period=m.period, path=path)
-    return (f"<h3>{H.esc(_t('Tier over time'))}</h3>" + f"<p>{H.esc(text)}</p>"
-            + d.figure(_figures.transitions(m.transitions), alt="Tier transitions", fig_id="fig-transitions",
-                       caption=_t("Moves between data-driven tiers from one {period} to the next, all entities "
-                                  "(counts and row shares).", period=m.period)))
+    figure = _figures.shared(m, "fig-transitions", lambda: H.figure(
+        _figures.transitions(m.transitions), alt="Tier transitions", fig_id="fig-transitions",
+        caption=_t("Moves between data-driven tiers from one {period} to the next, all entities (counts and row "
+                   "shares).", period=m.period)))
+    return f"<h3>{H.esc(_t('Tier over time'))}</h3>" + f"<p>{H.esc(text)}</p>" + d.add_figure("fig-transitions", figure)

@@ -7,12 +7,31 @@ drawn are the ones the section shows.
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 
 from benchmark._i18n import current
 from benchmark.reporting._section import new_figure
+
+
+#: Figures that are the same for every unit of a field, by models object, then by (figure, language).
+_SHARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def shared(models: Any, fig_id: str, render: Callable[[], str]) -> str:
+    """A figure that does not depend on the unit, rendered once per field and language and then reused.
+
+    The batch run writes many units' reports from one models object; a
+    figure such as the tier transitions of all units is drawn once for them.
+    """
+    per_field = _SHARED.setdefault(models, {})
+    key = (fig_id, current())
+    if key not in per_field:
+        per_field[key] = render()
+    return per_field[key]
 
 
 def completion(mine: pd.DataFrame, focus: Any, models: Any) -> Any:

@@ -97,6 +97,11 @@ class Draft:
         self.figures[fig_id] = html
         return html
 
+    def add_figure(self, fig_id: str, html: str) -> str:
+        """Record a figure rendered elsewhere (e.g. one shared by every unit of the field)."""
+        self.figures[fig_id] = html
+        return html
+
     def done(self, parts: list[str], *, written: bool) -> Section:
         return Section(name=self.name, html="\n".join(parts), tables=dict(self.tables), figures=dict(self.figures),
                        facts=dict(self.facts), omitted=tuple(self.omitted), notes=tuple(self.notes),
