@@ -314,7 +314,8 @@ def field_models(data: pd.DataFrame, options: ReportOptions) -> FieldModels:
     Examples
     --------
     >>> import benchmark
-    >>> from benchmark.reporting import ReportOptions, field_models
+    >>> from benchmark.reporting import ReportOptions
+    >>> from benchmark.reporting._models import field_models
     >>> panel = benchmark.datasets.load("shuanggao")
     >>> schools = panel[panel["unit_type"] == "school"]
     >>> opts = ReportOptions(indicators=["placement_rate", "skill_prizes", "tech_service_income"],
