@@ -163,7 +163,7 @@ def add_report_command(sub: Any) -> None:
 
 # ------------------------------------------------------------------ running
 def run_report(args: argparse.Namespace) -> int:
-    from benchmark.reporting import _report
+    from benchmark.reporting._report import report
 
     started = time.perf_counter()
     batch = args.all_units or args.institutions is not None
@@ -178,7 +178,7 @@ def run_report(args: argparse.Namespace) -> int:
     args.out = args.out or "report.html"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # they are listed in the report's notes, printed below
-        rep = _report.report(inputs["data"], inputs["focus"], path=args.out, excel=args.excel,
+        rep = report(inputs["data"], inputs["focus"], path=args.out, excel=args.excel,
                              options=inputs["options"])
     elapsed = time.perf_counter() - started
     where = f", {rep.period} {rep.at}" if rep.period is not None else ""
@@ -192,7 +192,7 @@ def run_report(args: argparse.Namespace) -> int:
 
 
 def _run_batch(args: argparse.Namespace, inputs: dict[str, Any], started: float) -> int:
-    from benchmark.reporting import _batch
+    from benchmark.reporting._batch import failed_units, report_batch
 
     if args.excel:
         raise BenchmarkError("--excel writes the tables of one report; with --all or --institutions each unit's "
@@ -202,7 +202,7 @@ def _run_batch(args: argparse.Namespace, inputs: dict[str, Any], started: float)
     out = args.out or "reports"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # each report lists its warnings among its notes
-        batch = _batch.report_batch(data, units, path=out, force=args.force, n_jobs=args.jobs,
+        batch = report_batch(data, units, path=out, force=args.force, n_jobs=args.jobs,
                                     options=inputs["options"])
     elapsed = time.perf_counter() - started
     ok = int((batch.units["status"] == "ok").sum())
@@ -212,7 +212,7 @@ def _run_batch(args: argparse.Namespace, inputs: dict[str, Any], started: float)
         print(f"Overview of the whole field: {Path(batch.overview).resolve()}.")
     for note in [*inputs["notes"], *batch.notes]:
         print(f"  note: {_as_options(note)}")
-    for line in _batch.failed_units(batch):
+    for line in failed_units(batch):
         print(f"  failed: {line}")
     return 0 if ok == len(batch.units) else 1
 

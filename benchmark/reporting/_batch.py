@@ -28,7 +28,7 @@ from benchmark._i18n import resolve_lang
 from benchmark._i18n import t as _t
 from benchmark._i18n import using as _using
 from benchmark._results import Result
-from benchmark._validation import BenchmarkError, check_entity, check_n_jobs
+from benchmark._validation import BenchmarkError, check_entity, check_n_jobs, instance, validate_params
 from benchmark.reporting._models import FieldModels, _frame_and_period, field_models, within_groups
 from benchmark.reporting._options import ReportOptions
 from benchmark.reporting._report import make_options, restrict, unit_period, write_unit
@@ -89,6 +89,7 @@ class BatchReport(Result):
         return {"path": str(self.path), "units": len(self.units)}
 
 
+@validate_params("n_jobs", "progress", force=instance(bool), overview=instance(bool))
 def report_batch(data: pd.DataFrame, focus: Any = None, *, path: str | Path, force: bool = False, n_jobs: int = 1,
                  progress: bool = False, overview: bool = True, options: ReportOptions | None = None,
                  **settings: Any) -> BatchReport:
@@ -147,8 +148,6 @@ def report_batch(data: pd.DataFrame, focus: Any = None, *, path: str | Path, for
     ['ok', 'ok']
     """
     started = time.perf_counter()
-    if not isinstance(force, bool):
-        raise BenchmarkError(f"`force` must be True or False; got {force!r}.")
     workers = check_n_jobs(n_jobs)
     opts = make_options(options, settings)
     frame, period = _frame_and_period(data, opts)

@@ -9,7 +9,7 @@ import pandas as pd
 from benchmark import _report_html as H
 from benchmark._i18n import t as _t
 from benchmark._validation import BenchmarkError
-from benchmark.reporting import _figures
+import benchmark.reporting._figures as _figures
 from benchmark.reporting._models import FieldModels
 from benchmark.reporting._options import ReportOptions
 from benchmark.reporting._section import Draft, Section, lead, peers_of

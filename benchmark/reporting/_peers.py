@@ -12,7 +12,7 @@ from benchmark._cohorts import cohort_members
 from benchmark._i18n import cohort_text
 from benchmark._i18n import t as _t
 from benchmark._validation import BenchmarkError
-from benchmark.reporting import _figures
+import benchmark.reporting._figures as _figures
 from benchmark.reporting._models import FieldModels
 from benchmark.reporting._options import ReportOptions
 from benchmark.reporting._section import Draft, Section, lead, peers_of, tied

@@ -30,7 +30,12 @@ from benchmark._i18n import t as _t
 from benchmark._i18n import using as _using
 from benchmark._results import Result
 from benchmark._validation import BenchmarkError, check_columns, check_entity, format_list
-from benchmark.reporting import _cost, _field, _notes, _peers, _self, _summary
+from benchmark.reporting._cost import build as _build_cost
+from benchmark.reporting._field import build as _build_field
+from benchmark.reporting._notes import build as _build_notes
+from benchmark.reporting._peers import build as _build_peers
+from benchmark.reporting._self import build as _build_self
+from benchmark.reporting._summary import build as _build_summary
 from benchmark.reporting._models import (
     FieldModels,
     _frame_and_period,
@@ -44,7 +49,7 @@ from benchmark.reporting._section import SECTIONS, Section, peers_of
 __all__ = ["Report", "report", "write_unit", "prepare"]
 
 #: The four question sections, in page order, and their builders.
-BUILDERS = {"self": _self.build, "peers": _peers.build, "cost": _cost.build, "field": _field.build}
+BUILDERS = {"self": _build_self, "peers": _build_peers, "cost": _build_cost, "field": _build_field}
 #: Tables in page order (for ``Report.tables`` and the Excel workbook).
 _TABLE_ORDER = ("summary", "self_comparison", "completion", "completion_summary", "peer_gaps", "leader_gaps",
                 "cost_per_outcome", "dea_efficiency", "dea_peers", "dea_targets", "ranks", "rank_sensitivity",
@@ -269,9 +274,9 @@ def build_sections(models: FieldModels, focus: Any, notes: list[str] | tuple[str
     # a user's rc setting for tight bounding boxes would crop them differently from the layout.
     with matplotlib.rc_context({"savefig.bbox": None}):
         built = {name: BUILDERS[name](opts, data, models, focus) for name in order}
-        built["summary"] = _summary.build(opts, data, models, focus, built)
+        built["summary"] = _build_summary(opts, data, models, focus, built)
     data_notes = [*models.note_texts("data", "targets"), *notes]
-    built["notes"] = _notes.build(opts, data, models, focus, built, data_notes)
+    built["notes"] = _build_notes(opts, data, models, focus, built, data_notes)
     return built
 
 

@@ -16,7 +16,7 @@ from benchmark import _report_html as H
 from benchmark._i18n import cohort_text
 from benchmark._i18n import t as _t
 from benchmark._validation import format_list
-from benchmark.reporting import _figures
+import benchmark.reporting._figures as _figures
 from benchmark.reporting._models import FieldModels
 from benchmark.reporting._options import ReportOptions
 from benchmark.reporting._section import Draft, Section, bullets, peers_of
