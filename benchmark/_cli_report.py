@@ -219,7 +219,7 @@ def _run_batch(args: argparse.Namespace, inputs: dict[str, Any], started: float)
 
 def _listed_units(text: str, data: pd.DataFrame, entity: str, source: str) -> list[Any]:
     """--institutions: names separated by commas, or @FILE / an existing file with one name per line."""
-    path = text[1:] if text.startswith("@") else text
+    path = text.removeprefix("@")
     if text.startswith("@") or ("," not in text and Path(path).is_file()):
         try:
             lines = Path(path).read_text(encoding="utf-8-sig").splitlines()

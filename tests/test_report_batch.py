@@ -6,15 +6,15 @@ import urllib.parse
 import warnings
 
 import numpy as np
-import pandas as pd
 import pytest
 
 pytest.importorskip("matplotlib")
 
-from benchmark import BenchmarkError, UnknownEntityError  # noqa: E402
-from benchmark.__main__ import main  # noqa: E402
-from benchmark.reporting import BatchReport, report, report_batch  # noqa: E402
-from test_report import FAST, LEADERS, _synthetic  # noqa: E402
+from test_report import FAST, LEADERS, _synthetic
+
+from benchmark import BenchmarkError, UnknownEntityError
+from benchmark.__main__ import main
+from benchmark.reporting import BatchReport, report, report_batch
 
 UNITS = ["Alpha College", "Gamma College", "Epsilon College"]
 SETTINGS = dict(cohort="tier", leaders=LEADERS, inputs=["spend"], outputs=["income", "trained"], official="tier",
@@ -154,7 +154,7 @@ def test_parallel_workers_write_the_same_pages(three, synthetic, tmp_path):
 # ---------------------------------------------------------------- command line
 @pytest.fixture
 def csv_files(tmp_path, synthetic):
-    panel, meta, targets = synthetic
+    panel, meta, _ = synthetic
     paths = {"data": tmp_path / "panel.csv", "indicators": tmp_path / "indicators.csv", "folder": tmp_path}
     panel.to_csv(paths["data"], index=False)
     meta.to_csv(paths["indicators"], index=False)

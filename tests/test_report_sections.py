@@ -12,11 +12,12 @@ from hypothesis import strategies as st
 
 pytest.importorskip("matplotlib")
 
-import benchmark  # noqa: E402
-from benchmark import BenchmarkError, ReportOptions  # noqa: E402
-from benchmark.reporting._models import FieldModels, field_models, within_groups  # noqa: E402
-from benchmark.reporting._report import build_sections, prepare  # noqa: E402
-from test_report import FAST, LEADERS, _synthetic  # noqa: E402
+from test_report import FAST, LEADERS, _synthetic
+
+import benchmark
+from benchmark import BenchmarkError, ReportOptions
+from benchmark.reporting._models import FieldModels, field_models, within_groups
+from benchmark.reporting._report import build_sections, prepare
 
 FOCUS = "Alpha College"
 

@@ -28,8 +28,19 @@ from benchmark._i18n import resolve_lang
 from benchmark._i18n import t as _t
 from benchmark._i18n import using as _using
 from benchmark._results import Result
-from benchmark._validation import BenchmarkError, check_entity, check_n_jobs, instance, validate_params
-from benchmark.reporting._models import FieldModels, _frame_and_period, field_models, within_groups
+from benchmark._validation import (
+    BenchmarkError,
+    check_entity,
+    check_n_jobs,
+    instance,
+    validate_params,
+)
+from benchmark.reporting._models import (
+    FieldModels,
+    _frame_and_period,
+    field_models,
+    within_groups,
+)
 from benchmark.reporting._options import ReportOptions
 from benchmark.reporting._report import make_options, restrict, unit_period, write_unit
 

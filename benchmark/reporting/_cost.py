@@ -9,7 +9,8 @@ import pandas as pd
 from benchmark import _report_html as H
 from benchmark._i18n import t as _t
 from benchmark._validation import BenchmarkError
-import benchmark.reporting._figures as _figures
+from benchmark.reporting._figures import cost_outcome as cost_outcome_figure
+from benchmark.reporting._figures import frontier as frontier_figure
 from benchmark.reporting._models import FieldModels
 from benchmark.reporting._options import ReportOptions
 from benchmark.reporting._section import Draft, Section, lead, peers_of
@@ -51,7 +52,7 @@ def _cost_part(d: Draft, m: FieldModels, focus: Any) -> str:
     d.tables["cost_per_outcome"] = mine
     d.facts["cost"] = mine
     first = m.outcomes[0]
-    fig = _figures.cost_outcome(quads[first], focus, first, m)
+    fig = cost_outcome_figure(quads[first], focus, first, m)
     cols = [
         H.Column("label", "Outcome", code="outcome"),
         H.Column("outcome_value", "Outcome", H.number, True),
@@ -135,7 +136,7 @@ def _frontier_figure(d: Draft, m: FieldModels, focus: Any) -> str:
     shape = (len(m.inputs), len(m.outputs))
     # Ratio pictures (one input and two outputs, or the reverse) are exact only under constant returns.
     if shape == (1, 1) or (shape in {(1, 2), (2, 1)} and m.options.rts == "crs"):
-        return d.figure(_figures.frontier(m, focus), alt="Efficiency frontier", fig_id="fig-frontier",
+        return d.figure(frontier_figure(m, focus), alt="Efficiency frontier", fig_id="fig-frontier",
                         caption="The DEA frontier through the efficient entities and the institution's "
                                 "projection onto it (its frontier target).")
     return ('<p class="muted">' + H.esc(_t(

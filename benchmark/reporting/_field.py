@@ -14,7 +14,10 @@ import pandas as pd
 from benchmark import _report_html as H
 from benchmark._i18n import t as _t
 from benchmark._validation import BenchmarkError, format_list
-import benchmark.reporting._figures as _figures
+from benchmark.reporting._figures import rank_intervals as rank_intervals_figure
+from benchmark.reporting._figures import shared as shared_figure
+from benchmark.reporting._figures import tiers as tiers_figure
+from benchmark.reporting._figures import transitions as transitions_figure
 from benchmark.reporting._models import FieldModels, composite_for
 from benchmark.reporting._options import ReportOptions
 from benchmark.reporting._section import Draft, Section, lead, peers_of
@@ -60,7 +63,7 @@ def _rank_part(d: Draft, m: FieldModels, focus: Any) -> str:
                        "median": float(row["median_rank"])}
     many = n > _MANY
     ranked_peers = [p for p in peers_of(m, focus) if p in set(ranks[m.entity])]
-    fig = _figures.rank_intervals(ru, focus, None if many else ranked_peers, 25 if many else None,
+    fig = rank_intervals_figure(ru, focus, None if many else ranked_peers, 25 if many else None,
                                   min(n, 30) if many else n)
     wtext = _t("metadata weights") if m.composite_weights else _t("equal weights")
     text = _t("Composite rank {rank} of {n} ({weights}, min-max normalisation, arithmetic mean of {k} "
@@ -109,7 +112,7 @@ def _tier_part(d: Draft, m: FieldModels, focus: Any) -> str:
     elif m.official is not None:
         fact["official"] = cs.loc[cs[m.entity] == focus, m.official].iloc[0]
     d.facts["tier"] = fact
-    fig = _figures.tiers(m, focus)
+    fig = tiers_figure(m, focus)
     prob = "" if pd.isna(fact["probability"]) else _t(", in {share} of {n} bootstrap resamples",
                                                        share=H.percent(fact["probability"], 0), n=n_boot)
     reading = "" if not isinstance(fact["reading"], str) else _t(
@@ -158,8 +161,8 @@ def _history_part(d: Draft, m: FieldModels, focus: Any) -> str:
     d.tables["tier_history"] = long
     text = _t("Data-driven tier of {focus} by {period} (same indicators, tiers fitted per {period}): {path}.",
               focus=focus, period=m.period, path=path)
-    figure = _figures.shared(m, "fig-transitions", lambda: H.figure(
-        _figures.transitions(m.transitions), alt="Tier transitions", fig_id="fig-transitions",
+    figure = shared_figure(m, "fig-transitions", lambda: H.figure(
+        transitions_figure(m.transitions), alt="Tier transitions", fig_id="fig-transitions",
         caption=_t("Moves between data-driven tiers from one {period} to the next, all entities (counts and row "
                    "shares).", period=m.period)))
     return f"<h3>{H.esc(_t('Tier over time'))}</h3>" + f"<p>{H.esc(text)}</p>" + d.add_figure("fig-transitions", figure)

@@ -16,7 +16,6 @@ import pandas as pd
 from benchmark._i18n import current
 from benchmark.reporting._section import new_figure
 
-
 #: Figures that are the same for every unit of a field, by models object, then by (figure, language).
 _SHARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 

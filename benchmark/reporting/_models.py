@@ -29,7 +29,6 @@ import pandas as pd
 from benchmark._i18n import t as _t
 from benchmark._validation import (
     BenchmarkError,
-    as_list,
     check_columns,
     check_frame,
     check_panel,
@@ -41,7 +40,7 @@ from benchmark._validation import (
 )
 from benchmark.reporting._options import ReportOptions
 
-__all__ = ["FieldModels", "field_models", "within_groups", "evaluation_period"]
+__all__ = ["FieldModels", "evaluation_period", "field_models", "within_groups"]
 
 _ROLES_OUT = ("input", "cost")
 #: Seeds drawn from ``random_state`` in this order (the same report every run for the same seed).
@@ -567,12 +566,12 @@ def _composite_data(m: FieldModels, notes: list[Any], lacking: tuple[str, ...] =
             inds = [i for i in inds if w[i] > 0]
             weights = {i: w[i] for i in inds}
         else:
-            notes.append(("Composite: equal weights (the metadata weights are missing or invalid for some "
-                          "indicators).", {}))
+            notes.append((("Composite: equal weights (the metadata weights are missing or invalid for some "
+                           "indicators)."), {}))
     if set_aside:
         # The wording covers the unit report's older rule as well (an indicator missing for the unit).
-        notes.append(("Composite and tiers: {names} left out (missing for the institution or for more than "
-                      "10 % of entities in {where}).", {"names": set_aside}))
+        notes.append((("Composite and tiers: {names} left out (missing for the institution or for more than "
+                       "10 % of entities in {where})."), {"names": set_aside}))
     if len(inds) < 2:
         raise BenchmarkError(_FEW_COMPLETE)
     incomplete = cs[inds].isna().any(axis=1)
@@ -642,8 +641,8 @@ def _tier_model(m: FieldModels, field: dict[str, Any], notes: list[Any]) -> dict
     except BenchmarkError as exc:
         if n_boot == 0 or "stability" not in str(exc):
             raise
-        notes.append(("Tiers: too few entities for the bootstrap stability analysis ({n} for k={k}); the "
-                      "tiers are shown without it.", {"n": len(cs), "k": k}))
+        notes.append((("Tiers: too few entities for the bootstrap stability analysis ({n} for k={k}); the "
+                       "tiers are shown without it."), {"n": len(cs), "k": k}))
         n_boot = 0
         result = tiers(cs, inds, n_boot=0, **settings)
     comparison = None

@@ -12,7 +12,7 @@ from benchmark._cohorts import cohort_members
 from benchmark._i18n import cohort_text
 from benchmark._i18n import t as _t
 from benchmark._validation import BenchmarkError
-import benchmark.reporting._figures as _figures
+from benchmark.reporting._figures import gaps as gaps_figure
 from benchmark.reporting._models import FieldModels
 from benchmark.reporting._options import ReportOptions
 from benchmark.reporting._section import Draft, Section, lead, peers_of, tied
@@ -49,7 +49,7 @@ def _gap_part(d: Draft, m: FieldModels, focus: Any, cohort: Any, name: str, seed
     d.tables[name] = gaps
     fig_id = "gaps" if name == "peer_gaps" else "leaders"
     drawn = gaps[gaps["gap_median_pct"].notna()]
-    fig = _figures.gaps(drawn.drop(columns="label"), m)
+    fig = gaps_figure(drawn.drop(columns="label"), m)
     who = cohort_text(cohort)
     if name == "peer_gaps":
         d.facts["gaps"] = gaps

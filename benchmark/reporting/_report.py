@@ -29,13 +29,14 @@ from benchmark._i18n import cohort_text, resolve_lang
 from benchmark._i18n import t as _t
 from benchmark._i18n import using as _using
 from benchmark._results import Result
-from benchmark._validation import BenchmarkError, check_columns, check_entity, format_list
+from benchmark._validation import (
+    BenchmarkError,
+    check_columns,
+    check_entity,
+    format_list,
+)
 from benchmark.reporting._cost import build as _build_cost
 from benchmark.reporting._field import build as _build_field
-from benchmark.reporting._notes import build as _build_notes
-from benchmark.reporting._peers import build as _build_peers
-from benchmark.reporting._self import build as _build_self
-from benchmark.reporting._summary import build as _build_summary
 from benchmark.reporting._models import (
     FieldModels,
     _frame_and_period,
@@ -43,10 +44,14 @@ from benchmark.reporting._models import (
     field_models,
     latest_period,
 )
+from benchmark.reporting._notes import build as _build_notes
 from benchmark.reporting._options import ReportOptions
+from benchmark.reporting._peers import build as _build_peers
 from benchmark.reporting._section import SECTIONS, Section, peers_of
+from benchmark.reporting._self import build as _build_self
+from benchmark.reporting._summary import build as _build_summary
 
-__all__ = ["Report", "report", "write_unit", "prepare"]
+__all__ = ["Report", "prepare", "report", "write_unit"]
 
 #: The four question sections, in page order, and their builders.
 BUILDERS = {"self": _build_self, "peers": _build_peers, "cost": _build_cost, "field": _build_field}
@@ -248,8 +253,8 @@ def unit_period(field: pd.DataFrame, focus: Any, options: ReportOptions) -> tupl
     latest = latest_period(field.loc[field[options.entity] == focus, period], period)
     if at == latest:
         return at, []
-    return at, [f"Evaluated in {period} {at}, the latest {period} with indicator values for {focus!r} (later rows "
-                "have none); pass at= to choose another."]
+    return at, [(f"Evaluated in {period} {at}, the latest {period} with indicator values for {focus!r} (later "
+                 "rows have none); pass at= to choose another.")]
 
 
 def prepare(data: Any, focus: Any, options: ReportOptions) -> tuple[FieldModels, list[str]]:

@@ -21,7 +21,7 @@ from benchmark._cohorts import cohort_members
 from benchmark._i18n import t as _t
 from benchmark._validation import BenchmarkError
 
-__all__ = ["Draft", "Section", "SECTIONS", "new_figure", "peers_of", "period_text", "tied"]
+__all__ = ["SECTIONS", "Draft", "Section", "new_figure", "peers_of", "period_text", "tied"]
 
 #: Section anchors and titles, in page order.
 SECTIONS = (

@@ -10,7 +10,8 @@ import pandas as pd
 from benchmark import _report_html as H
 from benchmark._i18n import t as _t
 from benchmark._validation import BenchmarkError
-import benchmark.reporting._figures as _figures
+from benchmark.reporting._figures import completion as completion_figure
+from benchmark.reporting._figures import trajectories as trajectories_figure
 from benchmark.reporting._models import FieldModels
 from benchmark.reporting._options import ReportOptions
 from benchmark.reporting._section import Draft, Section, lead, peers_of, period_text
@@ -95,7 +96,7 @@ def _completion_part(d: Draft, m: FieldModels, focus: Any) -> str:
         "final": bool((mine[f"final_{m.period}"] == m.at).all()),
     }
     d.facts["completion"] = facts
-    fig = _figures.completion(mine, focus, m)
+    fig = completion_figure(mine, focus, m)
     final = facts["final"]
     cols = [
         H.Column("label", "Indicator", code="indicator"),
@@ -129,7 +130,7 @@ def _trajectory_part(d: Draft, m: FieldModels, focus: Any) -> str:
     chosen = _trajectory_choice(d, m, focus)
     if not chosen:
         return ""
-    fig = _figures.trajectories(focus, chosen, peers_of(m, focus), d.tables.get("completion"), m)
+    fig = trajectories_figure(focus, chosen, peers_of(m, focus), d.tables.get("completion"), m)
     names = ", ".join(m.label(i) for i in chosen)
     return (f"<h3>{H.esc(_t('Trajectories'))}</h3>"
             + d.figure(fig, alt=_t("Trajectories of {names}", names=names), fig_id="fig-trajectories",

@@ -16,7 +16,7 @@ from benchmark import _report_html as H
 from benchmark._i18n import cohort_text
 from benchmark._i18n import t as _t
 from benchmark._validation import format_list
-import benchmark.reporting._figures as _figures
+from benchmark.reporting._figures import profile as profile_figure
 from benchmark.reporting._models import FieldModels
 from benchmark.reporting._options import ReportOptions
 from benchmark.reporting._section import Draft, Section, bullets, peers_of
@@ -138,7 +138,7 @@ def _profile(d: Draft, m: FieldModels, facts: dict[str, Any]) -> str:
     drawn = gaps[gaps["percentile_rank"].notna()].drop(columns="label")
     if len(drawn) < 3:
         return ""
-    return d.figure(_figures.profile(drawn, m), alt="Profile against the peers", fig_id="fig-profile",
+    return d.figure(profile_figure(drawn, m), alt="Profile against the peers", fig_id="fig-profile",
                     caption=_t("Percentile rank among the peers ({cohort}) per indicator, direction-aware "
                                "(outwards is better); the band marks the peers' quartiles.",
                                cohort=cohort_text(m.options.cohort)))
