@@ -65,7 +65,7 @@ from benchmark.plotting import (
 from benchmark import export
 from benchmark.export import export_docx, export_excel, export_latex, paper_table
 # -- the gap-analysis report --
-from benchmark.reporting import BatchReport, Report, ReportOptions, report, report_batch
+from benchmark.reporting import BatchReport, Overview, Report, ReportOptions, overview, report, report_batch
 
 __version__ = "0.1.0"
 
@@ -94,7 +94,7 @@ __all__ = [
     "sfa", "second_stage", "compare_second_stage", "three_stage_dea",
     "agglomeration", "concentration", "coupling_coordination", "location_quotient", "relatedness",
     "structural_fit",
-    "BatchReport", "Report", "ReportOptions", "report", "report_batch",
+    "BatchReport", "Overview", "Report", "ReportOptions", "overview", "report", "report_batch",
     "contiguity_weights", "dagum_gini", "gini", "kernel_density", "morans_i", "theil",
     "plot_kernel_density",
     "export", "paper_table", "export_latex", "export_docx", "export_excel",

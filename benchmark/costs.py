@@ -578,7 +578,8 @@ def cost_outcome_quadrant(
         ``entity, period, cohort, cost, outcome, cohort_size, cost_median,
         outcome_median, quadrant, reason``. Peers' medians use the rows that
         have both values; missing values or an empty cohort give no label and
-        a reason.
+        a reason. ``attrs["cost_indicator"]`` and ``attrs["outcome_indicator"]``
+        name the columns of ``data`` behind ``cost`` and ``outcome``.
 
     See Also
     --------
@@ -626,4 +627,6 @@ def cost_outcome_quadrant(
     out["outcome_median"] = y_med
     out["quadrant"] = pd.Series(np.where(pd.isna(reason), label, None), dtype=object)
     out["reason"] = _reason_column(reason.astype(object))
+    # which indicators the generic cost/outcome columns hold, for the axis names of plot_cost_outcome
+    out.attrs.update(cost_indicator=cost, outcome_indicator=outcome)
     return out

@@ -791,7 +791,7 @@ class DensityResult(Result):
         """Features of each period's density (``period, statistic, value``): the :attr:`stats` table in long form."""
         return _per_period(self.stats, _DENSITY_FIGURES)
 
-    def plot(self, kind: str = "ridge", *, ax: Any = None, lang: str = "zh", **kwargs: Any) -> Any:
+    def plot(self, kind: str = "ridge", *, ax: Any = None, lang: str | None = None, **kwargs: Any) -> Any:
         """Plot the densities; see :func:`benchmark.plot_kernel_density`."""
         from benchmark.plotting import plot_kernel_density
 

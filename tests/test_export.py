@@ -231,7 +231,7 @@ def test_methods_paragraph_names_the_model_and_cites(dea_result):
 
 
 def test_methods_of_a_result_without_its_own_text():
-    from benchmark.report import Report
+    from benchmark import Report
 
     rep = Report(path="r.html", focus="x", tables={}, sections=(), notes=())
     assert rep.methods().startswith("Computed with the Python package benchmark")

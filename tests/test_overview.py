@@ -22,7 +22,7 @@ import benchmark
 from benchmark import BenchmarkError
 from benchmark.reporting import ReportOptions
 from benchmark.reporting._models import field_models
-from benchmark.reporting.overview import Overview, overview
+from benchmark.reporting import Overview, overview
 
 ROOT = Path(__file__).resolve().parents[1]
 EVIL = "<script>alert(1)</script>"
@@ -132,7 +132,7 @@ def test_result_and_sections(english):
     assert len(re.findall(r'src="data:image/png;base64,', page)) == 4
     assert "left out.</strong>" not in page
     summary = ov.summary()
-    assert summary.loc[summary["item"] == "units", "value"].iloc[0] == 18
+    assert summary.loc[summary["statistic"] == "units", "value"].iloc[0] == 18
     assert "Overview" in ov._repr_html_()
 
 
@@ -404,7 +404,7 @@ def test_models_and_settings_together_are_refused(tmp_path, field):
                        max_size=4))
 def test_sortable_cells_round_trip_any_text_and_number(names, values):
     from benchmark import _report_html as H
-    from benchmark.reporting.overview import _sortable
+    from benchmark.reporting._overview import _sortable
 
     frame = pd.DataFrame({"name": names, "value": values[:len(names)]})
     frame.loc[0, "value"] = 1.5  # a column without any value is not shown

@@ -539,9 +539,23 @@ def test_plot_cost_outcome_bad_input(quadrants):
         plotting.plot_cost_outcome(quadrants, peers=["ghost"])
     with pytest.raises(ColumnError, match="spend"):
         plotting.plot_cost_outcome(quadrants, cost="spend")
-    with pytest.warns(UserWarning, match="'total_funding'.*key the labels by those"):
-        ax = plotting.plot_cost_outcome(quadrants, metadata={"total_funding": "funding"})
+    with pytest.warns(UserWarning, match="'staff'.*key the labels by those"):
+        ax = plotting.plot_cost_outcome(quadrants, metadata={"staff": "teachers"})
     assert ax.get_xlabel() == "cost (lower is better)"
+
+
+def test_plot_cost_outcome_names_axes_by_the_indicators(quadrants):
+    """Labels keyed by the indicators given to cost_outcome_quadrant name the axes (mapping or table)."""
+    assert quadrants.attrs == {"cost_indicator": "total_funding", "outcome_indicator": "tech_service_income"}
+    ax = plotting.plot_cost_outcome(quadrants, metadata={"total_funding": "funding", "tech_service_income": "income"},
+                                    lang="en")
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("funding", "income")
+    table = pd.DataFrame({"indicator": ["tech_service_income", "total_funding"], "label": ["收入", "资金"]})
+    ax = plotting.plot_cost_outcome(quadrants[quadrants["year"] == 2023], metadata=table, lang="zh")
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("资金", "收入")
+    # a label keyed by the drawn column wins over one keyed by its indicator
+    ax = plotting.plot_cost_outcome(quadrants, metadata={"total_funding": "funding", "cost": "spending"})
+    assert ax.get_xlabel() == "spending"
 
 
 # ---------------------------------------------------------------- plot_frontier

@@ -55,7 +55,7 @@ def test_three_units_three_reports_and_an_index(three):
     for page in pages:
         html = (three.path / page).read_text(encoding="utf-8")
         assert html.count('<section class="part"') == 6
-    assert three.summary().set_index("item").at["written", "value"] == 3
+    assert three.summary().set_index("statistic").at["written", "value"] == 3
 
 
 def test_index_links_resolve_to_the_files(three):

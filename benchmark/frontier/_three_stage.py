@@ -121,16 +121,17 @@ class ThreeStageResult(Result):
                          "efficient": int((s >= 1 - 1e-6).sum())})
         return headline_by(pd.DataFrame(rows), ["score"])
 
-    def plot(self, *, ax: Any = None, lang: str = "zh") -> Any:
+    def plot(self, *, ax: Any = None, lang: str | None = None) -> Any:
         """Efficiency distributions before (stage 1) and after (stage 3) the adjustment.
 
         Box plots of the two score distributions with every unit drawn as a
         point and joined by a line, so that both the shift of the distribution
-        and each unit's move are visible. Returns the Axes.
+        and each unit's move are visible. ``lang=None`` writes Chinese when the
+        units' names are Chinese. Returns the Axes.
         """
-        from benchmark._validation import check_choice
+        from benchmark._i18n import resolve_lang
 
-        check_choice(lang, ("zh", "en"), name="lang")
+        lang = resolve_lang(lang, self.efficiency.index.astype(str).tolist()[:50])
         import matplotlib.pyplot as plt
         from matplotlib.axes import Axes
 

@@ -89,12 +89,12 @@ def plot_cost_outcome(
     logx : bool
         Logarithmic cost axis (costs are often skewed).
     metadata : mapping or DataFrame, optional
-        Axis names keyed by the table's cost and outcome columns (which
-        ``cost_outcome_quadrant`` calls ``cost`` and ``outcome``, whatever the
-        indicators were): a mapping such as ``{"cost": "funding (10k yuan)",
-        "outcome": "placement rate"}`` or an indicator table (columns
-        ``indicator`` and ``label``) whose ``indicator`` values are those
-        column names. A mapping that names neither column gives a warning.
+        Axis names: a mapping such as ``{"total_funding": "funding (10k
+        yuan)"}`` or the indicator table (columns ``indicator`` and
+        ``label``). Keys are the indicators given to
+        :func:`~benchmark.cost_outcome_quadrant` (it records them in the
+        table) or the drawn columns themselves (``"cost"``, ``"outcome"``).
+        A mapping that names neither axis gives a warning.
     cost, outcome, quadrant, cost_median, outcome_median : str
         Column names (defaults: those of :func:`~benchmark.cost_outcome_quadrant`).
     entity, period : str
@@ -130,6 +130,7 @@ def plot_cost_outcome(
     'spending'
     """
     frame = check_frame(data)
+    drawn = {cost: data.attrs.get("cost_indicator"), outcome: data.attrs.get("outcome_indicator")}
     _require(frame, [entity, cost, outcome, quadrant], name="data",
              hint="Pass the result of cost_outcome_quadrant() or name the columns with cost=, outcome=, quadrant=.")
     frame, at = _one_period(frame, period, at)
@@ -154,7 +155,7 @@ def plot_cost_outcome(
     _quadrant_names(ax, x, y, quad, ok & in_cohort, xm, ym)
     if (~ok).any():
         _note(ax, _t("{n} {entity} row(s) without cost or outcome not shown", n=int((~ok).sum()), entity=entity))
-    labels = _axis_labels(metadata, cost, outcome)
+    labels = _axis_labels(metadata, drawn)
     ax.set_xlabel(labels.get(cost) or _t("{cost} (lower is better)", cost=_word(cost)))
     ax.set_ylabel(labels.get(outcome) or _word(outcome))
     ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
@@ -163,9 +164,19 @@ def plot_cost_outcome(
     return ax
 
 
-def _axis_labels(metadata: Any, cost: str, outcome: str) -> dict[Any, str]:
-    """Axis names keyed by the drawn columns; a mapping that names neither is worth a warning."""
+def _axis_labels(metadata: Any, drawn: dict[str, str | None]) -> dict[Any, str]:
+    """Axis names keyed by the drawn columns; a mapping that names none of them is worth a warning.
+
+    ``drawn`` maps each drawn column to the indicator it holds, which
+    :func:`~benchmark.cost_outcome_quadrant` records in the table's ``attrs``;
+    labels keyed by the indicator (``"total_funding"``) name the column
+    (``"cost"``) it was copied into. Labels keyed by the column win.
+    """
     labels = _label_map(metadata)
+    for column, indicator in drawn.items():
+        if column not in labels and indicator is not None and indicator in labels:
+            labels[column] = labels[indicator]
+    cost, outcome = drawn
     if isinstance(metadata, Mapping) and labels and not {cost, outcome} & set(labels):
         warnings.warn(
             f"`metadata` labels {format_list(list(labels))}, but the axes draw the columns {cost!r} and "

@@ -3,6 +3,8 @@
 - :func:`report` writes the report of one unit (:class:`Report`);
 - :func:`report_batch` writes every unit's report into one folder, with an
   index and the overview of the whole field (:class:`BatchReport`);
+- :func:`overview` writes the evaluator's overview of every unit of a field
+  on one page (:class:`Overview`);
 - :class:`ReportOptions` holds every setting of a report, checked once;
 - :func:`benchmark.reporting._models.field_models` computes the shared models
   of a field - what every unit's report has in common - once;
@@ -13,6 +15,7 @@
 
 from benchmark.reporting._batch import BatchReport, report_batch
 from benchmark.reporting._options import ReportOptions
+from benchmark.reporting._overview import Overview, overview
 from benchmark.reporting._report import Report, report
 
-__all__ = ["BatchReport", "Report", "ReportOptions", "report", "report_batch"]
+__all__ = ["BatchReport", "Overview", "Report", "ReportOptions", "overview", "report", "report_batch"]

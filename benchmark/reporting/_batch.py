@@ -27,7 +27,7 @@ from benchmark import _report_html as H
 from benchmark._i18n import resolve_lang
 from benchmark._i18n import t as _t
 from benchmark._i18n import using as _using
-from benchmark._results import Result
+from benchmark._results import Result, headline
 from benchmark._validation import (
     BenchmarkError,
     check_entity,
@@ -88,9 +88,8 @@ class BatchReport(Result):
     def summary(self) -> pd.DataFrame:
         """Units written and failed, and the time taken."""
         status = self.units["status"]
-        return pd.DataFrame({"item": ["units", "written", "failed", "seconds"],
-                             "value": [len(status), int((status == "ok").sum()), int((status != "ok").sum()),
-                                       round(self.seconds, 1)]})
+        return headline([("units", len(status)), ("written", int((status == "ok").sum())),
+                         ("failed", int((status != "ok").sum())), ("seconds", round(self.seconds, 1))])
 
     def failed(self) -> pd.DataFrame:
         """The units whose report could not be written, with the reason."""
@@ -170,7 +169,7 @@ def report_batch(data: pd.DataFrame, focus: Any = None, *, path: str | Path, for
         row.update(results.get(row["_key"], {}))
     table = pd.DataFrame(rows).drop(columns="_key")
     notes: list[str] = []
-    written_overview = _overview(frame, fields, folder, notes) if overview else None
+    written_overview = _overview(frame, fields, folder, notes, workers) if overview else None
     index = _index(table, folder, opts, fields, written_overview, notes)
     return BatchReport(units=table, path=folder, index=index, overview=written_overview, notes=tuple(notes),
                        seconds=time.perf_counter() - started)
@@ -336,13 +335,10 @@ def _write_chunk(models: FieldModels, chunk: Sequence[tuple[Any, str, tuple[str,
 
 
 # ============================================================ overview and index
-def _overview(frame: pd.DataFrame, fields: list[FieldModels], folder: Path, notes: list[str]) -> Path | None:
-    try:
-        from benchmark.reporting.overview import overview
-    except ImportError:
-        notes.append("The overview of the whole field was not written: this installation has no "
-                     "benchmark.reporting.overview.")
-        return None
+def _overview(frame: pd.DataFrame, fields: list[FieldModels], folder: Path, notes: list[str],
+              workers: int) -> Path | None:
+    from benchmark.reporting._overview import overview
+
     shared = _one_per_group(fields)
     if not shared:
         notes.append("The overview of the whole field was not written: no field could be modelled.")
@@ -350,7 +346,8 @@ def _overview(frame: pd.DataFrame, fields: list[FieldModels], folder: Path, note
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            overview(frame, path=folder / _OVERVIEW, excel=folder / "overview.xlsx", models=shared)
+            overview(frame, path=folder / _OVERVIEW, excel=folder / "overview.xlsx", models=shared,
+                     n_jobs=workers)
     except Exception as exc:  # noqa: BLE001 - the unit reports are written; say why the overview is not
         message = str(exc) if isinstance(exc, BenchmarkError) else f"{type(exc).__name__}: {exc}"
         notes.append(f"The overview of the whole field was not written: {message}")

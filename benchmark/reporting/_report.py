@@ -28,7 +28,7 @@ from benchmark import _report_html as H
 from benchmark._i18n import cohort_text, resolve_lang
 from benchmark._i18n import t as _t
 from benchmark._i18n import using as _using
-from benchmark._results import Result
+from benchmark._results import Result, headline
 from benchmark._validation import (
     BenchmarkError,
     check_columns,
@@ -107,8 +107,11 @@ class Report(Result):
         return dict(self.tables)
 
     def summary(self) -> pd.DataFrame:
-        """The key figures of the summary section."""
-        return self.tables.get("summary", pd.DataFrame())
+        """The key figures of the summary section as ``statistic, value`` rows."""
+        cards = self.tables.get("summary")
+        if cards is None or cards.empty:
+            return headline([])
+        return headline(zip(cards["item"], cards["value"], strict=True))
 
     def _params(self) -> dict[str, Any]:
         return {"path": str(self.path), "focus": self.focus, "sections": self.sections}

@@ -35,7 +35,7 @@ from benchmark import _report_html as H
 from benchmark._i18n import cohort_text, resolve_lang
 from benchmark._i18n import t as _t
 from benchmark._i18n import using as _using
-from benchmark._results import Result
+from benchmark._results import Result, headline
 from benchmark._validation import (
     BenchmarkError,
     as_list,
@@ -143,7 +143,7 @@ class Overview(Result):
             rows.append(("tier disagreements", len(self.disagreements)))
         if "gaps_behind" in u.columns:
             rows.append(("units significantly behind on an indicator", int((u["gaps_behind"] > 0).sum())))
-        return pd.DataFrame(rows, columns=["item", "value"])
+        return headline(rows)
 
     def to_excel(self, path: str | Path, *, lang: str | None = None,  # type: ignore[override]
                  **options: Any) -> Path:
@@ -206,7 +206,7 @@ class _Page:
 _PRESENTATION = ("lang", "title", "description")
 
 
-@validate_params("n_jobs", top=interval(1, integer=True),
+@validate_params("n_jobs", "indicators", top=interval(1, integer=True),
                  by=instance(str, list, tuple, none=True, what="column names"))
 def overview(
     data: pd.DataFrame,
@@ -305,7 +305,7 @@ def overview(
     Examples
     --------
     >>> import benchmark, tempfile, os
-    >>> from benchmark.reporting.overview import overview
+    >>> from benchmark.reporting import overview
     >>> panel = benchmark.datasets.load("shuanggao")
     >>> schools = panel[panel["unit_type"] == "school"]
     >>> out = os.path.join(tempfile.mkdtemp(), "overview.html")
