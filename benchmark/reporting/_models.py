@@ -362,14 +362,7 @@ def field_models(data: pd.DataFrame, options: ReportOptions) -> FieldModels:
         parts["cohort_stats"] = _attempt(errors, "cohort_stats", lambda: _cohort_stats(base))
         if inputs and outputs:
             parts.update(_attempt(errors, "dea", lambda: _dea_model(base, notes["dea"])) or {})
-        field = _attempt(errors, "composite", lambda: _composite_data(base, notes["composite"]))
-        if field is not None:
-            parts.update(field)
-            parts["ranks"] = _attempt(errors, "ranks", lambda: _rank_model(base, field))
-            tiered = _attempt(errors, "tiers", lambda: _tier_model(base, field, notes["tiers"]))
-            if tiered is not None:
-                parts.update(tiered)
-                parts.update(_attempt(errors, "history", lambda: _history_model(base, field, tiered)) or {})
+        parts.update(_field_chain(base, notes, errors, ()))
     # Shared by many reports: each report that shows these models lists their warnings among its notes.
     seen = tuple(dict.fromkeys((w.category, str(w.message)) for w in caught if not _font_glyph(w)))
     return dataclasses.replace(base, **parts, notes={k: tuple(v) for k, v in notes.items()}, errors=errors,
@@ -599,17 +592,28 @@ def composite_for(models: FieldModels, focus: Any) -> FieldModels:
     errors = {k: v for k, v in models.errors.items() if k not in ("composite", "ranks", "tiers", "history")}
     reset = {"ranks": None, "tiers": None, "tier_comparison": None, "tier_history": None, "transitions": None,
              "history_skipped": ()}
-    parts: dict[str, Any] = {}
-    field = _attempt(errors, "composite", lambda: _composite_data(models, notes["composite"], lacking))
-    if field is not None:
-        parts.update(field)
-        parts["ranks"] = _attempt(errors, "ranks", lambda: _rank_model(models, field))
-        tiered = _attempt(errors, "tiers", lambda: _tier_model(models, field, notes["tiers"]))
-        if tiered is not None:
-            parts.update(tiered)
-            parts.update(_attempt(errors, "history", lambda: _history_model(models, field, tiered)) or {})
+    parts = _field_chain(models, notes, errors, lacking)
     merged = {**models.notes, **{k: tuple(v) for k, v in notes.items()}}
     return dataclasses.replace(models, **{**reset, **parts}, notes=merged, errors=errors)
+
+
+def _field_chain(m: FieldModels, notes: dict[str, list[Any]], errors: dict[str, str],
+                 lacking: tuple[str, ...]) -> dict[str, Any]:
+    """Composite, rank intervals, tiers and tier history: each step needs the one before it.
+
+    A step that fails is recorded in ``errors`` and leaves the later steps out.
+    """
+    parts: dict[str, Any] = {}
+    field = _attempt(errors, "composite", lambda: _composite_data(m, notes["composite"], lacking))
+    if field is None:
+        return parts
+    parts.update(field)
+    parts["ranks"] = _attempt(errors, "ranks", lambda: _rank_model(m, field))
+    tiered = _attempt(errors, "tiers", lambda: _tier_model(m, field, notes["tiers"]))
+    if tiered is not None:
+        parts.update(tiered)
+        parts.update(_attempt(errors, "history", lambda: _history_model(m, field, tiered)) or {})
+    return parts
 
 
 def _rank_model(m: FieldModels, field: dict[str, Any]) -> Any:

@@ -49,6 +49,7 @@ from benchmark._validation import (
     validate_params,
 )
 from benchmark.reporting._options import ReportOptions
+from benchmark.reporting._report import writable
 
 __all__ = ["Overview", "overview"]
 
@@ -316,9 +317,9 @@ def overview(
     (56, 56)
     """
     started = time.perf_counter()
-    out_path = _writable(path, "path")
+    out_path = writable(path, "path", "overview.html")
     if excel is not None:
-        _writable(excel, "excel")
+        writable(excel, "excel", "overview.xlsx")
     check_choice(lang, (None, "zh", "en"), name="lang")
     workers = check_n_jobs(n_jobs)
     frame = check_frame(data, name="data")
@@ -356,17 +357,6 @@ def overview(
     if excel is not None:
         result = dataclasses.replace(result, excel=_write_excel(result, Path(excel), page_lang))
     return result
-
-
-def _writable(path: Any, name: str) -> Path:
-    """Fail before the work, not after it, when the file cannot be written."""
-    target = Path(path)
-    if target.is_dir():
-        raise BenchmarkError(f"`{name}` {str(target)!r} is a folder; give a file name such as overview.html.")
-    if not target.parent.is_dir():
-        raise BenchmarkError(f"cannot write `{name}` {str(target)!r}: the folder {str(target.parent)!r} does "
-                             "not exist.")
-    return target
 
 
 def _fields(data: Any, options: Any, models: Any, given: dict[str, Any]) -> tuple[Any, list[tuple[dict, Any]]]:

@@ -221,11 +221,11 @@ def make_options(options: ReportOptions | None, settings: Mapping[str, Any]) -> 
     return dataclasses.replace(options, **settings) if settings else options
 
 
-def writable(path: Any, name: str) -> Path:
+def writable(path: Any, name: str, example: str = "report.html") -> Path:
     """Fail before the work, not after it, when the file cannot be written."""
     target = Path(path)
     if target.is_dir():
-        raise BenchmarkError(f"`{name}` {str(target)!r} is a folder; give a file name such as report.html.")
+        raise BenchmarkError(f"`{name}` {str(target)!r} is a folder; give a file name such as {example}.")
     if not target.parent.is_dir():
         raise BenchmarkError(f"cannot write `{name}` {str(target)!r}: the folder {str(target.parent)!r} does "
                              "not exist.")
