@@ -134,6 +134,17 @@ def test_unknown_unit_gets_the_close_match_error(synthetic, tmp_path):
     assert not (tmp_path / "out").exists()  # nothing is written before the names are checked
 
 
+@pytest.mark.parametrize(("lang", "said"), [("en", "listed more than once"), ("zh", "重复列出")])
+def test_a_unit_listed_twice_is_written_once_and_said(synthetic, tmp_path, lang, said):
+    panel, meta, targets = synthetic
+    res = _batch(panel, meta, targets, tmp_path / "out", units=["Gamma College", "Alpha College", "Gamma College"],
+                 lang=lang)
+    assert res.units["institution"].tolist() == ["Gamma College", "Alpha College"]
+    assert res.notes == ("Gamma College listed more than once; one report each.",)
+    index = res.index.read_text(encoding="utf-8")
+    assert said in index and "Gamma College" in index
+
+
 def test_bad_settings_are_named(synthetic, tmp_path):
     panel, meta, targets = synthetic
     with pytest.raises(BenchmarkError, match="n_jobs"):

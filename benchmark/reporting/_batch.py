@@ -50,7 +50,11 @@ _INDEX = "index.html"
 #: The index page's own words in Chinese (the reports use the library's message table).
 _ZH = {"Gap-analysis reports": "差距分析报告", "{ok} of {n} reports written.": "已生成 {ok} / {n} 份报告。",
        "Unit": "单位", "Group": "组别", "Period": "评价期", "Status": "状态", "ok": "完成", "Reports": "报告",
-       "Overview of the whole field": "全体单位总览", "Written by benchmark {version}.": "由 benchmark {version} 生成。"}
+       "Overview of the whole field": "全体单位总览", "Written by benchmark {version}.": "由 benchmark {version} 生成。",
+       "{names} listed more than once; one report each.": "{names} 重复列出，每个单位只生成一份报告。",
+       "The overview of the whole field was not written: no field could be modelled.":
+           "未生成全体单位总览：没有可以建模的单位组。",
+       "The overview of the whole field was not written: {message}": "未生成全体单位总览：{message}"}
 _OVERVIEW = "overview.html"
 
 
@@ -161,33 +165,40 @@ def report_batch(data: pd.DataFrame, focus: Any = None, *, path: str | Path, for
     workers = check_n_jobs(n_jobs)
     opts = make_options(options, settings)
     frame, period = _frame_and_period(data, opts)
-    units = _units(frame, focus, opts)
+    units, repeated = _units(frame, focus, opts)
     folder = _folder(path, force)
     jobs, rows, fields = _plan(frame, units, opts, period)
     results = _run(jobs, folder, workers, progress)
     for row in rows:
         row.update(results.get(row["_key"], {}))
     table = pd.DataFrame(rows).drop(columns="_key")
-    notes: list[str] = []
+    # (template, values): English in BatchReport.notes, the page's language in the index
+    notes: list[tuple[str, dict[str, Any]]] = []
+    if repeated:
+        notes.append(("{names} listed more than once; one report each.",
+                      {"names": ", ".join(map(str, repeated))}))
     written_overview = _overview(frame, fields, folder, notes, workers) if overview else None
     index = _index(table, folder, opts, fields, written_overview, notes)
-    return BatchReport(units=table, path=folder, index=index, overview=written_overview, notes=tuple(notes),
+    return BatchReport(units=table, path=folder, index=index, overview=written_overview,
+                       notes=tuple(text.format(**values) for text, values in notes),
                        seconds=time.perf_counter() - started)
 
 
 # ============================================================ arguments
-def _units(frame: pd.DataFrame, focus: Any, opts: ReportOptions) -> list[Any]:
+def _units(frame: pd.DataFrame, focus: Any, opts: ReportOptions) -> tuple[list[Any], list[Any]]:
     entity = opts.entity
     if focus is None:
-        return pd.unique(frame[entity].dropna()).tolist()
+        return pd.unique(frame[entity].dropna()).tolist(), []
     if isinstance(focus, str) or not isinstance(focus, Iterable):
         focus = [focus]
-    names = list(dict.fromkeys(focus))
+    listed = list(focus)
+    names = list(dict.fromkeys(listed))
     if not names:
         raise BenchmarkError("`focus` lists no unit; give names, or focus=None for every unit.")
     for name in names:
         check_entity(frame, name, entity=entity)  # the same close-match message as a single report
-    return names
+    repeated = [name for name in names if listed.count(name) > 1]
+    return names, repeated
 
 
 def _folder(path: Any, force: bool) -> Path:
@@ -335,13 +346,13 @@ def _write_chunk(models: FieldModels, chunk: Sequence[tuple[Any, str, tuple[str,
 
 
 # ============================================================ overview and index
-def _overview(frame: pd.DataFrame, fields: list[FieldModels], folder: Path, notes: list[str],
+def _overview(frame: pd.DataFrame, fields: list[FieldModels], folder: Path, notes: list[tuple[str, dict[str, Any]]],
               workers: int) -> Path | None:
     from benchmark.reporting._overview import overview
 
     shared = _one_per_group(fields)
     if not shared:
-        notes.append("The overview of the whole field was not written: no field could be modelled.")
+        notes.append(("The overview of the whole field was not written: no field could be modelled.", {}))
         return None
     try:
         with warnings.catch_warnings():
@@ -350,7 +361,7 @@ def _overview(frame: pd.DataFrame, fields: list[FieldModels], folder: Path, note
                      n_jobs=workers)
     except Exception as exc:  # noqa: BLE001 - the unit reports are written; say why the overview is not
         message = str(exc) if isinstance(exc, BenchmarkError) else f"{type(exc).__name__}: {exc}"
-        notes.append(f"The overview of the whole field was not written: {message}")
+        notes.append(("The overview of the whole field was not written: {message}", {"message": message}))
         return None
     return folder / _OVERVIEW
 
@@ -368,7 +379,7 @@ def _one_per_group(fields: list[FieldModels]) -> list[FieldModels]:
 
 
 def _index(table: pd.DataFrame, folder: Path, opts: ReportOptions, fields: list[FieldModels],
-           overview: Path | None, notes: list[str]) -> Path:
+           overview: Path | None, notes: list[tuple[str, dict[str, Any]]]) -> Path:
     labels = fields[0].metadata["label"].astype(str).tolist() if fields and "label" in fields[0].metadata else []
     lang = resolve_lang(opts.lang, labels)
     with _using(lang):
@@ -384,7 +395,7 @@ def _w(text: str, **values: Any) -> str:
     return template.format(**values) if values else template
 
 
-def _index_page(table: pd.DataFrame, opts: ReportOptions, overview: Path | None, notes: list[str]) -> str:
+def _index_page(table: pd.DataFrame, opts: ReportOptions, overview: Path | None, notes: list[tuple[str, dict[str, Any]]]) -> str:
     entity = opts.entity
     ok = int((table["status"] == "ok").sum())
     head = opts.title or _w("Gap-analysis reports")
@@ -402,7 +413,7 @@ def _index_page(table: pd.DataFrame, opts: ReportOptions, overview: Path | None,
                   + "".join(f"<th>{H.esc(h)}</th>" for h in headers) + "</tr></thead><tbody>" + "".join(rows)
                   + "</tbody></table></div>")
     links = (f'<p><a href="{_OVERVIEW}">{H.esc(_w("Overview of the whole field"))}</a></p>' if overview else "")
-    extra = ("" if not notes else '<ul class="facts">' + "".join(f"<li>{H.esc(n)}</li>" for n in notes) + "</ul>")
+    extra = ("" if not notes else '<ul class="facts">' + "".join(f"<li>{H.esc(_w(text, **values))}</li>" for text, values in notes) + "</ul>")
     body = (f'<section class="part" id="units">\n<h2>{H.esc(_w("Reports"))}</h2>\n{links}{extra}{table_html}\n'
             "</section>")
     from benchmark import __version__
