@@ -322,6 +322,8 @@ def test_cross_section_leaves_the_transitions_out(tmp_path, field):
                   lang="en", **FAST)
     assert ov.transitions.empty and ov.tier_flows.empty
     assert "two or more periods" in _sections(ov.path.read_text(encoding="utf-8"))["transitions"]
+    # asked for a cross-section: no note that a period column is missing
+    assert not any("no period column" in note for note in ov.notes)
 
 
 def test_precomputed_models_are_reused_and_workers_change_nothing(tmp_path, english, field, monkeypatch):

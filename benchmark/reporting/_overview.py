@@ -325,9 +325,11 @@ def overview(
     frame = check_frame(data, name="data")
     if by is not None:
         check_columns(frame, as_list(by, name="by"), name="data", what="`by` column")
+    # the named arguments count when given; other settings as they are (period=None: a cross-section)
     given = {name: value for name, value in dict(
         targets=targets, indicators=indicators, metadata=metadata, inputs=inputs, outputs=outputs,
-        official=official, cohort=cohort, **settings).items() if value is not None}
+        official=official, cohort=cohort).items() if value is not None}
+    given.update(settings)
     opts, fields = _fields(frame, options, models, given)
     presentation = {"lang": lang} if lang is not None else {}
     presentation.update({k: given[k] for k in ("title", "description") if k in given})
