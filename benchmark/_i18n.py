@@ -37,6 +37,7 @@ ZH: dict[str, str] = {
     "sector": "类别",
     "degree_level": "学历层次",
     "state": "州",
+    "year": "年份",
     "all entities": "全部单位",
     "nearest peers": "最近邻同类",
     "listed peers": "指定同类",

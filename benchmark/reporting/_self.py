@@ -54,9 +54,9 @@ def _change_part(d: Draft, m: FieldModels, focus: Any, own: pd.DataFrame) -> str
     p = m.period
     cols = [
         H.Column("label", "Indicator", code="indicator"),
-        H.Column(f"baseline_{p}", _t("Base {period}", period=p), period_text, True),
+        H.Column(f"baseline_{p}", _t("Base {period}", period=_t(p)), period_text, True),
         H.Column("baseline", "Baseline", H.number, True),
-        H.Column(f"latest_{p}", _t("Latest {period}", period=p), period_text, True),
+        H.Column(f"latest_{p}", _t("Latest {period}", period=_t(p)), period_text, True),
         H.Column("latest", "Latest", H.number, True),
         H.Column("pct_change", "Change", H.percent, True, css=lambda v: ""),
         H.Column("cagr", "Per year (CAGR)", H.percent, True),
