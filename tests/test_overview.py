@@ -20,9 +20,7 @@ pytest.importorskip("openpyxl")
 
 import benchmark
 from benchmark import BenchmarkError
-from benchmark.reporting import ReportOptions
-from benchmark.reporting._models import field_models
-from benchmark.reporting import Overview, overview
+from benchmark.reporting import Overview, ReportOptions, field_models, overview
 
 ROOT = Path(__file__).resolve().parents[1]
 EVIL = "<script>alert(1)</script>"

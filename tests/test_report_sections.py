@@ -16,7 +16,7 @@ from test_report import FAST, LEADERS, _synthetic
 
 import benchmark
 from benchmark import BenchmarkError, ReportOptions
-from benchmark.reporting._models import FieldModels, field_models, within_groups
+from benchmark.reporting import FieldModels, field_models, within_groups
 from benchmark.reporting._report import build_sections, prepare
 
 FOCUS = "Alpha College"
