@@ -935,6 +935,20 @@ def test_plot_draws_on_the_given_axes_and_forwards_kwargs(every_plot, name):
 
 
 @pytest.mark.parametrize("name", PLOTS)
+def test_a_keyword_neither_the_plot_nor_matplotlib_takes_is_named(every_plot, name):
+    """A misspelt or misplaced keyword is forwarded to matplotlib; its refusal becomes a BenchmarkError."""
+    projection = "3d" if name == "plot_kernel_density" else None
+    fig = plt.figure()
+    ax = fig.add_subplot(projection=projection)
+    kw = {"kind": "3d"} if projection else {}
+    with pytest.raises(BenchmarkError, match=rf"{name}\(\) has no argument 'langg' \(did you mean 'lang'\?\)"):
+        every_plot[name](ax=ax, langg="en", **kw)
+    with pytest.raises(BenchmarkError, match=r"no argument 'colour_scheme', and matplotlib does not take it"):
+        every_plot[name](colour_scheme="dark", **kw)
+    assert plt.get_fignums() == [fig.number]  # the figure it opened itself is closed
+
+
+@pytest.mark.parametrize("name", PLOTS)
 def test_chinese_figures_render_without_missing_glyphs(every_plot, name, tmp_path):
     import io
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 import inspect
+import re
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -96,12 +98,29 @@ def _figure_function(func: Callable[..., Any]) -> Callable[..., Any]:
         try:
             with _using(lang):
                 return func(*args, **kwargs)
-        except BaseException:
+        except BaseException as exc:
             for num in set(plt.get_fignums()) - before:
                 plt.close(num)
+            _unknown_keyword(func.__name__, signature, bound.get("kwargs") or {}, exc)
             raise
 
     return wrapper
+
+
+def _unknown_keyword(name: str, signature: inspect.Signature, forwarded: dict[str, Any],
+                     exc: BaseException) -> None:
+    """Raise a BenchmarkError when matplotlib refused a keyword the plot passed on to it."""
+    found = re.search(r"unexpected keyword argument '(\w+)'", str(exc))
+    if not isinstance(exc, (AttributeError, TypeError)) or found is None or found.group(1) not in forwarded:
+        return
+    key = found.group(1)
+    own = [p for p, v in signature.parameters.items() if v.kind is not inspect.Parameter.VAR_KEYWORD]
+    close = difflib.get_close_matches(key, own, n=1, cutoff=0.75)
+    raise BenchmarkError(
+        f"{name}() has no argument {key!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+        + f", and matplotlib does not take it either ({exc}). Its own arguments are {', '.join(own)}; "
+        "other keywords are passed to matplotlib."
+    ) from exc
 
 
 def _check_ax(ax: Any, *, projection: str | None = None, hint: str = "") -> None:
