@@ -301,6 +301,16 @@ def test_plot_completion_one_institution(completion_table, meta, tmp_path):
     _save(ax, tmp_path, "completion_one")
 
 
+def test_plot_completion_short_of_the_target_never_reads_100():
+    table = pd.DataFrame({"institution": "a", "indicator": ["x", "y", "z", "w"],
+                          "completion_ratio": [0.996, 1.0, 0.994, 1.004],
+                          "status": ["unattainable", "completed", "attainable", "completed"]})
+    ax = plotting.plot_completion(table, focus="a", lang="en")
+    shown = {t.get_text() for t in ax.texts}
+    assert {"99.6%", "100%", "99%"} <= shown  # 99.6 % is not rounded up to the target; 100.4 % is
+    assert "99.4%" not in shown
+
+
 def test_plot_completion_many_institutions(completion_table, meta, tmp_path):
     ax = plotting.plot_completion(completion_table, metadata=meta, lang="en")
     counts = pd.crosstab(completion_table["indicator"], completion_table["status"])

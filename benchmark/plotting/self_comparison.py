@@ -146,7 +146,7 @@ def _completion_bars(frame: pd.DataFrame, columns: tuple[str, str, str], names: 
     y = np.arange(len(frame))
     ax.barh(y, shown, **_style({"color": colours, "height": 0.7}, kwargs))
     for yi, value, bar_end, state in zip(y, r, shown, states, strict=True):
-        text = _t("no data") if np.isnan(value) else f"{value:.0f}%"
+        text = _t("no data") if np.isnan(value) else _completion_label(value)
         ax.annotate(text, (bar_end, yi), xytext=(3, 0), textcoords="offset points", va="center",
                     fontsize="x-small", color="black" if not np.isnan(value) else COHORT_COLOR)
     ax.axvline(100, color="black", lw=1, ls="--")
@@ -155,6 +155,13 @@ def _completion_bars(frame: pd.DataFrame, columns: tuple[str, str, str], names: 
     ax.set_xlabel(_t("completion of the target (%)"))
     _status_legend(ax, [s for s in STATUS_COLORS if s in set(states)] + sorted(set(states) - set(STATUS_COLORS)))
     return ax
+
+
+def _completion_label(percent: float) -> str:
+    """A completion in whole percent, except that short of 100 % never reads "100%" (99.6 -> "99.6%")."""
+    if 99.5 <= percent < 100:
+        return f"{np.floor(percent * 10) / 10:.1f}%"
+    return f"{percent:.0f}%"
 
 
 def _status_stack(frame: pd.DataFrame, key: str, status: str, names: Mapping[Any, str], ax: Any,
