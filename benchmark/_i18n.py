@@ -82,7 +82,6 @@ ZH: dict[str, str] = {
     "{cost} (lower is better)": "{cost}（越低越好）",
     "Cost and outcome": "成本与产出",
     # ---- plot_completion
-    "Target completion: {who}": "目标完成情况：{who}",
     "Target completion of {n} entities": "{n} 个单位的目标完成情况",
     "completion of the target (%)": "目标完成度（%）",
     "number of tasks": "任务数",

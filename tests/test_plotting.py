@@ -311,6 +311,15 @@ def test_plot_completion_short_of_the_target_never_reads_100():
     assert "99.4%" not in shown
 
 
+def test_chinese_titles_use_chinese_punctuation():
+    table = pd.DataFrame({"institution": "甲校", "year": 2023, "indicator": ["x", "y"],
+                          "completion_ratio": [0.5, 1.2], "status": ["attainable", "completed"]})
+    zh = plotting.plot_completion(table, focus="甲校", lang="zh").get_title()
+    en = plotting.plot_completion(table, focus="甲校", lang="en").get_title()
+    assert zh == "目标完成情况：甲校，2023"
+    assert en == "Target completion: 甲校, 2023"
+
+
 def test_plot_completion_many_institutions(completion_table, meta, tmp_path):
     ax = plotting.plot_completion(completion_table, metadata=meta, lang="en")
     counts = pd.crosstab(completion_table["indicator"], completion_table["status"])

@@ -31,6 +31,7 @@ from benchmark.plotting._common import (
     _one_period,
     _require,
     _style,
+    _title,
     _width_for,
 )
 
@@ -148,7 +149,7 @@ def plot_gaps(
     ax.set_xlabel(_t("gap to the cohort {reference}", reference=ref_name)
                   + (_t(" (% of the reference)") if percent else "") + _t("; > 0 = ahead"))
     who = frame[entity].iloc[0] if entity in frame.columns and len(frame) else None
-    title = _t("Gaps to peers") + (f": {who}" if who is not None else "") + (f", {at}" if at is not None else "")
+    title = _title(_t("Gaps to peers"), who, at)
     ax.set_title(title)
     _finish(ax, [title, *_display(frame[indicator], names)])
     return ax
@@ -341,8 +342,7 @@ def plot_profile(
     who = frame[entity].iloc[0] if entity in frame.columns else None
     draw = _radar if kind == "radar" else _dot_range
     ax = draw(pos, ticks, who, scale, ax, kwargs)
-    title = (_t("Profile against the cohort") + (f": {who}" if who is not None else "")
-             + (f", {at}" if at is not None else ""))
+    title = _title(_t("Profile against the cohort"), who, at)
     ax.set_title(title, pad=36 if kind == "radar" else None)
     _finish(ax, [title, *ticks])
     return ax
