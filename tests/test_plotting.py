@@ -940,13 +940,17 @@ def test_signature_shape(name):
         assert not {"direction", "cohort"} & names
 
 
+def _own_axes(name):
+    """A figure with one axes of the kind the plot draws on, and the keywords that ask for that kind."""
+    projection = "3d" if name == "plot_kernel_density" else None
+    fig = plt.figure()
+    return fig, fig.add_subplot(projection=projection), ({"kind": "3d"} if projection else {})
+
+
 @pytest.mark.parametrize("name", PLOTS)
 def test_plot_draws_on_the_given_axes_and_forwards_kwargs(every_plot, name):
     """ax= is drawn on and returned; an extra keyword reaches the main matplotlib artist (gid marks it)."""
-    projection = "3d" if name == "plot_kernel_density" else None
-    fig = plt.figure()
-    ax = fig.add_subplot(projection=projection)
-    kw = {"kind": "3d"} if projection else {}
+    fig, ax, kw = _own_axes(name)
     out = every_plot[name](ax=ax, gid="main-artist", **kw)
     assert out is ax
     assert plt.get_fignums() == [fig.number]
@@ -956,10 +960,7 @@ def test_plot_draws_on_the_given_axes_and_forwards_kwargs(every_plot, name):
 @pytest.mark.parametrize("name", PLOTS)
 def test_a_keyword_neither_the_plot_nor_matplotlib_takes_is_named(every_plot, name):
     """A misspelt or misplaced keyword is forwarded to matplotlib; its refusal becomes a BenchmarkError."""
-    projection = "3d" if name == "plot_kernel_density" else None
-    fig = plt.figure()
-    ax = fig.add_subplot(projection=projection)
-    kw = {"kind": "3d"} if projection else {}
+    fig, ax, kw = _own_axes(name)
     with pytest.raises(BenchmarkError, match=rf"{name}\(\) has no argument 'langg' \(did you mean 'lang'\?\)"):
         every_plot[name](ax=ax, langg="en", **kw)
     with pytest.raises(BenchmarkError, match=r"no argument 'colour_scheme', and matplotlib does not take it"):
