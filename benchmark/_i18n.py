@@ -426,6 +426,7 @@ ZH: dict[str, str] = {
     "{n_tier_boot} bootstrap resamples (Hennig 2007).":
         "分层：对标准化且考虑方向的指标做 k-means，按平均得分排序；稳定性来自 {n_tier_boot} 次 bootstrap 重抽样（Hennig 2007）。",
     # ==== the evaluator's overview (benchmark.reporting._overview)
+    "Figures": "图表",
     "Completion and grades": "目标完成与等级",
     "Grades by group": "分组等级分布",
     "Official and data-driven tiers": "官方层级与数据分层",

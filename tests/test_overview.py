@@ -287,7 +287,7 @@ def test_workbook_has_a_sheet_per_table_with_translated_headers(english, chinese
                                          "分组等级分布": ["分组依据", "组", "优", "良"]})):
         book = load_workbook(ov.excel, read_only=True)
         shown = {name for name, frame in ov.to_frames().items() if len(frame)}
-        assert len(book.sheetnames) == len(shown) == 7
+        assert len(book.sheetnames) == len(shown) + 1 == 8  # a sheet per table, then the figures
         for sheet, headers in expected.items():
             first = [c.value for c in next(book[sheet].iter_rows(max_row=1))]
             assert first[:len(headers)] == headers, (sheet, first)
@@ -299,6 +299,34 @@ def test_workbook_has_a_sheet_per_table_with_translated_headers(english, chinese
     book = load_workbook(english[0].excel, read_only=True)
     rows = list(book["Grades by group"].iter_rows(min_row=2, values_only=True))
     assert sum(r[-1] for r in rows if r[0] == "tier") == 18  # numbers stay numbers
+
+
+def test_workbook_holds_every_figure_of_the_page_under_its_caption(english, chinese):
+    import base64
+
+    from openpyxl import load_workbook
+
+    for (ov, _), sheet_name in ((english, "Figures"), (chinese, "图表")):
+        page = ov.path.read_text(encoding="utf-8")
+        embedded = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', page)
+        captions = [htmllib.unescape(c) for c in re.findall(r"<figcaption>(.*?)</figcaption>", page, re.S)]
+        assert embedded and len(captions) == len(embedded)
+        book = load_workbook(ov.excel)
+        assert book.sheetnames[-1] == sheet_name
+        sheet = book[sheet_name]
+        images = sheet._images
+        assert len(images) == len(embedded)
+        assert [img._data() for img in images] == [base64.b64decode(d) for d in embedded]  # the page's own PNGs
+        written = [sheet.cell(row=r, column=1).value for r in range(1, sheet.max_row + 1)]
+        assert [w for w in written if w] == captions
+        if sheet_name == "图表":
+            assert all("：" in c or ":" not in c for c in captions)  # Chinese lead-ins take the Chinese colon
+    ov = english[0]
+    again = load_workbook(ov.to_excel(Path(tempfile.mkdtemp()) / "again.xlsx"))
+    n_figures = ov.path.read_text(encoding="utf-8").count('<figure class="fig"')
+    assert again.sheetnames[-1] == "Figures" and len(again["Figures"]._images) == n_figures
+    other = load_workbook(ov.to_excel(Path(tempfile.mkdtemp()) / "zh.xlsx", lang="zh"))
+    assert "图表" not in other.sheetnames and "Figures" not in other.sheetnames  # figures only in the page's language
 
 
 def test_page_without_targets_official_or_inputs_leaves_parts_out(tmp_path, field):

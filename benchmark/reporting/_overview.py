@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import math
+import re
 import time
 import warnings
 from collections.abc import Mapping, Sequence
@@ -32,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from benchmark import _report_html as H
-from benchmark._i18n import cohort_text, resolve_lang
+from benchmark._i18n import cohort_text, current, resolve_lang
 from benchmark._i18n import t as _t
 from benchmark._i18n import using as _using
 from benchmark._results import Result, headline
@@ -152,9 +153,16 @@ class Overview(Result):
 
         Headers and sheet names are in ``lang`` (default: the page's
         language); indicator codes become their labels. ``options`` go to
-        :func:`benchmark.export_excel` (e.g. ``digits=``).
+        :func:`benchmark.export_excel` (e.g. ``digits=``). In the page's
+        language, and while the page is where it was written, a last sheet
+        holds the page's figures under their captions.
         """
-        return _write_excel(self, Path(path), lang or self.lang, **options)
+        lang = lang or self.lang
+        written = _write_excel(self, Path(path), lang, **options)
+        page = Path(self.path)
+        if lang == self.lang and page.is_file():
+            _add_figures(written, page.read_text(encoding="utf-8"), lang)
+        return written
 
     def _params(self) -> dict[str, Any]:
         return {"path": str(self.path), "at": self.at, "units": len(self.units)}
@@ -357,7 +365,9 @@ def overview(
                       at=at.item() if hasattr(at, "item") else at, lang=page_lang, labels=page.labels(),
                       notes=tuple(notes), seconds=time.perf_counter() - started)
     if excel is not None:
-        result = dataclasses.replace(result, excel=_write_excel(result, Path(excel), page_lang))
+        written = _write_excel(result, Path(excel), page_lang)
+        _add_figures(written, document, page_lang)
+        result = dataclasses.replace(result, excel=written)
     return result
 
 
@@ -753,9 +763,9 @@ def _left_out(page: _Page, what: str, *names: str, hint: str | None = None) -> s
         reasons = [m.error(name) for name in names if m.error(name)]
         where = f" ({part.name()})" if part.name() else ""
         if reasons:
-            lines.append(f"{_t(what)}{where}: {' '.join(reasons)}")
+            lines.append(f"{_t(what)}{where}{_colon()}{' '.join(reasons)}")
     if not lines and hint is not None:
-        lines.append(f"{_t(what)}: {_t(hint)}")
+        lines.append(f"{_t(what)}{_colon()}{_t(hint)}")
     return "".join(f'<p class="omitted"><strong>{H.esc(_t("{what} left out.", what=_t(what)))}</strong> '
                    f"{H.esc(line)}</p>" for line in lines)
 
@@ -989,7 +999,7 @@ def _rank_figure(page: _Page, part: _Part) -> str:
     caption = _t("Nominal composite rank (dot), median simulated rank (tick) and the 5-95 % interval of the "
                  "simulated ranks (bar) of every unit, best at the top.")
     return H.figure(fig, alt=_t("Rank intervals"), fig_id=f"fig-ranks{_suffix(part)}",
-                    caption=(f"{part.name()}: " if part.name() else "") + caption)
+                    caption=(f"{part.name()}{_colon()}" if part.name() else "") + caption)
 
 
 # ---------------------------------------------------------------- 5. largest significant gaps
@@ -1057,7 +1067,7 @@ def _transitions_section(page: _Page, tables: dict[str, pd.DataFrame]) -> str:
             mine = mine[mine[column] == value]
         tiers = [c for c in mine.columns if c not in ("from_tier", *part.key) and mine[c].notna().any()]
         cols = [H.Column("from_tier", _t("tier in the period")), *[H.Column(c, c, H.number, True) for c in tiers]]
-        name = f"{part.name()}: " if part.name() else ""
+        name = f"{part.name()}{_colon()}" if part.name() else ""
         html += (H.figure(fig, alt=_t("Tier transitions"), fig_id=f"fig-transitions{_suffix(part)}",
                           caption=name + _t("Moves between data-driven tiers (counts and row shares); the outlined "
                                             "diagonal holds the units that stayed."))
@@ -1072,15 +1082,20 @@ def _transitions_section(page: _Page, tables: dict[str, pd.DataFrame]) -> str:
 
 
 # ---------------------------------------------------------------- notes
+def _colon() -> str:
+    """The colon after a lead-in, in the current language."""
+    return "：" if current() == "zh" else ": "
+
+
 def _notes(page: _Page) -> list[str]:
     out: list[str] = []
     for part in page.parts:
-        where = f"{part.name()}: " if part.name() else ""
+        where = f"{part.name()}{_colon()}" if part.name() else ""
         m = part.models
-        out += [f"{where}{name}: {m.error(name)}" for name in m.errors]
+        out += [f"{where}{name}{_colon()}{m.error(name)}" for name in m.errors]
         out += [f"{where}{text}" for text in m.note_texts()]
         if part.gap_error:
-            out.append(f"{where}{_t('Peer gaps')}: {part.gap_error}")
+            out.append(f"{where}{_t('Peer gaps')}{_colon()}{part.gap_error}")
     return list(dict.fromkeys(out))
 
 
@@ -1129,6 +1144,34 @@ _SHEETS = {
     "ranks": "Efficiency and rank", "largest_gaps": "Largest gaps", "transitions": "Tier transitions",
     "tier_flows": "Moves per period",
 }
+
+
+_FIGURE = re.compile(r'<figure class="fig" id="([^"]+)">.*?src="data:image/png;base64,([A-Za-z0-9+/=]+)".*?'
+                     r"<figcaption>(.*?)</figcaption></figure>", re.S)
+
+
+def _add_figures(path: Path, document: str, lang: str) -> None:
+    """A last sheet with every figure of the page (the PNG it embeds) under its caption."""
+    import base64
+    import html
+    import io
+
+    import openpyxl
+    from openpyxl.drawing.image import Image
+
+    found = _FIGURE.findall(document)
+    if not found:
+        return
+    book = openpyxl.load_workbook(path)
+    with _using(lang):
+        sheet = book.create_sheet(_t("Figures")[:31])
+    row = 1
+    for _, data, caption in found:
+        sheet.cell(row=row, column=1, value=html.unescape(caption))
+        image = Image(io.BytesIO(base64.b64decode(data)))
+        sheet.add_image(image, f"A{row + 1}")
+        row += 3 + int(image.height / 20)  # default rows are 20 px high
+    book.save(path)
 
 
 def _write_excel(result: Overview, path: Path, lang: str, **options: Any) -> Path:
