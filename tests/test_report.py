@@ -246,10 +246,15 @@ def test_completion_by_hand(synthetic_report, synthetic):
 def test_excel_holds_the_same_tables(synthetic_report):
     openpyxl = pytest.importorskip("openpyxl")
     rep, _ = synthetic_report
-    book = openpyxl.load_workbook(rep.excel, read_only=True)
-    assert book.sheetnames == [name[:31] for name in rep.tables]
+    book = openpyxl.load_workbook(rep.excel)
+    figures = "Figures" if rep.lang == "en" else "图表"
+    assert book.sheetnames == [*(name[:31] for name in rep.tables), figures]
     back = pd.read_excel(rep.excel, sheet_name="peer_gaps")
     assert back["value"].tolist() == pytest.approx(rep.tables["peer_gaps"]["value"].tolist(), nan_ok=True)
+    # the last sheet: the page's own figures (the same PNG bytes), one under each caption
+    page = rep.path.read_text(encoding="utf-8")
+    embedded = [base64.b64decode(d) for d in re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', page)]
+    assert embedded and [img._data() for img in book[figures]._images] == embedded
 
 
 # ---------------------------------------------------------------- escaping

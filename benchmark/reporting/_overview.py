@@ -22,7 +22,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import math
-import re
 import time
 import warnings
 from collections.abc import Mapping, Sequence
@@ -50,7 +49,7 @@ from benchmark._validation import (
     validate_params,
 )
 from benchmark.reporting._options import ReportOptions
-from benchmark.reporting._report import writable
+from benchmark.reporting._report import add_figures, writable
 
 __all__ = ["Overview", "overview"]
 
@@ -161,7 +160,7 @@ class Overview(Result):
         written = _write_excel(self, Path(path), lang, **options)
         page = Path(self.path)
         if lang == self.lang and page.is_file():
-            _add_figures(written, page.read_text(encoding="utf-8"), lang)
+            add_figures(written, page.read_text(encoding="utf-8"), lang)
         return written
 
     def _params(self) -> dict[str, Any]:
@@ -366,7 +365,7 @@ def overview(
                       notes=tuple(notes), seconds=time.perf_counter() - started)
     if excel is not None:
         written = _write_excel(result, Path(excel), page_lang)
-        _add_figures(written, document, page_lang)
+        add_figures(written, document, page_lang)
         result = dataclasses.replace(result, excel=written)
     return result
 
@@ -1144,34 +1143,6 @@ _SHEETS = {
     "ranks": "Efficiency and rank", "largest_gaps": "Largest gaps", "transitions": "Tier transitions",
     "tier_flows": "Moves per period",
 }
-
-
-_FIGURE = re.compile(r'<figure class="fig" id="([^"]+)">.*?src="data:image/png;base64,([A-Za-z0-9+/=]+)".*?'
-                     r"<figcaption>(.*?)</figcaption></figure>", re.S)
-
-
-def _add_figures(path: Path, document: str, lang: str) -> None:
-    """A last sheet with every figure of the page (the PNG it embeds) under its caption."""
-    import base64
-    import html
-    import io
-
-    import openpyxl
-    from openpyxl.drawing.image import Image
-
-    found = _FIGURE.findall(document)
-    if not found:
-        return
-    book = openpyxl.load_workbook(path)
-    with _using(lang):
-        sheet = book.create_sheet(_t("Figures")[:31])
-    row = 1
-    for _, data, caption in found:
-        sheet.cell(row=row, column=1, value=html.unescape(caption))
-        image = Image(io.BytesIO(base64.b64decode(data)))
-        sheet.add_image(image, f"A{row + 1}")
-        row += 3 + int(image.height / 20)  # default rows are 20 px high
-    book.save(path)
 
 
 def _write_excel(result: Overview, path: Path, lang: str, **options: Any) -> Path:

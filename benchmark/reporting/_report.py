@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import difflib
+import re
 import time
 import warnings
 from collections.abc import Mapping
@@ -316,7 +317,9 @@ def write_unit(models: FieldModels, focus: Any, *, path: Path, excel: str | Path
                  at=models.at.item() if hasattr(models.at, "item") else models.at,
                  seconds=time.perf_counter() - started, lang=lang)
     if excel is not None:
-        rep = dataclasses.replace(rep, excel=_write_excel(rep, Path(excel)))
+        workbook = _write_excel(rep, Path(excel))
+        add_figures(workbook, document, lang)
+        rep = dataclasses.replace(rep, excel=workbook)
     return rep
 
 
@@ -337,6 +340,34 @@ def _write_excel(rep: Report, path: Path) -> Path:
         for name, frame in rep.tables.items():
             frame.to_excel(writer, sheet_name=name[:31], index=False)
     return path
+
+
+_FIGURE = re.compile(r'<figure class="fig" id="([^"]+)">.*?src="data:image/png;base64,([A-Za-z0-9+/=]+)".*?'
+                     r"<figcaption>(.*?)</figcaption></figure>", re.S)
+
+
+def add_figures(path: Path, document: str, lang: str) -> None:
+    """A last sheet with every figure of the page (the PNG it embeds) under its caption."""
+    import base64
+    import html
+    import io
+
+    import openpyxl
+    from openpyxl.drawing.image import Image
+
+    found = _FIGURE.findall(document)
+    if not found:
+        return
+    book = openpyxl.load_workbook(path)
+    with _using(lang):
+        sheet = book.create_sheet(_t("Figures")[:31])
+    row = 1
+    for _, data, caption in found:
+        sheet.cell(row=row, column=1, value=html.unescape(caption))
+        image = Image(io.BytesIO(base64.b64decode(data)))
+        sheet.add_image(image, f"A{row + 1}")
+        row += 3 + int(image.height / 20)  # default rows are 20 px high
+    book.save(path)
 
 
 def _page(models: FieldModels, focus: Any, built: Mapping[str, Section]) -> str:
