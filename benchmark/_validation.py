@@ -830,7 +830,40 @@ COMMON: dict[str, Check] = {
     "n_boot": interval(1, integer=True),
     "n_draws": interval(1, integer=True),
     "progress": _flag,
+    "at": lambda value, name: None if value is None else check_hashable(value, name=name, what="a period value"),
+    "start": lambda value, name: None if value is None else check_hashable(value, name=name, what="a period value"),
+    "end": lambda value, name: None if value is None else check_hashable(value, name=name, what="a period value"),
 }
+
+#: One period value: checked wherever a public function has one of these parameters, declared or not.
+PERIOD_VALUES = ("at", "start", "end")
+
+#: Names an argument used to have, and the one that took its place (for the message of a call that uses one).
+RENAMED = {"period_column": "period", "baseline": "start", "latest": "end", "base": "at", "base_period": "at",
+           "from_period": "at", "final": "end", "alpha": "ci (the interval level, 1 - alpha)",
+           "n": "n_draws or n_boot"}
+
+
+class ArgumentError(BenchmarkError, TypeError):
+    """A call with a keyword the function does not have (a :class:`BenchmarkError` and a ``TypeError``)."""
+
+
+def _unknown_keyword(func: Callable[..., Any], sig: Any, keywords: Iterable[str]) -> None:
+    """Raise :class:`ArgumentError` for a keyword ``func`` does not have, naming its new name or a close one."""
+    import difflib
+
+    stray = [k for k in keywords if k not in sig.parameters]
+    if not stray or any(v.kind is v.VAR_KEYWORD for v in sig.parameters.values()):
+        return
+    key = stray[0]
+    own = [p for p, v in sig.parameters.items() if v.kind not in (v.VAR_KEYWORD, v.VAR_POSITIONAL)]
+    if key in RENAMED:
+        hint = f" It is now called {RENAMED[key]}."
+    else:
+        close = difflib.get_close_matches(key, own, n=2, cutoff=0.75)
+        hint = f" Did you mean {format_list(close)}?" if close else ""
+    raise ArgumentError(f"{func.__name__}() has no argument {key!r}.{hint} Its arguments are "
+                        f"{', '.join(own)}.") from None
 
 
 def validate_params(*common: str, **constraints: Check) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -858,20 +891,22 @@ def validate_params(*common: str, **constraints: Check) -> Callable[[Callable[..
     import functools
     import inspect
 
-    checks: dict[str, Check] = {name: COMMON[name] for name in common}
-    checks.update(constraints)
+    declared: dict[str, Check] = {name: COMMON[name] for name in common}
+    declared.update(constraints)
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
         sig = inspect.signature(func)
-        unknown = [n for n in checks if n not in sig.parameters]
+        unknown = [n for n in declared if n not in sig.parameters]
         if unknown:
             raise TypeError(f"{func.__qualname__} has no parameter(s) {unknown} to constrain")
+        checks = {**{n: COMMON[n] for n in PERIOD_VALUES if n in sig.parameters}, **declared}
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             try:
                 bound = sig.bind(*args, **kwargs)
             except TypeError:
+                _unknown_keyword(func, sig, kwargs)
                 return func(*args, **kwargs)  # Python's own message about the call itself
             for name, value in bound.arguments.items():
                 check = checks.get(name)

@@ -32,7 +32,7 @@ import pandas as pd
 from benchmark._i18n import resolve_lang
 from benchmark._i18n import t as _t
 from benchmark._i18n import using as _using
-from benchmark._validation import BenchmarkError, check_frame
+from benchmark._validation import BenchmarkError, check_frame, validate_params
 
 __all__ = ["COLUMN_HEADERS", "export_docx", "export_excel", "export_latex", "paper_table"]
 
@@ -95,6 +95,7 @@ def _format(value: Any, digits: int) -> str:
     return _t(str(value))
 
 
+@validate_params()
 def paper_table(
     table: pd.DataFrame,
     *,

@@ -1077,7 +1077,7 @@ class MoranResult(Result):
 
 def _weights_matrix(weights: Any, ids: list[Hashable], entity: str) -> pd.DataFrame:
     if isinstance(weights, str):
-        check_choice(weights, ("contiguity",), name="weights")
+        check_choice(weights, ("contiguity",), name="spatial_weights")
         return contiguity_weights(ids)
     if hasattr(weights, "full") and hasattr(weights, "id_order"):  # a libpysal W object
         array, order = weights.full()

@@ -132,6 +132,7 @@ def _top_k(top_k: Any) -> int:
 
 
 # ---------------------------------------------------------------- concentration
+@validate_params()
 def concentration(
     data: pd.DataFrame,
     value: str,
@@ -268,6 +269,7 @@ def _reference_frame(
     return ref, rkeys
 
 
+@validate_params()
 def location_quotient(
     data: pd.DataFrame,
     value: str,
@@ -397,6 +399,7 @@ def location_quotient(
 
 
 # ---------------------------------------------------------------- relatedness
+@validate_params()
 def relatedness(
     links: pd.DataFrame,
     *,
@@ -603,6 +606,7 @@ def _fit_grid(
     return groups, grid.sort_values(["_g", on], kind="stable").reset_index(drop=True)
 
 
+@validate_params()
 def structural_fit(
     supply: pd.DataFrame,
     demand: pd.DataFrame,

@@ -97,11 +97,15 @@ BAD = {
     "random_state": ["seed", -1, 1.5],
     "n_jobs": [0, 1.5, "all", True],
     "progress": ["yes", 2],
+    "at": [[2021], (2019, 2021), {"year": 2021}],
+    "start": [[2019], {2019}],
+    "end": [[2023], (2023,)],
 }
 #: Values every function must accept for a shared name.
 GOOD = {
     "entity": ["institution"], "period": ["year"], "indicators": [["a", "b"]], "ci": [0.9],
     "n_boot": [100], "n_draws": [100], "random_state": [None, 0], "n_jobs": [1, -1, 2], "progress": [True, False],
+    "at": [2021, "2019-20", None], "start": [2019, None], "end": [2023, None],
 }
 
 
@@ -130,6 +134,21 @@ def test_shared_names_are_checked_alike_through_the_gate(name, func):
                 check(value, key)
         for value in GOOD[key]:
             check(value, key)
+
+
+@pytest.mark.parametrize(("name", "func"), FUNCTIONS, ids=IDS)
+def test_an_unknown_keyword_is_named_with_its_new_name_or_a_close_match(name, func):
+    """Every public function that takes no **kwargs answers a retired or misspelt keyword alike."""
+    params = _params(func)
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return  # plots pass other keywords on to matplotlib (tested in test_plotting)
+    with pytest.raises(benchmark.BenchmarkError, match=rf"{name}\(\) has no argument 'nonsense_keyword'") as info:
+        func(None, nonsense_keyword=1)
+    assert isinstance(info.value, TypeError)  # also what Python raises for a wrong keyword
+    retired = next((old for old, new in RETIRED.items() if new.split("=")[0] in params and old not in params), None)
+    if retired is not None:
+        with pytest.raises(TypeError, match=rf"no argument '{retired}'\. It is now called"):
+            func(None, **{retired: 1})
 
 
 @pytest.mark.parametrize(("name", "func"), FUNCTIONS, ids=IDS)

@@ -486,6 +486,8 @@ def test_bad_weights_matrix(esda_local):
         morans_i(esda_local, "value", spatial_weights=w.to_numpy()[1:, 1:], entity="province")
     with pytest.raises(BenchmarkError, match="DataFrame"):
         morans_i(esda_local, "value", spatial_weights=[[0, 1], [1, 0]], entity="province")
+    with pytest.raises(BenchmarkError, match="`spatial_weights` must be one of 'contiguity'; got 'queen'"):
+        morans_i(esda_local, "value", spatial_weights="queen", entity="province")
     with pytest.raises(BenchmarkError, match="海南.*no neighbour"):
         morans_i(esda_local, "value", spatial_weights=contiguity_weights(ids, strait=False), entity="province")
     with pytest.raises(BenchmarkError, match="Atlantis"):

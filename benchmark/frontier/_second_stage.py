@@ -734,6 +734,7 @@ def _simar_wilson(scores: Any, frame: pd.DataFrame, values: np.ndarray, Z: np.nd
                              int(used.sum()), 0, ll, n_boot, float(ci), tuple(names[1:]), entity)
 
 
+@validate_params()
 def compare_second_stage(*results: SecondStageResult, stats: Sequence[str] = ("estimate", "se", "p")
                          ) -> pd.DataFrame:
     """Set second-stage results side by side: one row per term, ``<method>_<stat>`` columns.

@@ -81,6 +81,7 @@ def _pair_title(long: pd.DataFrame | None, at: Any) -> str:
 
 
 @_figure_function
+@validate_params()
 def plot_transitions(
     data: Any,
     *,
