@@ -127,6 +127,23 @@ def test_a_failing_unit_is_listed_and_the_others_are_written(synthetic, tmp_path
     assert res.failed()["institution"].tolist() == ["Gamma College", "Epsilon College"]
 
 
+def test_without_openpyxl_the_overview_page_is_still_written(synthetic, tmp_path, monkeypatch):
+    """openpyxl is optional: without it the batch writes overview.html, no workbook, and says why."""
+    panel, meta, targets = synthetic
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "openpyxl" else real(name, *a))
+    res = _batch(panel, meta, targets, tmp_path / "out", units=UNITS[:1], overview=True)
+    assert res.overview is not None and res.overview.is_file()
+    assert not (res.path / "overview.xlsx").exists()
+    assert res.notes == ("overview.xlsx was not written: Excel files need openpyxl (pip install openpyxl).",)
+    # asked for by name, a workbook without openpyxl is refused before any work
+    with pytest.raises(BenchmarkError, match="`excel` asks for an Excel workbook, which needs openpyxl"):
+        report(panel, "Alpha College", path=tmp_path / "r.html", excel=tmp_path / "r.xlsx", metadata=meta)
+    assert not (tmp_path / "r.html").exists()
+
+
 def test_unknown_unit_gets_the_close_match_error(synthetic, tmp_path):
     panel, meta, targets = synthetic
     with pytest.raises(UnknownEntityError, match=r"'Gama College'.*Did you mean 'Gamma College'"):

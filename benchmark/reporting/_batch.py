@@ -13,6 +13,7 @@ error in the index and the result table; the others are written.
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import re
 import time
 import urllib.parse
@@ -54,7 +55,9 @@ _ZH = {"Gap-analysis reports": "差距分析报告", "{ok} of {n} reports writte
        "{names} listed more than once; one report each.": "{names} 重复列出，每个单位只生成一份报告。",
        "The overview of the whole field was not written: no field could be modelled.":
            "未生成全体单位总览：没有可以建模的单位组。",
-       "The overview of the whole field was not written: {message}": "未生成全体单位总览：{message}"}
+       "The overview of the whole field was not written: {message}": "未生成全体单位总览：{message}",
+       "overview.xlsx was not written: Excel files need openpyxl (pip install openpyxl).":
+           "未生成 overview.xlsx：写 Excel 文件需要 openpyxl（pip install openpyxl）。"}
 _OVERVIEW = "overview.html"
 
 
@@ -354,11 +357,14 @@ def _overview(frame: pd.DataFrame, fields: list[FieldModels], folder: Path, note
     if not shared:
         notes.append(("The overview of the whole field was not written: no field could be modelled.", {}))
         return None
+    workbook: Path | None = folder / "overview.xlsx"
+    if importlib.util.find_spec("openpyxl") is None:  # the page does not need it; only its workbook does
+        workbook = None
+        notes.append(("overview.xlsx was not written: Excel files need openpyxl (pip install openpyxl).", {}))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            overview(frame, path=folder / _OVERVIEW, excel=folder / "overview.xlsx", models=shared,
-                     n_jobs=workers)
+            overview(frame, path=folder / _OVERVIEW, excel=workbook, models=shared, n_jobs=workers)
     except Exception as exc:  # noqa: BLE001 - the unit reports are written; say why the overview is not
         message = str(exc) if isinstance(exc, BenchmarkError) else f"{type(exc).__name__}: {exc}"
         notes.append(("The overview of the whole field was not written: {message}", {"message": message}))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import difflib
+import importlib.util
 import re
 import time
 import warnings
@@ -223,8 +224,11 @@ def make_options(options: ReportOptions | None, settings: Mapping[str, Any]) -> 
 
 
 def writable(path: Any, name: str, example: str = "report.html") -> Path:
-    """Fail before the work, not after it, when the file cannot be written."""
+    """Fail before the work, not after it, when the file cannot be written (or, for a workbook, made)."""
     target = Path(path)
+    if name == "excel" and importlib.util.find_spec("openpyxl") is None:
+        raise BenchmarkError(f"`{name}` asks for an Excel workbook, which needs openpyxl: pip install openpyxl "
+                             "(or leave it out).")
     if target.is_dir():
         raise BenchmarkError(f"`{name}` {str(target)!r} is a folder; give a file name such as {example}.")
     if not target.parent.is_dir():
