@@ -206,7 +206,8 @@ ZH: dict[str, str] = {
     "{n} missed at the final evaluation.": "终期评价有 {n} 项未完成。",
     "{a} attainable and {u} out of reach by the final target if the pace achieved since the baseline "
     "continues.": "若保持基期以来的进度，{a} 项可按期完成，{u} 项难以完成。",
-    "{done} of {n} targets completed in {period} {at} ({rate}); ": "{period} {at} 已完成 {n} 项目标中的 {done} 项（{rate}）；",
+    "{done} of {n} targets completed in {where} ({rate}); ": "{where}已完成 {n} 项目标中的 {done} 项（{rate}）；",
+    "{what}: {names}.": "{what}：{names}。",
     "Completion ratio by indicator": "各指标完成度",
     "Completion ratio (actual / target) by indicator, coloured by status; the line marks 100 %.":
         "各指标完成度（实际值 / 目标值），颜色表示状态；竖线为 100 %。",

@@ -145,17 +145,26 @@ def number(x: Any, digits: int | None = None) -> str:
     if digits is None:
         a = abs(v)
         digits = 0 if (a >= 1000 or float(v).is_integer()) else (1 if a >= 10 else (2 if a >= 0.1 else 3))
-    return f"{v:,.{digits}f}"
+    return f"{_unsigned_zero(v, digits):,.{digits}f}"
+
+
+def _unsigned_zero(v: float, digits: int) -> float:
+    """``v`` rounded to ``digits``, with no minus sign on a zero (-0.004 shows as 0.0, not -0.0)."""
+    return round(v, digits) + 0.0
 
 
 def percent(x: Any, digits: int = 1) -> str:
-    """A fraction as a percentage (0.123 -> "12.3 %")."""
-    return DASH if _missing(x) else f"{100 * float(x):,.{digits}f} %"
+    """A fraction as a percentage (0.123 -> "12.3 %"; -0.00004 -> "0.0 %").
+
+    >>> percent(0.123), percent(-0.00004)
+    ('12.3 %', '0.0 %')
+    """
+    return DASH if _missing(x) else f"{_unsigned_zero(100 * float(x), digits):,.{digits}f} %"
 
 
 def signed_percent(x: Any, digits: int = 1) -> str:
-    """A value already in percent, with its sign ("+12.3 %")."""
-    return DASH if _missing(x) else f"{float(x):+,.{digits}f} %"
+    """A value already in percent, with its sign ("+12.3 %"; a rounded zero is "+0.0 %")."""
+    return DASH if _missing(x) else f"{_unsigned_zero(float(x), digits):+,.{digits}f} %"
 
 
 def sign_class(x: Any) -> str:

@@ -407,8 +407,13 @@ def test_bundled_report_is_chinese_by_default(bundled):
     sections = _sections(html)
     assert "<h2>摘要</h2>" in sections["summary"] and "<h2>说明与方法</h2>" in sections["notes"]
     assert "<th>指标</th>" in html and "<th>Indicator</th>" not in html
-    for english in ("Against peers", "Strengths", "None stands out", "Peers' median", "Methods"):
+    for english in ("Against peers", "Strengths", "None stands out", "Peers' median", "Methods", "year 2023",
+                    "（year）"):
         assert english not in html, english
+    assert "2023 年已完成" in html and "基期（年份）" in html
+    missed = re.search(r"<li>(未完成的目标|按当前进度难以完成的目标)(.)[^<]*</li>", html)
+    assert missed is None or (missed.group(2) == "：" and ", " not in missed.group(0))  # Chinese punctuation
+    assert "-0.0 %" not in html and ">-0<" not in html  # no negative zero
 
 
 def test_language_can_be_chosen(tmp_path, synthetic, synthetic_report):

@@ -117,8 +117,8 @@ def _completion_part(d: Draft, m: FieldModels, focus: Any) -> str:
     else:
         rest = _t("{a} attainable and {u} out of reach by the final target if the pace achieved since the "
                   "baseline continues.", a=facts["attainable"], u=facts["unattainable"])
-    text = _t("{done} of {n} targets completed in {period} {at} ({rate}); ", done=facts["completed"], n=facts["n"],
-              period=m.period, at=m.at, rate=H.percent(facts["rate"], 0)) + rest + peer
+    text = _t("{done} of {n} targets completed in {where} ({rate}); ", done=facts["completed"], n=facts["n"],
+              where=m.where(), rate=H.percent(facts["rate"], 0)) + rest + peer
     return (f"<h3>{H.esc(_t('Target completion'))}</h3>" + f"<p>{H.esc(text)}</p>"
             + d.figure(fig, alt="Completion ratio by indicator", fig_id="fig-completion",
                        caption="Completion ratio (actual / target) by indicator, coloured by status; the line "

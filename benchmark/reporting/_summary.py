@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from benchmark import _report_html as H
-from benchmark._i18n import cohort_text
+from benchmark._i18n import cohort_text, current
 from benchmark._i18n import t as _t
 from benchmark._validation import format_list
 from benchmark.reporting._figures import profile as profile_figure
@@ -111,7 +111,7 @@ def _other_findings(m: FieldModels, facts: dict[str, Any]) -> list[str]:
     comp = facts.get("completion")
     if comp and comp["behind"]:
         what = _t("Targets missed") if comp["final"] else _t("Targets out of reach at the current pace")
-        out.append(f"{what}: {', '.join(comp['behind'])}.")
+        out.append(_t("{what}: {names}.", what=what, names=("、" if current() == "zh" else ", ").join(comp["behind"])))
     cost = facts.get("cost")
     if cost is not None:
         for _, r in cost.iterrows():
