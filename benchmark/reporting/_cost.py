@@ -13,7 +13,7 @@ from benchmark.reporting._figures import cost_outcome as cost_outcome_figure
 from benchmark.reporting._figures import frontier as frontier_figure
 from benchmark.reporting._models import FieldModels
 from benchmark.reporting._options import ReportOptions
-from benchmark.reporting._section import Draft, Section, lead, peers_of
+from benchmark.reporting._section import Draft, Section, lead, listing, peers_of
 
 
 def build(options: ReportOptions, data: pd.DataFrame, models: FieldModels, focus: Any) -> Section:
@@ -100,7 +100,7 @@ def _dea_part(d: Draft, m: FieldModels, focus: Any) -> str:
         learn = _t("DEA ({model}): {focus} is on the frontier; no combination of other entities does better.",
                    model=model, focus=focus)
     else:
-        names = ", ".join(f"{p} ({w:.0%})" for p, w in zip(mine["peer"], mine["weight"], strict=True))
+        names = listing(f"{p} ({w:.0%})" for p, w in zip(mine["peer"], mine["weight"], strict=True))
         moves = "; ".join(f"{m.label(r['indicator'])} {H.signed_percent(r['gap_pct'], 0)}"
                           for _, r in goals.iterrows() if pd.notna(r["gap_pct"]) and abs(r["gap_pct"]) > 0.05)
         learn = _t("DEA ({model}): efficiency {score:.2f}; peers to learn from: {names}. The frontier implies: "

@@ -14,7 +14,14 @@ from benchmark.reporting._figures import completion as completion_figure
 from benchmark.reporting._figures import trajectories as trajectories_figure
 from benchmark.reporting._models import FieldModels
 from benchmark.reporting._options import ReportOptions
-from benchmark.reporting._section import Draft, Section, lead, peers_of, period_text
+from benchmark.reporting._section import (
+    Draft,
+    Section,
+    lead,
+    listing,
+    peers_of,
+    period_text,
+)
 
 _TRAJECTORIES = 4  # indicators drawn over time
 
@@ -131,7 +138,7 @@ def _trajectory_part(d: Draft, m: FieldModels, focus: Any) -> str:
     if not chosen:
         return ""
     fig = trajectories_figure(focus, chosen, peers_of(m, focus), d.tables.get("completion"), m)
-    names = ", ".join(m.label(i) for i in chosen)
+    names = listing(m.label(i) for i in chosen)
     return (f"<h3>{H.esc(_t('Trajectories'))}</h3>"
             + d.figure(fig, alt=_t("Trajectories of {names}", names=names), fig_id="fig-trajectories",
                        caption=_t("{names}: the institution over time with its targets and projection, against "

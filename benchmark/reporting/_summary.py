@@ -13,13 +13,12 @@ import numpy as np
 import pandas as pd
 
 from benchmark import _report_html as H
-from benchmark._i18n import cohort_text, current
+from benchmark._i18n import cohort_text
 from benchmark._i18n import t as _t
-from benchmark._validation import format_list
 from benchmark.reporting._figures import profile as profile_figure
 from benchmark.reporting._models import FieldModels
 from benchmark.reporting._options import ReportOptions
-from benchmark.reporting._section import Draft, Section, bullets, peers_of
+from benchmark.reporting._section import Draft, Section, bullets, listing, peers_of
 
 _QUADRANT_TEXT = {
     "more for less": "more outcome for less cost than the peers' medians",
@@ -106,12 +105,12 @@ def _other_findings(m: FieldModels, facts: dict[str, Any]) -> list[str]:
     if "n_trend" in facts:
         imp, wor = facts["improving"], facts["worsening"]
         text = _t("Own trend: improving in {k} of {n} indicators", k=len(imp), n=facts["n_trend"])
-        text += _t("; worsening in {names}.", names=format_list(wor)) if wor else _t("; none worsening.")
+        text += _t("; worsening in {names}.", names=listing(wor)) if wor else _t("; none worsening.")
         out.append(text)
     comp = facts.get("completion")
     if comp and comp["behind"]:
         what = _t("Targets missed") if comp["final"] else _t("Targets out of reach at the current pace")
-        out.append(_t("{what}: {names}.", what=what, names=("、" if current() == "zh" else ", ").join(comp["behind"])))
+        out.append(_t("{what}: {names}.", what=what, names=listing(comp["behind"])))
     cost = facts.get("cost")
     if cost is not None:
         for _, r in cost.iterrows():
