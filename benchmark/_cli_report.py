@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import re
+import sys
 import time
 import warnings
 from pathlib import Path
@@ -12,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from benchmark import _userfiles as uf
-from benchmark._validation import BenchmarkError, sorted_periods
+from benchmark._validation import BenchmarkError, check_n_jobs, sorted_periods
 
 #: Settings that make the report of the bundled synthetic panel read like a real evaluation.
 DATASET_DEFAULTS: dict[str, dict[str, Any]] = {
@@ -200,10 +202,16 @@ def _run_batch(args: argparse.Namespace, inputs: dict[str, Any], started: float)
     data, entity = inputs["data"], inputs["options"].entity
     units = None if args.all_units else _listed_units(args.institutions, data, entity, inputs["source"])
     out = args.out or "reports"
+    count = len(units) if units is not None else data[entity].nunique()
+    workers = check_n_jobs(args.jobs)
+    print(f"Writing {count} reports into {out} with {workers} worker(s), a few seconds per report and worker ...",
+          flush=True)
+    # a bar where someone watches and tqdm is there; a log or a pipe gets the summary only
+    bar = sys.stderr.isatty() and importlib.util.find_spec("tqdm") is not None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # each report lists its warnings among its notes
-        batch = report_batch(data, units, path=out, force=args.force, n_jobs=args.jobs,
-                                    options=inputs["options"])
+        batch = report_batch(data, units, path=out, force=args.force, n_jobs=args.jobs, progress=bar,
+                             options=inputs["options"])
     elapsed = time.perf_counter() - started
     ok = int((batch.units["status"] == "ok").sum())
     print(f"{ok} of {len(batch.units)} reports written to {Path(batch.path).resolve()} ({elapsed:.1f} s); "
