@@ -204,7 +204,8 @@ def _run_batch(args: argparse.Namespace, inputs: dict[str, Any], started: float)
     out = args.out or "reports"
     count = len(units) if units is not None else data[entity].nunique()
     workers = check_n_jobs(args.jobs)
-    print(f"Writing {count} reports into {out} with {workers} worker(s), a few seconds per report and worker ...",
+    noun = "report" if count == 1 else "reports"
+    print(f"Writing {count} {noun} into {out} with {workers} worker(s), a few seconds per report and worker ...",
           flush=True)
     # a bar where someone watches and tqdm is there; a log or a pipe gets the summary only
     bar = sys.stderr.isatty() and importlib.util.find_spec("tqdm") is not None

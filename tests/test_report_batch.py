@@ -202,7 +202,7 @@ def test_cli_institutions_from_a_file(csv_files, capsys):
     captured = capsys.readouterr()
     assert rc == 0, captured.err
     lines = captured.out.splitlines()
-    assert lines[0].startswith(f"Writing 1 reports into {out} with 1 worker(s)")  # said before the wait
+    assert lines[0].startswith(f"Writing 1 report into {out} with 1 worker(s)")  # said before the wait
     assert "1 of 1 reports written" in captured.out
     assert [p.name for p in out.glob("0*.html")] == ["001-Gamma_College.html"] and (out / "index.html").is_file()
     # the same folder again: refused without --force, written with it
