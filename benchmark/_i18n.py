@@ -266,7 +266,7 @@ ZH: dict[str, str] = {
     "less outcome for more cost than the peers' medians": "与同类中位数相比投入多、产出少",
     "{outcome}: {quadrant} ({cost}); each unit costs {index} % of the peers' median.":
         "{outcome}：{quadrant}（{cost}）；单位成本为同类中位数的 {index} %。",
-    "{focus!r} has missing inputs or outputs in {where}.": "{focus!r} 在 {where} 缺少投入或产出数据。",
+    "{focus!r} has missing inputs or outputs in {where}.": "{focus!r} 在 {where}缺少投入或产出数据。",
     "{rts}, {orientation}-oriented": "{rts}，{orientation}导向",
     "DEA ({model}): {focus} is on the frontier; no combination of other entities does better.":
         "DEA（{model}）：{focus} 位于前沿面上，没有其他单位的组合优于它。",
@@ -275,7 +275,7 @@ ZH: dict[str, str] = {
     "{model}; {k} of {n} entities efficient": "{model}；{n} 个单位中 {k} 个有效",
     "Efficiency {score:.3f} ({model} envelopment model on {i} input(s) and {j} output(s), {n} entities in "
     "{where}); {k} entities are efficient and {focus} ranks {rank} of {n}.":
-        "效率 {score:.3f}（{model}包络模型，{i} 项投入、{j} 项产出，{where} 共 {n} 个单位）；{k} 个单位有效，"
+        "效率 {score:.3f}（{model}包络模型，{i} 项投入、{j} 项产出，{where}共 {n} 个单位）；{k} 个单位有效，"
         "{focus} 排第 {rank}/{n}。",
     " The same outputs could be produced with {share:.0%} less of every input (before slacks) by the "
     "combination of peers below.": "下列标杆的组合可用少 {share:.0%} 的各项投入（松弛前）获得相同产出。",
@@ -355,14 +355,14 @@ ZH: dict[str, str] = {
     "Moves between data-driven tiers from one {period} to the next, all entities (counts and row shares).":
         "全部单位在相邻{period}之间的数据分层变动（数量与行内占比）。",
     "DEA: {n} entities without every input and output in {where} were left out: {names}.":
-        "DEA：{where} 有 {n} 个单位投入或产出不全，未纳入：{names}。",
+        "DEA：{where}有 {n} 个单位投入或产出不全，未纳入：{names}。",
     "Composite: {names} left out (weight 0).": "综合指数：{names} 未纳入（权重为 0）。",
     "Composite: equal weights (the metadata weights are missing or invalid for some indicators).":
         "综合指数：采用等权重（部分指标的元数据权重缺失或无效）。",
     "Composite and tiers: {names} left out (missing for the institution or for more than 10 % of entities in "
-    "{where}).": "综合指数与分层：{names} 未纳入（该单位缺失，或 {where} 超过 10 % 的单位缺失）。",
+    "{where}).": "综合指数与分层：{names} 未纳入（该单位缺失，或 {where}超过 10 % 的单位缺失）。",
     "fewer than two indicators are complete in {where}; a composite needs two.":
-        "{where} 完整的指标不足两项，无法构建综合指数（至少需要两项）。",
+        "{where}完整的指标不足两项，无法构建综合指数（至少需要两项）。",
     "Composite and tiers: {n} entities with missing values left out: {names}.":
         "综合指数与分层：{n} 个有缺失值的单位未纳入：{names}。",
     # -- summary
