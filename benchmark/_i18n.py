@@ -535,6 +535,22 @@ def t(message: str, /, **values: Any) -> str:
     return template.format(**values) if values else template
 
 
+def colon() -> str:
+    """The colon after a lead-in in the current language: ``": "`` or ``"："``."""
+    return "：" if _current.get() == "zh" else ": "
+
+
+def listing(items: Iterable[Any]) -> str:
+    """Names in running text: ``"a, b, c"`` in English, ``"a、b、c"`` in Chinese."""
+    return ("、" if _current.get() == "zh" else ", ").join(str(i) for i in items)
+
+
+def titled(head: str, who: Any = None, at: Any = None) -> str:
+    """A title ``head: who, at`` in English, ``head：who，at`` in Chinese (parts that are None left out)."""
+    comma = "，" if _current.get() == "zh" else ", "
+    return head + (f"{colon()}{who}" if who is not None else "") + (f"{comma}{at}" if at is not None else "")
+
+
 @contextlib.contextmanager
 def using(lang: str) -> Iterator[str]:
     """Write in ``lang`` inside the ``with`` block."""

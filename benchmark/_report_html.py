@@ -19,6 +19,7 @@ import dataclasses
 import html
 import io
 import math
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -232,6 +233,16 @@ def figure(fig: Any, *, alt: str, caption: str, fig_id: str, dpi: int = 100) -> 
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     return (f'<figure class="fig" id="{esc(fig_id)}"><div class="fig-wrap"><img alt="{esc(_t(alt))}" '
             f'src="data:image/png;base64,{data}"></div><figcaption>{esc(_t(caption))}</figcaption></figure>')
+
+
+_FIGURE = re.compile(r'<figure class="fig" id="([^"]+)">.*?src="data:image/png;base64,([A-Za-z0-9+/=]+)".*?'
+                     r"<figcaption>(.*?)</figcaption></figure>", re.S)
+
+
+def embedded_figures(document: str) -> list[tuple[str, bytes, str]]:
+    """``(id, PNG bytes, caption)`` of every :func:`figure` in ``document``, in page order."""
+    return [(ident, base64.b64decode(data), html.unescape(caption))
+            for ident, data, caption in _FIGURE.findall(document)]
 
 
 # ---------------------------------------------------------------- page

@@ -819,6 +819,11 @@ def _flag(value: Any, name: str) -> None:
         raise BenchmarkError(f"`{name}` must be True or False; got {value!r}.")
 
 
+def _period_value(value: Any, name: str) -> None:
+    if value is not None:
+        check_hashable(value, name=name, what="a period value")
+
+
 #: Named constraints shared by many functions: one meaning per parameter name.
 COMMON: dict[str, Check] = {
     "entity": _column,
@@ -830,13 +835,11 @@ COMMON: dict[str, Check] = {
     "n_boot": interval(1, integer=True),
     "n_draws": interval(1, integer=True),
     "progress": _flag,
-    "at": lambda value, name: None if value is None else check_hashable(value, name=name, what="a period value"),
-    "start": lambda value, name: None if value is None else check_hashable(value, name=name, what="a period value"),
-    "end": lambda value, name: None if value is None else check_hashable(value, name=name, what="a period value"),
 }
 
 #: One period value: checked wherever a public function has one of these parameters, declared or not.
 PERIOD_VALUES = ("at", "start", "end")
+COMMON.update(dict.fromkeys(PERIOD_VALUES, _period_value))
 
 #: Names an argument used to have, and the one that took its place (for the message of a call that uses one).
 RENAMED = {"period_column": "period", "baseline": "start", "latest": "end", "base": "at", "base_period": "at",

@@ -123,12 +123,6 @@ def _unknown_keyword(name: str, signature: inspect.Signature, forwarded: dict[st
     ) from exc
 
 
-def _title(head: str, who: Any = None, at: Any = None) -> str:
-    """A figure title: ``head: who, at`` in English, ``head：who，at`` in Chinese."""
-    colon, comma = ("：", "，") if current() == "zh" else (": ", ", ")
-    return head + (f"{colon}{who}" if who is not None else "") + (f"{comma}{at}" if at is not None else "")
-
-
 def _check_ax(ax: Any, *, projection: str | None = None, hint: str = "") -> None:
     """``ax`` is None or a matplotlib Axes (of ``projection`` when one is needed)."""
     from matplotlib.axes import Axes

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from benchmark._i18n import current
+from benchmark._i18n import current, titled
 from benchmark._i18n import t as _t
 from benchmark._validation import (
     BenchmarkError,
@@ -40,7 +40,6 @@ from benchmark.plotting._common import (
     _require,
     _style,
     _table,
-    _title,
     _word,
 )
 
@@ -160,7 +159,7 @@ def plot_cost_outcome(
     ax.set_xlabel(labels.get(cost) or _t("{cost} (lower is better)", cost=_word(cost)))
     ax.set_ylabel(labels.get(outcome) or _word(outcome))
     ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
-    ax.set_title(_title(_t("Cost and outcome"), at=at))
+    ax.set_title(titled(_t("Cost and outcome"), at=at))
     _finish(ax, [*map(str, names[ok]), *labels.values()])
     return ax
 
@@ -681,7 +680,7 @@ def plot_malmquist(
     ax.set_xlim(-0.5, len(ticks) - 0.5)  # half a period of room so the two-line tick labels stay inside
     ax.set_xlabel(text["xlabel"])
     ax.set_ylabel(text["ylabel"])
-    ax.set_title(_title(text["title"], focus))
+    ax.set_title(titled(text["title"], focus))
     ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     _finish(ax, [*ticks, *(text[c] for c in components), text["title"], "" if focus is None else str(focus)])
     return ax

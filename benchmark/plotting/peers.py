@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from benchmark._i18n import t as _t
+from benchmark._i18n import titled
 from benchmark._validation import (
     BenchmarkError,
     check_frame,
@@ -31,7 +32,6 @@ from benchmark.plotting._common import (
     _one_period,
     _require,
     _style,
-    _title,
     _width_for,
 )
 
@@ -149,7 +149,7 @@ def plot_gaps(
     ax.set_xlabel(_t("gap to the cohort {reference}", reference=ref_name)
                   + (_t(" (% of the reference)") if percent else "") + _t("; > 0 = ahead"))
     who = frame[entity].iloc[0] if entity in frame.columns and len(frame) else None
-    title = _title(_t("Gaps to peers"), who, at)
+    title = titled(_t("Gaps to peers"), who, at)
     ax.set_title(title)
     _finish(ax, [title, *_display(frame[indicator], names)])
     return ax
@@ -342,7 +342,7 @@ def plot_profile(
     who = frame[entity].iloc[0] if entity in frame.columns else None
     draw = _radar if kind == "radar" else _dot_range
     ax = draw(pos, ticks, who, scale, ax, kwargs)
-    title = _title(_t("Profile against the cohort"), who, at)
+    title = titled(_t("Profile against the cohort"), who, at)
     ax.set_title(title, pad=36 if kind == "radar" else None)
     _finish(ax, [title, *ticks])
     return ax

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from benchmark._i18n import t as _t
+from benchmark._i18n import titled
 from benchmark._validation import (
     BenchmarkError,
     ColumnError,
@@ -30,7 +31,6 @@ from benchmark.plotting._common import (
     _numeric,
     _require,
     _style,
-    _title,
     _width_for,
     _word,
 )
@@ -121,13 +121,13 @@ def plot_completion(
     if frame[entity].nunique() == 1:
         _require(frame, [ratio], name="data", hint="Name the completion-ratio column with ratio=.")
         ax = _completion_bars(frame, (indicator, status, ratio), names, clip, ax, kwargs)
-        title = _title(_t("Target completion"), frame[entity].iloc[0])
+        title = titled(_t("Target completion"), frame[entity].iloc[0])
     else:
         key = entity if by == "entity" else indicator
         ax = _status_stack(frame, key, status, names, ax, by == "indicator", kwargs)
         title = _t("Target completion of {n} entities", n=frame[entity].nunique())
     if period in frame.columns and frame[period].nunique() == 1:
-        title = _title(title, at=frame[period].iloc[0])
+        title = titled(title, at=frame[period].iloc[0])
     ax.set_title(title)
     _finish(ax, [title, *_display(frame[indicator], names), *frame[entity].astype(str)])
     return ax
@@ -297,7 +297,7 @@ def plot_trajectory(
         _draw_projection(ax, completion, focus, indicator, entity, period)
     ax.set_xlabel(_word(period))
     ax.set_ylabel(shown)
-    ax.set_title(_title(shown, focus))
+    ax.set_title(titled(shown, focus))
     ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     if pd.api.types.is_integer_dtype(frame[period]):
         from matplotlib.ticker import MaxNLocator

@@ -12,6 +12,7 @@ error in the index and the result table; the others are written.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import importlib.util
 import re
@@ -194,14 +195,12 @@ def _units(frame: pd.DataFrame, focus: Any, opts: ReportOptions) -> tuple[list[A
         return pd.unique(frame[entity].dropna()).tolist(), []
     if isinstance(focus, str) or not isinstance(focus, Iterable):
         focus = [focus]
-    listed = list(focus)
-    names = list(dict.fromkeys(listed))
-    if not names:
+    counts = collections.Counter(focus)  # in the order listed
+    if not counts:
         raise BenchmarkError("`focus` lists no unit; give names, or focus=None for every unit.")
-    for name in names:
+    for name in counts:
         check_entity(frame, name, entity=entity)  # the same close-match message as a single report
-    repeated = [name for name in names if listed.count(name) > 1]
-    return names, repeated
+    return list(counts), [name for name, n in counts.items() if n > 1]
 
 
 def _folder(path: Any, force: bool) -> Path:
@@ -401,7 +400,8 @@ def _w(text: str, **values: Any) -> str:
     return template.format(**values) if values else template
 
 
-def _index_page(table: pd.DataFrame, opts: ReportOptions, overview: Path | None, notes: list[tuple[str, dict[str, Any]]]) -> str:
+def _index_page(table: pd.DataFrame, opts: ReportOptions, overview: Path | None,
+                notes: list[tuple[str, dict[str, Any]]]) -> str:
     entity = opts.entity
     ok = int((table["status"] == "ok").sum())
     head = opts.title or _w("Gap-analysis reports")
@@ -419,7 +419,8 @@ def _index_page(table: pd.DataFrame, opts: ReportOptions, overview: Path | None,
                   + "".join(f"<th>{H.esc(h)}</th>" for h in headers) + "</tr></thead><tbody>" + "".join(rows)
                   + "</tbody></table></div>")
     links = (f'<p><a href="{_OVERVIEW}">{H.esc(_w("Overview of the whole field"))}</a></p>' if overview else "")
-    extra = ("" if not notes else '<ul class="facts">' + "".join(f"<li>{H.esc(_w(text, **values))}</li>" for text, values in notes) + "</ul>")
+    items = "".join(f"<li>{H.esc(_w(text, **values))}</li>" for text, values in notes)
+    extra = f'<ul class="facts">{items}</ul>' if notes else ""
     body = (f'<section class="part" id="units">\n<h2>{H.esc(_w("Reports"))}</h2>\n{links}{extra}{table_html}\n'
             "</section>")
     from benchmark import __version__

@@ -7,13 +7,14 @@ from typing import Any
 import pandas as pd
 
 from benchmark import _report_html as H
+from benchmark._i18n import listing
 from benchmark._i18n import t as _t
 from benchmark._validation import BenchmarkError
 from benchmark.reporting._figures import cost_outcome as cost_outcome_figure
 from benchmark.reporting._figures import frontier as frontier_figure
 from benchmark.reporting._models import FieldModels
 from benchmark.reporting._options import ReportOptions
-from benchmark.reporting._section import Draft, Section, lead, listing, peers_of
+from benchmark.reporting._section import Draft, Section, lead, peers_of
 
 
 def build(options: ReportOptions, data: pd.DataFrame, models: FieldModels, focus: Any) -> Section:

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from benchmark import _report_html as H
-from benchmark._i18n import cohort_text, current, resolve_lang
+from benchmark._i18n import cohort_text, colon, resolve_lang
 from benchmark._i18n import t as _t
 from benchmark._i18n import using as _using
 from benchmark._results import Result, headline
@@ -326,7 +326,7 @@ def overview(
     started = time.perf_counter()
     out_path = writable(path, "path", "overview.html")
     if excel is not None:
-        writable(excel, "excel", "overview.xlsx")
+        writable(excel, "excel", "overview.xlsx", workbook=True)
     check_choice(lang, (None, "zh", "en"), name="lang")
     workers = check_n_jobs(n_jobs)
     frame = check_frame(data, name="data")
@@ -762,9 +762,9 @@ def _left_out(page: _Page, what: str, *names: str, hint: str | None = None) -> s
         reasons = [m.error(name) for name in names if m.error(name)]
         where = f" ({part.name()})" if part.name() else ""
         if reasons:
-            lines.append(f"{_t(what)}{where}{_colon()}{' '.join(reasons)}")
+            lines.append(f"{_t(what)}{where}{colon()}{' '.join(reasons)}")
     if not lines and hint is not None:
-        lines.append(f"{_t(what)}{_colon()}{_t(hint)}")
+        lines.append(f"{_t(what)}{colon()}{_t(hint)}")
     return "".join(f'<p class="omitted"><strong>{H.esc(_t("{what} left out.", what=_t(what)))}</strong> '
                    f"{H.esc(line)}</p>" for line in lines)
 
@@ -998,7 +998,7 @@ def _rank_figure(page: _Page, part: _Part) -> str:
     caption = _t("Nominal composite rank (dot), median simulated rank (tick) and the 5-95 % interval of the "
                  "simulated ranks (bar) of every unit, best at the top.")
     return H.figure(fig, alt=_t("Rank intervals"), fig_id=f"fig-ranks{_suffix(part)}",
-                    caption=(f"{part.name()}{_colon()}" if part.name() else "") + caption)
+                    caption=(f"{part.name()}{colon()}" if part.name() else "") + caption)
 
 
 # ---------------------------------------------------------------- 5. largest significant gaps
@@ -1066,7 +1066,7 @@ def _transitions_section(page: _Page, tables: dict[str, pd.DataFrame]) -> str:
             mine = mine[mine[column] == value]
         tiers = [c for c in mine.columns if c not in ("from_tier", *part.key) and mine[c].notna().any()]
         cols = [H.Column("from_tier", _t("tier in the period")), *[H.Column(c, c, H.number, True) for c in tiers]]
-        name = f"{part.name()}{_colon()}" if part.name() else ""
+        name = f"{part.name()}{colon()}" if part.name() else ""
         html += (H.figure(fig, alt=_t("Tier transitions"), fig_id=f"fig-transitions{_suffix(part)}",
                           caption=name + _t("Moves between data-driven tiers (counts and row shares); the outlined "
                                             "diagonal holds the units that stayed."))
@@ -1081,20 +1081,15 @@ def _transitions_section(page: _Page, tables: dict[str, pd.DataFrame]) -> str:
 
 
 # ---------------------------------------------------------------- notes
-def _colon() -> str:
-    """The colon after a lead-in, in the current language."""
-    return "：" if current() == "zh" else ": "
-
-
 def _notes(page: _Page) -> list[str]:
     out: list[str] = []
     for part in page.parts:
-        where = f"{part.name()}{_colon()}" if part.name() else ""
+        where = f"{part.name()}{colon()}" if part.name() else ""
         m = part.models
-        out += [f"{where}{name}{_colon()}{m.error(name)}" for name in m.errors]
+        out += [f"{where}{name}{colon()}{m.error(name)}" for name in m.errors]
         out += [f"{where}{text}" for text in m.note_texts()]
         if part.gap_error:
-            out.append(f"{where}{_t('Peer gaps')}{_colon()}{part.gap_error}")
+            out.append(f"{where}{_t('Peer gaps')}{colon()}{part.gap_error}")
     return list(dict.fromkeys(out))
 
 

@@ -17,7 +17,6 @@ import dataclasses
 import datetime as _dt
 import difflib
 import importlib.util
-import re
 import time
 import warnings
 from collections.abc import Mapping
@@ -200,7 +199,7 @@ def report(data: pd.DataFrame, focus: Any, *, path: str | Path, excel: str | Pat
     started = time.perf_counter()
     out_path = writable(path, "path")
     if excel is not None:
-        writable(excel, "excel")
+        writable(excel, "excel", workbook=True)
     opts = make_options(options, settings)
     models, notes = prepare(data, focus, opts)
     return write_unit(models, focus, path=out_path, excel=excel, notes=notes, started=started)
@@ -223,10 +222,10 @@ def make_options(options: ReportOptions | None, settings: Mapping[str, Any]) -> 
     return dataclasses.replace(options, **settings) if settings else options
 
 
-def writable(path: Any, name: str, example: str = "report.html") -> Path:
+def writable(path: Any, name: str, example: str = "report.html", *, workbook: bool = False) -> Path:
     """Fail before the work, not after it, when the file cannot be written (or, for a workbook, made)."""
     target = Path(path)
-    if name == "excel" and importlib.util.find_spec("openpyxl") is None:
+    if workbook and importlib.util.find_spec("openpyxl") is None:
         raise BenchmarkError(f"`{name}` asks for an Excel workbook, which needs openpyxl: pip install openpyxl "
                              "(or leave it out).")
     if target.is_dir():
@@ -346,29 +345,23 @@ def _write_excel(rep: Report, path: Path) -> Path:
     return path
 
 
-_FIGURE = re.compile(r'<figure class="fig" id="([^"]+)">.*?src="data:image/png;base64,([A-Za-z0-9+/=]+)".*?'
-                     r"<figcaption>(.*?)</figcaption></figure>", re.S)
-
-
 def add_figures(path: Path, document: str, lang: str) -> None:
     """A last sheet with every figure of the page (the PNG it embeds) under its caption."""
-    import base64
-    import html
     import io
 
     import openpyxl
     from openpyxl.drawing.image import Image
 
-    found = _FIGURE.findall(document)
+    found = H.embedded_figures(document)
     if not found:
         return
     book = openpyxl.load_workbook(path)
     with _using(lang):
         sheet = book.create_sheet(_t("Figures")[:31])
     row = 1
-    for _, data, caption in found:
-        sheet.cell(row=row, column=1, value=html.unescape(caption))
-        image = Image(io.BytesIO(base64.b64decode(data)))
+    for _, png, caption in found:
+        sheet.cell(row=row, column=1, value=caption)
+        image = Image(io.BytesIO(png))
         sheet.add_image(image, f"A{row + 1}")
         row += 3 + int(image.height / 20)  # default rows are 20 px high
     book.save(path)

@@ -18,7 +18,6 @@ import pandas as pd
 
 from benchmark import _report_html as H
 from benchmark._cohorts import cohort_members
-from benchmark._i18n import current
 from benchmark._i18n import t as _t
 from benchmark._validation import BenchmarkError
 
@@ -128,11 +127,6 @@ def period_text(value: Any) -> str:
     if isinstance(value, (int, float, np.integer, np.floating)) and float(value).is_integer():
         return str(int(value))
     return str(value)
-
-
-def listing(items: Any) -> str:
-    """Names in running text: "a, b, c" in English, "a、b、c" in Chinese."""
-    return ("、" if current() == "zh" else ", ").join(str(i) for i in items)
 
 
 def tied(names: Any, shown: int = 2) -> Any:

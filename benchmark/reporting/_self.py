@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from benchmark import _report_html as H
+from benchmark._i18n import listing
 from benchmark._i18n import t as _t
 from benchmark._validation import BenchmarkError
 from benchmark.reporting._figures import completion as completion_figure
@@ -18,7 +19,6 @@ from benchmark.reporting._section import (
     Draft,
     Section,
     lead,
-    listing,
     peers_of,
     period_text,
 )

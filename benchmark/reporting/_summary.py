@@ -13,12 +13,12 @@ import numpy as np
 import pandas as pd
 
 from benchmark import _report_html as H
-from benchmark._i18n import cohort_text
+from benchmark._i18n import cohort_text, listing
 from benchmark._i18n import t as _t
 from benchmark.reporting._figures import profile as profile_figure
 from benchmark.reporting._models import FieldModels
 from benchmark.reporting._options import ReportOptions
-from benchmark.reporting._section import Draft, Section, bullets, listing, peers_of
+from benchmark.reporting._section import Draft, Section, bullets, peers_of
 
 _QUADRANT_TEXT = {
     "more for less": "more outcome for less cost than the peers' medians",
