@@ -205,6 +205,91 @@ def test_reduced_reference_set_is_exact_on_large_data(rts):
     np.testing.assert_allclose(res.efficiency["efficiency"].to_numpy()[sample], full, atol=1e-8)
 
 
+def _cobb_douglas(n: int, m: int, s: int, seed: int) -> tuple[pd.DataFrame, list, list]:
+    """Many indicators: a Cobb-Douglas frontier split over the outputs; most units are efficient."""
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(10, 100, (n, m))
+    Y = (X.prod(axis=1) ** (0.8 / m) * np.exp(-np.abs(rng.normal(0, 0.3, n))))[:, None]
+    Y = Y * np.sqrt(rng.dirichlet(np.ones(s), n))
+    ins, outs = [f"x{i}" for i in range(m)], [f"y{r}" for r in range(s)]
+    df = pd.DataFrame(np.column_stack([X, Y]), columns=ins + outs)
+    df.insert(0, "institution", [f"u{i:03d}" for i in range(n)])
+    return df, ins, outs
+
+
+@pytest.fixture
+def wide_spy(monkeypatch):
+    """Counts programs solved with partial pricing and starts taken from a shared facet."""
+    seen = {"partial": 0, "facet": 0}
+    partial, facet = _lp._simplex_partial, _lp._facet_start
+
+    def spy_partial(G, *args, **kwargs):
+        seen["partial"] += len(G)
+        return partial(G, *args, **kwargs)
+
+    def spy_facet(G, A, b, basis, rec):
+        before = basis.copy()
+        facet(G, A, b, basis, rec)
+        seen["facet"] += int((basis != before).any(axis=1).sum())
+
+    monkeypatch.setattr(_lp, "_simplex_partial", spy_partial)
+    monkeypatch.setattr(_lp, "_facet_start", spy_facet)
+    return seen
+
+
+@pytest.mark.parametrize(("rts", "orientation"), [("vrs", "input"), ("vrs", "output"), ("crs", "input"),
+                                                  ("nirs", "output"), ("ndrs", "input")])
+def test_many_indicators_wide_frame_is_exact(wide_spy, rts, orientation):
+    """5 inputs and 5 outputs: the frame is wider than the partial-pricing threshold, and frame
+    units start from facets found for other units; sampled scores equal the full LP (scipy)."""
+    df, ins, outs = _cobb_douglas(900, 5, 5, seed=11)
+    X, Y = df[ins].to_numpy(), df[outs].to_numpy()
+    res = dea(df, ins, outs, rts=rts, orientation=orientation, slacks=False)
+    assert wide_spy["partial"] > 0 and wide_spy["facet"] > 0
+    col = "efficiency" if orientation == "input" else "farrell_output"
+    sample = np.random.default_rng(1).choice(len(df), 30, replace=False)
+    full = [_full_lp(X, Y, X, Y, k, rts, orientation) for k in sample]
+    np.testing.assert_allclose(res.efficiency[col].to_numpy()[sample], full, atol=1e-8)
+
+
+def test_many_indicators_certificate_and_slacks(wide_spy):
+    """On a wide frame every unit's dual prices all reference columns non-negatively, and the
+    slack sums equal those of the one-program-per-unit HiGHS engine."""
+    df, ins, outs = _cobb_douglas(700, 5, 5, seed=12)
+    X, Y = df[ins].to_numpy(), df[outs].to_numpy()
+    sx, sy = _lp._scales(X, Y)
+    tech = _lp.Technology(X / sx, Y / sy, "vrs", "input", np.zeros(len(X)))
+    F, res = _lp._frame_batch(tech, np.arange(len(X)), _lp._priority(tech), 1, "highs", {})
+    assert len(F) > _lp._PARTIAL_FROM and wide_spy["partial"] > 0
+    assert _lp._violations(tech, np.arange(len(X)), res.duals).min() > -1e-7
+    fast = dea(df, ins, outs, rts="vrs")
+    slow = dea(df.iloc[::14], ins, outs, rts="vrs", reference=df, engine="scipy")
+    np.testing.assert_allclose(fast.efficiency["efficiency"].to_numpy()[::14], slow.efficiency["efficiency"],
+                               atol=1e-8)
+    np.testing.assert_allclose(fast.slacks["slack_sum"].to_numpy()[::14], slow.slacks["slack_sum"],
+                               rtol=1e-6, atol=1e-7)
+
+
+def test_partial_pricing_equals_full_pricing():
+    """The partial-pricing simplex and the fully priced one certify the same optima."""
+    df, ins, outs = _cobb_douglas(500, 4, 4, seed=13)
+    X, Y = df[ins].to_numpy(), df[outs].to_numpy()
+    sx, sy = _lp._scales(X, Y)
+    tech = _lp.Technology(X / sx, Y / sy, "vrs", "input", np.zeros(len(X)))
+    F = np.arange(len(X))
+    A = np.hstack([tech.columns(F).T, _lp._slack_block(tech)])
+    G, cG, b, basis = _lp._batch_program_for(tech, F, np.arange(len(X)))
+    ok1, b1 = _lp._simplex_partial(G, cG, A, np.zeros(A.shape[1]), b, basis)
+    ok2, b2 = _lp._simplex_shared(G, cG, A, np.zeros(A.shape[1]), b, basis, max_iter=2000)
+    both = ok1 & ok2
+    assert both.mean() > 0.9
+    t1 = [np.linalg.solve(_lp._gather(G[[i]], A, b1[[i]])[0], b[i])[list(b1[i]).index(0)] if 0 in b1[i] else 0.0
+          for i in np.flatnonzero(both)]
+    t2 = [np.linalg.solve(_lp._gather(G[[i]], A, b2[[i]])[0], b[i])[list(b2[i]).index(0)] if 0 in b2[i] else 0.0
+          for i in np.flatnonzero(both)]
+    np.testing.assert_allclose(t1, t2, atol=1e-9)
+
+
 def test_engine_dual_prices_every_excluded_column():
     """The certificate: each unit's dual is feasible for all reference columns, not only the frame."""
     df, ins, outs = _random_frame(np.random.default_rng(5), 900, 2, 2)

@@ -317,6 +317,9 @@ class _ScipyModel:
             if j in self.pos:
                 bounds[lead + self.pos[j]] = (0, 0)
         res = linprog(c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=bounds, method="highs")
+        if res.status not in (0, 2):
+            # HiGHS's simplex can end "unknown" on an infeasible program: ask its interior-point method.
+            res = linprog(c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=bounds, method="highs-ipm")
         if res.status == 2:
             return False, np.nan, np.zeros(len(idx)), np.zeros(tech.nrow)
         if res.status != 0:
@@ -983,6 +986,8 @@ def _simplex_shared(G: np.ndarray, cG: np.ndarray, A: np.ndarray, cA: np.ndarray
     that tail cost more than solving those programs in the reused HiGHS model
     (at 5 + 5 indicators, n = 5,000: 28 s with 200, 55 s with 600).
     """
+    if A.shape[1] > _PARTIAL_FROM:
+        return _simplex_partial(G, cG, A, cA, b, basis)
     L = len(G)
     E = G.shape[2]
     final = basis.copy()
@@ -1039,6 +1044,134 @@ def _simplex_shared(G: np.ndarray, cG: np.ndarray, A: np.ndarray, cA: np.ndarray
         live[go[stuck]] = False
         move = go[~stuck]
         basis[move, p[~stuck]] = q[move]
+    return optimal, final
+
+
+#: Shared column sets wider than this are priced partially (:func:`_simplex_partial`).
+_PARTIAL_FROM = 300
+
+
+def _simplex_partial(G: np.ndarray, cG: np.ndarray, A: np.ndarray, cA: np.ndarray, b: np.ndarray,
+                     basis: np.ndarray, max_iter: int = 3000, width: int = 64, refactor: int = 40,
+                     patience: int = 8) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_simplex_shared` for wide shared column sets: partial pricing, updated inverses.
+
+    Each program pivots within a working set: its own columns, its basic
+    columns and the ``width`` shared columns of most negative reduced cost.
+    Only when none of those can enter are all shared columns priced (one
+    matrix product for every such program at once): the program is then
+    either optimal, certified over every column with a freshly factorised
+    basis, or its working set is refilled. Between factorisations the basis
+    inverses are updated by the pivot (product form), refactorised every
+    ``refactor`` pivots.
+
+    The ratio test breaks ties between degenerate rows by the largest pivot
+    element (as Harris's test does): with many indicators most programs sit
+    on degenerate vertices, and this choice halves the pivots they need.
+    The lockstep loop stops once its stragglers are few against the
+    iterations spent (``live * patience < iteration``): they are left
+    uncertified, for the caller's HiGHS fallback.
+    """
+    L, r, E = G.shape
+    N = A.shape[1]
+    width = min(width, N)
+    K = E + r + width
+    AT = np.ascontiguousarray(A.T)
+    final = basis.copy()
+    optimal = np.zeros(L, bool)
+    where = np.arange(L)  # working row -> program
+    gb = basis.copy()  # basis as columns of [G | A]
+    W = np.empty((L, K), np.int64)  # working set as columns of [G | A]
+    M = np.empty((L, r, K))
+    c = np.empty((L, K))
+    W[:, :E], M[:, :, :E], c[:, :E] = np.arange(E), G, cG
+    lb = np.empty((L, r), np.int64)  # basis as positions in the working set
+
+    def cost(cols: np.ndarray, cGr: np.ndarray) -> np.ndarray:
+        own = np.take_along_axis(cGr, np.clip(cols, 0, E - 1), axis=1)
+        return np.where(cols < E, own, cA[np.clip(cols - E, 0, N - 1)])
+
+    def refill(R: np.ndarray, Bcols: np.ndarray, dR: np.ndarray) -> None:
+        cand = np.argpartition(dR, width - 1, axis=1)[:, :width]
+        W[R, E:E + r] = gb[R]
+        W[R, E + r:] = E + cand
+        M[R, :, E:E + r] = Bcols
+        M[R, :, E + r:] = AT[cand].transpose(0, 2, 1)
+        c[R, E:] = cost(W[R, E:], cG[R])
+        lb[R] = E + np.arange(r)
+
+    B = _gather(G, A, gb)
+    Binv = np.linalg.inv(B)
+    xB = np.einsum("lij,lj->li", Binv, b)
+    pi = np.einsum("li,lij->lj", cost(gb, cG), Binv)
+    refill(np.arange(L), B, cA[None, :] - pi @ A)
+    live = np.ones(L, bool)
+    for it in range(max_iter):
+        if live.sum() * 2 < len(where):
+            keep = np.flatnonzero(live)
+            where, G, cG, b = where[keep], G[keep], cG[keep], b[keep]
+            W, lb, gb, M, c, Binv, xB, live = (W[keep], lb[keep], gb[keep], M[keep], c[keep], Binv[keep],
+                                               xB[keep], live[keep])
+        n_live = live.sum()
+        if n_live == 0 or (it >= 50 and n_live * patience < it):
+            break
+        rows = np.arange(len(where))
+        if it % refactor == refactor - 1:
+            Binv = np.linalg.inv(np.take_along_axis(M, lb[:, None, :], axis=2))
+            xB = np.einsum("lij,lj->li", Binv, b)
+        cB = np.take_along_axis(c, lb, axis=1)
+        pi = np.einsum("li,lij->lj", cB, Binv)
+        d = c - np.einsum("li,lic->lc", pi, M)
+        q = np.argmin(d, axis=1)
+        P = np.flatnonzero(live & (d[rows, q] >= -PRICE_TOL))
+        if len(P):
+            # Nothing in the working set can enter: price every shared column.
+            dP = cA[None, :] - pi[P] @ A
+            fin = dP.min(axis=1) >= -PRICE_TOL
+            C = P[fin]
+            if len(C):
+                # Certify with a fresh factorisation, over the working set and every shared column.
+                Bi = np.linalg.inv(np.take_along_axis(M[C], lb[C][:, None, :], axis=2))
+                xC = np.einsum("lij,lj->li", Bi, b[C])
+                pC = np.einsum("li,lij->lj", cB[C], Bi)
+                cert = ((c[C] - np.einsum("li,lic->lc", pC, M[C])).min(axis=1) >= -PRICE_TOL) & (
+                    (cA[None, :] - pC @ A).min(axis=1) >= -PRICE_TOL)
+                done = C[cert]
+                optimal[where[done]] = (xC[cert] >= -1e-9).all(axis=1)
+                final[where[done]] = gb[done]
+                live[done] = False
+                Binv[C], xB[C] = Bi, xC
+                fin[np.flatnonzero(fin)[~cert]] = False
+            R = P[~fin]
+            if len(R):
+                refill(R, np.take_along_axis(M[R], lb[R][:, None, :], axis=2), dP[~fin])
+                piR = np.einsum("li,lij->lj", np.take_along_axis(c[R], lb[R], axis=1), Binv[R])
+                q[R] = np.argmin(c[R] - np.einsum("li,lic->lc", piR, M[R]), axis=1)
+        go = np.flatnonzero(live)
+        if len(go) == 0:
+            break
+        Bg, xg = Binv[go], xB[go]
+        w = np.einsum("lij,lj->li", Bg, M[go, :, q[go]])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(w > 1e-9, np.maximum(xg, 0.0) / w, INF)
+        rmin = ratio.min(axis=1, keepdims=True)
+        stuck = ~np.isfinite(rmin[:, 0])
+        if stuck.any():
+            live[go[stuck]] = False  # unbounded: impossible for DEA data; left to the fallback
+            keep = ~stuck
+            go, Bg, xg, w, ratio, rmin = go[keep], Bg[keep], xg[keep], w[keep], ratio[keep], rmin[keep]
+        p = np.argmax(np.where(ratio <= rmin + 1e-11, w, -INF), axis=1)
+        gr = np.arange(len(go))
+        wp = w[gr, p]
+        step = xg[gr, p] / wp
+        xg -= step[:, None] * w
+        xg[gr, p] = step
+        rowp = Bg[gr, p, :] / wp[:, None]
+        Bg -= w[:, :, None] * rowp[:, None, :]
+        Bg[gr, p, :] = rowp
+        xB[go], Binv[go] = xg, Bg
+        lb[go, p] = q[go]
+        gb[go, p] = W[go, q[go]]
     return optimal, final
 
 
@@ -1264,15 +1397,21 @@ def _phase1_batch(tech: Technology, F: np.ndarray, units: np.ndarray, engine: st
     cA = np.zeros(A.shape[1])
     in_F = np.zeros(n_ref, bool)
     in_F[F] = True
+    at = np.full(n_ref, -1, dtype=np.int64)
+    at[F] = np.arange(len(F))
+    facet = np.full((n_ref, tech.nrow), -1, dtype=np.int64)  # an optimal basis found for a frame unit
     unsettled = []
-    for a in range(0, n, _BATCH_CHUNK):
-        blk = units[a:a + _BATCH_CHUNK]
+    # A small first chunk: its optimal bases give many frame units of the later chunks their start.
+    pilot = _BATCH_CHUNK // 4 if len(F) > _PARTIAL_FROM and n > _BATCH_CHUNK // 2 else _BATCH_CHUNK
+    for a, e in zip(*_chunk_bounds(n, pilot)):
+        blk = units[a:e]
         G, cG, b, basis = _batch_program_for(tech, F, blk)
         if start is not None:
-            prior = start[a:a + _BATCH_CHUNK]
+            prior = start[a:e]
             # earlier slack columns sat right after the frame of that time: shift them
             usable = (prior >= 0).all(axis=1)
             basis[usable] = _shift_slacks(prior[usable], len(F), tech)
+        _facet_start(G, A, b, basis, facet[blk])
         ok, basis = _simplex_shared(G, cG, A, cA, b, basis)
         out.basis[a:a + len(blk)] = np.where(basis >= 2 + len(F), _SLACK_CODE + basis - 2 - len(F), basis)
         B = _gather(G, A, basis)
@@ -1290,6 +1429,7 @@ def _phase1_batch(tech: Technology, F: np.ndarray, units: np.ndarray, engine: st
         out.added.extend(k for k in blk[gi][own_used].tolist() if not in_F[k])
         for i, lam in zip(gi, lams):
             out.lam[a + i] = lam
+        _share_facets(facet, basis[gi], at[blk[gi]], F)
     if unsettled:
         idx = np.asarray(unsettled)
         part = _phase1_block(tech, F, tech.XR, tech.YR, units[idx], np.arange(n_ref), engine)
@@ -1300,6 +1440,43 @@ def _phase1_batch(tech: Technology, F: np.ndarray, units: np.ndarray, engine: st
         out.solves += part.solves
     out.solves += n
     return out
+
+
+def _chunk_bounds(n: int, first: int) -> tuple[list[int], list[int]]:
+    """Starts and ends of lockstep chunks: one of ``first`` programs, then ``_BATCH_CHUNK`` each."""
+    starts = [0] + list(range(min(first, n), n, _BATCH_CHUNK)) if n else []
+    return starts, starts[1:] + [n]
+
+
+def _share_facets(facet: np.ndarray, basis: np.ndarray, own_at: np.ndarray, F: np.ndarray) -> None:
+    """Record optimal bases as starts for the frame units they hold (phase 1, reference units).
+
+    An optimal basis of one unit's program is an optimal basis for every
+    frame unit ``j`` basic in it, once the score column is rebuilt from
+    ``x_j``: the basic solution is ``lambda_j = 1``, ``t = 1``, and the dual,
+    the facet's normal rescaled by ``1 / (v . x_j) > 0``, keeps every reduced
+    cost's sign. A basis holding the unit's own column qualifies only if
+    that unit is itself in the frame (its column then has a frame position).
+    ``own_at`` is each program's unit's position in ``F`` or -1.
+    """
+    own = basis == 1
+    usable = ~(own.any(axis=1) & (own_at < 0))
+    shared = np.where(own, 2 + own_at[:, None], basis)[usable]
+    rows, cols = np.nonzero((shared >= 2) & (shared < 2 + len(F)))
+    facet[F[shared[rows, cols] - 2]] = shared[rows]
+
+
+def _facet_start(G: np.ndarray, A: np.ndarray, b: np.ndarray, basis: np.ndarray, facet: np.ndarray) -> None:
+    """Replace start bases by recorded facet bases where these are primal feasible (in place)."""
+    has = np.flatnonzero((facet >= 0).all(axis=1))
+    if not len(has):
+        return
+    B = _gather(G[has], A, facet[has])
+    with np.errstate(all="ignore"):
+        fine = np.abs(np.linalg.det(B)) > 1e-12
+        x = np.linalg.solve(np.where(fine[:, None, None], B, np.eye(B.shape[1])), b[has][:, :, None])[:, :, 0]
+    fine &= np.isfinite(x).all(axis=1) & (x >= -1e-9).all(axis=1)
+    basis[has[fine]] = facet[has[fine]]
 
 
 def _shift_slacks(basis: np.ndarray, n_frame: int, tech: Technology) -> np.ndarray:
