@@ -904,6 +904,12 @@ def _batch_program(X: np.ndarray, Y: np.ndarray, XRs: np.ndarray, YRs: np.ndarra
     return M, b, c, basis
 
 
+def _leaving(ratio: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Leaving row of each program: minimum ratio, ties (degenerate rows) to the largest pivot."""
+    rmin = ratio.min(axis=1, keepdims=True)
+    return np.argmax(np.where(ratio <= rmin + 1e-11, w, -INF), axis=1)
+
+
 def _simplex(M: np.ndarray, b: np.ndarray, c: np.ndarray, basis: np.ndarray,
              max_iter: int = 400, bland_after: int = 60) -> tuple[np.ndarray, np.ndarray]:
     """Primal simplex on many small programs in lockstep; returns (certified optimal, basis).
@@ -944,7 +950,7 @@ def _simplex(M: np.ndarray, b: np.ndarray, c: np.ndarray, basis: np.ndarray,
         w = np.einsum("lij,lj->li", Binv[go], M[go, :, q[go]])
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(w > 1e-9, np.maximum(xB[go], 0.0) / w, INF)
-        p = np.argmin(ratio, axis=1)
+        p = _leaving(ratio, w) if it < bland_after else np.argmin(ratio, axis=1)
         stuck = ~np.isfinite(ratio[np.arange(len(go)), p])
         live[go[stuck]] = False  # unbounded: impossible for DEA data; left to the fallback
         move = go[~stuck]
@@ -1039,7 +1045,7 @@ def _simplex_shared(G: np.ndarray, cG: np.ndarray, A: np.ndarray, cA: np.ndarray
         w = np.einsum("lij,lj->li", Binv[go], col)
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(w > 1e-9, np.maximum(xB[go], 0.0) / w, INF)
-        p = np.argmin(ratio, axis=1)
+        p = _leaving(ratio, w) if it < bland_after else np.argmin(ratio, axis=1)
         stuck = ~np.isfinite(ratio[np.arange(len(go)), p])
         live[go[stuck]] = False
         move = go[~stuck]
@@ -1066,8 +1072,8 @@ def _simplex_partial(G: np.ndarray, cG: np.ndarray, A: np.ndarray, cA: np.ndarra
     ``refactor`` pivots.
 
     The ratio test breaks ties between degenerate rows by the largest pivot
-    element (as Harris's test does): with many indicators most programs sit
-    on degenerate vertices, and this choice halves the pivots they need.
+    element (:func:`_leaving`): with many indicators most programs sit on
+    degenerate vertices, and this choice halves the pivots they need.
     The lockstep loop stops once its stragglers are few against the
     iterations spent (``live * patience < iteration``): they are left
     uncertified, for the caller's HiGHS fallback.
@@ -1154,13 +1160,12 @@ def _simplex_partial(G: np.ndarray, cG: np.ndarray, A: np.ndarray, cA: np.ndarra
         w = np.einsum("lij,lj->li", Bg, M[go, :, q[go]])
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(w > 1e-9, np.maximum(xg, 0.0) / w, INF)
-        rmin = ratio.min(axis=1, keepdims=True)
-        stuck = ~np.isfinite(rmin[:, 0])
+        stuck = ~np.isfinite(ratio.min(axis=1))
         if stuck.any():
             live[go[stuck]] = False  # unbounded: impossible for DEA data; left to the fallback
             keep = ~stuck
-            go, Bg, xg, w, ratio, rmin = go[keep], Bg[keep], xg[keep], w[keep], ratio[keep], rmin[keep]
-        p = np.argmax(np.where(ratio <= rmin + 1e-11, w, -INF), axis=1)
+            go, Bg, xg, w, ratio = go[keep], Bg[keep], xg[keep], w[keep], ratio[keep]
+        p = _leaving(ratio, w)
         gr = np.arange(len(go))
         wp = w[gr, p]
         step = xg[gr, p] / wp
