@@ -978,6 +978,13 @@ def _gather(G: np.ndarray, A: np.ndarray, idx: np.ndarray) -> np.ndarray:
     return np.where(own[:, None, :], g, a)
 
 
+def _column_costs(cols: np.ndarray, cG: np.ndarray, cA: np.ndarray) -> np.ndarray:
+    """Costs of columns ``cols`` (l, k) of programs whose columns are ``[G[l] | A]`` (see :func:`_gather`)."""
+    E = cG.shape[1]
+    own = np.take_along_axis(cG, np.clip(cols, 0, E - 1), axis=1)
+    return np.where(cols < E, own, cA[np.clip(cols - E, 0, len(cA) - 1)])
+
+
 def _simplex_shared(G: np.ndarray, cG: np.ndarray, A: np.ndarray, cA: np.ndarray, b: np.ndarray,
                     basis: np.ndarray, max_iter: int = 200,
                     bland_after: int = 100) -> tuple[np.ndarray, np.ndarray]:
@@ -1014,8 +1021,7 @@ def _simplex_shared(G: np.ndarray, cG: np.ndarray, A: np.ndarray, cA: np.ndarray
         except np.linalg.LinAlgError:
             Binv = np.linalg.pinv(B)
         xB = np.einsum("lij,lj->li", Binv, b)
-        cB = np.where(basis < E, np.take_along_axis(cG, np.clip(basis, 0, E - 1), axis=1),
-                      cA[np.clip(basis - E, 0, len(cA) - 1)])
+        cB = _column_costs(basis, cG, cA)
         pi = np.einsum("li,lij->lj", cB, Binv)
         dG = cG - np.einsum("li,lic->lc", pi, G)
         dA = pi @ A  # reduced cost of shared column j is cA[j] - dA[:, j]
@@ -1093,23 +1099,19 @@ def _simplex_partial(G: np.ndarray, cG: np.ndarray, A: np.ndarray, cA: np.ndarra
     W[:, :E], M[:, :, :E], c[:, :E] = np.arange(E), G, cG
     lb = np.empty((L, r), np.int64)  # basis as positions in the working set
 
-    def cost(cols: np.ndarray, cGr: np.ndarray) -> np.ndarray:
-        own = np.take_along_axis(cGr, np.clip(cols, 0, E - 1), axis=1)
-        return np.where(cols < E, own, cA[np.clip(cols - E, 0, N - 1)])
-
     def refill(R: np.ndarray, Bcols: np.ndarray, dR: np.ndarray) -> None:
         cand = np.argpartition(dR, width - 1, axis=1)[:, :width]
         W[R, E:E + r] = gb[R]
         W[R, E + r:] = E + cand
         M[R, :, E:E + r] = Bcols
         M[R, :, E + r:] = AT[cand].transpose(0, 2, 1)
-        c[R, E:] = cost(W[R, E:], cG[R])
+        c[R, E:] = _column_costs(W[R, E:], cG[R], cA)
         lb[R] = E + np.arange(r)
 
     B = _gather(G, A, gb)
     Binv = np.linalg.inv(B)
     xB = np.einsum("lij,lj->li", Binv, b)
-    pi = np.einsum("li,lij->lj", cost(gb, cG), Binv)
+    pi = np.einsum("li,lij->lj", _column_costs(gb, cG, cA), Binv)
     refill(np.arange(L), B, cA[None, :] - pi @ A)
     live = np.ones(L, bool)
     for it in range(max_iter):
@@ -1408,7 +1410,7 @@ def _phase1_batch(tech: Technology, F: np.ndarray, units: np.ndarray, engine: st
     unsettled = []
     # A small first chunk: its optimal bases give many frame units of the later chunks their start.
     pilot = _BATCH_CHUNK // 4 if len(F) > _PARTIAL_FROM and n > _BATCH_CHUNK // 2 else _BATCH_CHUNK
-    for a, e in zip(*_chunk_bounds(n, pilot)):
+    for a, e in _chunk_bounds(n, pilot):
         blk = units[a:e]
         G, cG, b, basis = _batch_program_for(tech, F, blk)
         if start is not None:
@@ -1447,10 +1449,10 @@ def _phase1_batch(tech: Technology, F: np.ndarray, units: np.ndarray, engine: st
     return out
 
 
-def _chunk_bounds(n: int, first: int) -> tuple[list[int], list[int]]:
-    """Starts and ends of lockstep chunks: one of ``first`` programs, then ``_BATCH_CHUNK`` each."""
+def _chunk_bounds(n: int, first: int) -> list[tuple[int, int]]:
+    """(start, end) of lockstep chunks: one of ``first`` programs, then ``_BATCH_CHUNK`` each."""
     starts = [0] + list(range(min(first, n), n, _BATCH_CHUNK)) if n else []
-    return starts, starts[1:] + [n]
+    return list(zip(starts, starts[1:] + [n]))
 
 
 def _share_facets(facet: np.ndarray, basis: np.ndarray, own_at: np.ndarray, F: np.ndarray) -> None:
