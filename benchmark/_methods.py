@@ -92,10 +92,10 @@ METHODS: dict[str, dict[str, Any]] = {
     "BootstrapResult:subsampling": {
         "en": "Bias-corrected DEA efficiencies and {ci_pct} confidence intervals were obtained with the "
               "subsampling (m-out-of-n) bootstrap of Kneip, Simar and Wilson (2008), subsamples of "
-              "{subsample_size} units, {n_boot} replications, {rts_name} returns to scale, {orientation} "
-              "orientation.",
+              "{subsample_size} units rescaled at the convergence rate {kappa}, {n_boot} replications, "
+              "{rts_name} returns to scale, {orientation} orientation.",
         "zh": "采用 Kneip、Simar 和 Wilson（2008）的子样本（m-out-of-n）bootstrap 方法（子样本 {subsample_size} 个"
-              "单元，{n_boot} 次重复，规模报酬{rts_name_zh}，{orientation_zh}导向）得到偏差校正的 DEA 效率及其 "
+              "单元，按收敛速率 {kappa} 缩放，{n_boot} 次重复，规模报酬{rts_name_zh}，{orientation_zh}导向）得到偏差校正的 DEA 效率及其 "
               "{ci_pct} 置信区间。",
         "refs": ("ksw2008", "sw1998"),
     },
@@ -227,6 +227,8 @@ def _values(params: dict[str, Any]) -> dict[str, Any]:
                               if has_boot else "")
     if isinstance(params.get("ci"), float):
         values["ci_pct"] = f"{params['ci']:.0%}"
+    if isinstance(params.get("rate"), float):
+        values["kappa"] = f"\u03ba = {params['rate']:.3g}"
     if isinstance(params.get("covariates"), tuple | list):
         values["covariates"] = ", ".join(map(str, params["covariates"]))
     if isinstance(params.get("environment"), tuple | list):
