@@ -6,7 +6,7 @@ Usage::
     python perf/dea.py --sizes 500 2000        # a quick run
     python perf/dea.py --pydea-python /path/to/python   # pyDEA from an env with PuLP < 2.8
     python perf/dea.py --bootstrap             # dea_bootstrap, n_boot = 2000 on 70 schools
-    python perf/dea.py --coverage              # longer Monte Carlo of bootstrap coverage
+    python perf/dea.py --coverage              # bootstrap coverage, both methods, n = 100 (short run)
     python perf/dea.py --many                  # 5+5 and 8+8 indicators (VRS, input) vs the linprog loop
     python perf/dea.py --replicates            # dea_bootstrap (both methods) and malmquist vs linprog loops
     python perf/dea.py --scale                 # n = 50,000 ... 200,000 VRS, peak memory of each run
@@ -257,24 +257,12 @@ def benchmark_frame(X, Y):
     return df
 
 
-def coverage(reps: int = 50, n: int = 100, n_boot: int = 500) -> None:
-    """Monte Carlo coverage of 95% intervals on a known CRS frontier y = (x1 + x2)/2."""
-    import pandas as pd
+def coverage(reps: int = 10, n_boot: int = 400) -> None:
+    """Coverage of the smoothed and subsampling 95% intervals: the design of perf/bootstrap_coverage.py at
+    n = 100 (CRS and VRS, both orientations) with fewer data sets; that script runs the full table."""
+    import bootstrap_coverage
 
-    import benchmark
-
-    rng = np.random.default_rng(1)
-    hits = []
-    for rep in range(reps):
-        x = rng.uniform(1, 10, (n, 2))
-        theta = np.exp(-np.abs(rng.normal(0, 0.3, n)))
-        df = pd.DataFrame(x / theta[:, None], columns=["x1", "x2"])
-        df["y"] = x.mean(axis=1)
-        df.insert(0, "institution", range(n))
-        e = benchmark.dea_bootstrap(df, ["x1", "x2"], "y", n_boot=n_boot, random_state=rep).efficiency
-        hits.append(((e["lower"] <= theta) & (theta <= e["upper"])).mean())
-    print(f"coverage of 95% intervals, {reps} data sets of {n} units, n_boot={n_boot}: "
-          f"{np.mean(hits):.3f} (sd over data sets {np.std(hits):.3f})")
+    bootstrap_coverage.main(["--sizes", "100", "--reps", str(reps), "--n-boot", str(n_boot)])
 
 
 # ----------------------------------------------------------------- many indicators, replicates, scale
