@@ -999,7 +999,7 @@ def _simplex_shared(G: np.ndarray, cG: np.ndarray, A: np.ndarray, cA: np.ndarray
     that tail cost more than solving those programs in the reused HiGHS model
     (at 5 + 5 indicators, n = 5,000: 28 s with 200, 55 s with 600).
     """
-    if A.shape[1] > _PARTIAL_FROM:
+    if A.shape[1] > _PARTIAL_FROM and A.shape[0] >= _PARTIAL_ROWS:
         return _simplex_partial(G, cG, A, cA, b, basis)
     L = len(G)
     E = G.shape[2]
@@ -1059,8 +1059,11 @@ def _simplex_shared(G: np.ndarray, cG: np.ndarray, A: np.ndarray, cA: np.ndarray
     return optimal, final
 
 
-#: Shared column sets wider than this are priced partially (:func:`_simplex_partial`).
+#: Shared column sets wider than this are priced partially (:func:`_simplex_partial`) when the programs
+#: also have at least ``_PARTIAL_ROWS`` rows: with few indicators the full pricing is cheaper (Malmquist,
+#: 3 + 2 indicators, 500 units per period: 0.23 s fully priced, 0.33 s partially).
 _PARTIAL_FROM = 300
+_PARTIAL_ROWS = 8
 
 
 def _simplex_partial(G: np.ndarray, cG: np.ndarray, A: np.ndarray, cA: np.ndarray, b: np.ndarray,
