@@ -158,6 +158,9 @@ def add_report_command(sub: Any) -> None:
     out.add_argument("--lang", choices=["zh", "en"], help="language of the report's text and figures (default: "
                      "Chinese when the indicator labels are Chinese, else English); also picks the metadata "
                      "column label_zh / label_en for the labels when there is one")
+    out.add_argument("--figures", choices=["png", "svg"], help="how figures are drawn: png (matplotlib images, "
+                     "also in the --excel workbook) or svg (vector drawings in the page, much faster); default "
+                     "png for one report, svg with --all or --institutions")
     out.add_argument("--traceback", action="store_true", default=argparse.SUPPRESS,
                      help="show the full Python traceback of an error (for bug reports)")
     p.set_defaults(func=run_report)
@@ -276,7 +279,7 @@ def _options(args: argparse.Namespace, defaults: dict[str, Any], data: pd.DataFr
         "ci": args.ci, "n_boot": args.n_boot, "n_draws": args.draws, "n_tier_boot": args.tier_boot,
         "k": args.tiers, "rts": args.rts, "orientation": args.orientation, "label_column": args.label_column,
         "random_state": args.seed, "title": args.title, "description": defaults.get("description"),
-        "lang": args.lang,
+        "lang": args.lang, "figures": args.figures,
     }
 
 

@@ -92,6 +92,9 @@ ZH: dict[str, str] = {
     "final target {period}": "终期目标 {period}",
     "interim target {period}": "中期目标 {period}",
     "projection ({status})": "趋势外推（{status}）",
+    "final target": "终期目标",
+    "interim target": "中期目标",
+    "projection": "趋势外推",
     # ---- plot_gaps
     "gap to the cohort {reference}": "与同类{reference}的差距",
     "median": "中位数",

@@ -73,7 +73,8 @@ table.data td.num, table.data th.num { text-align:right; font-variant-numeric:ta
 table.data td.pos { color:var(--ahead); } table.data td.neg { color:var(--behind); }
 table.data .code { display:block; color:var(--muted); font-size:11px; font-family:ui-monospace, monospace; }
 figure.fig { margin:14px 0; text-align:center; }
-figure.fig img { max-width:100%; height:auto; border:1px solid var(--line); }
+figure.fig img, figure.fig svg { max-width:100%; height:auto; border:1px solid var(--line); }
+figure.fig svg { font-family: inherit; }
 figure.fig figcaption { font-size:13px; color:var(--muted); margin-top:4px; text-align:left; }
 footer { max-width:1180px; margin:0 auto; padding:12px 40px 40px; font-size:12px; color:var(--muted); }
 div.table-wrap { max-width:100%; overflow-x:auto; -webkit-overflow-scrolling:touch; }
@@ -87,7 +88,7 @@ h2, h3 { break-after:avoid; page-break-after:avoid; }
   div.columns > div { flex-basis:100%; }
   table.data { font-size:12px; width:auto; min-width:100%; }
   table.data td, table.data th { white-space:nowrap; }
-  figure.fig img { max-width:none; width:600px; }
+  figure.fig img, figure.fig svg { max-width:none; width:600px; }
 }
 @media print {
   @page { size:A4; margin:12mm; }
@@ -103,7 +104,7 @@ h2, h3 { break-after:avoid; page-break-after:avoid; }
   table.data td.num, table.data th.num { white-space:nowrap; }
   table.data tr, figure.fig, div.card { break-inside:avoid; page-break-inside:avoid; }
   table.data thead { display:table-header-group; }
-  figure.fig img { max-width:100%; max-height:22cm; width:auto; }
+  figure.fig img, figure.fig svg { max-width:100%; max-height:22cm; width:auto; }
 }
 """
 
@@ -233,6 +234,14 @@ def figure(fig: Any, *, alt: str, caption: str, fig_id: str, dpi: int = 100) -> 
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     return (f'<figure class="fig" id="{esc(fig_id)}"><div class="fig-wrap"><img alt="{esc(_t(alt))}" '
             f'src="data:image/png;base64,{data}"></div><figcaption>{esc(_t(caption))}</figcaption></figure>')
+
+
+def svg_figure(svg: str, *, alt: str, caption: str, fig_id: str) -> str:
+    """An SVG drawing (markup made by :mod:`benchmark.reporting._svg`, text escaped there) with its caption."""
+    label = esc(_t(alt))
+    svg = svg.replace('role="img"', f'role="img" aria-labelledby="{esc(fig_id)}-cap"', 1)
+    return (f'<figure class="fig" id="{esc(fig_id)}"><div class="fig-wrap" title="{label}">{svg}</div>'
+            f'<figcaption id="{esc(fig_id)}-cap">{esc(_t(caption))}</figcaption></figure>')
 
 
 _FIGURE = re.compile(r'<figure class="fig" id="([^"]+)">.*?src="data:image/png;base64,([A-Za-z0-9+/=]+)".*?'

@@ -75,9 +75,11 @@ def dom_problems(dom: str) -> list[str]:
             continue
         body = sections[ident]
         for fig in figures:
-            block = re.search(rf'<figure class="fig" id="{fig}">(.*?)</figure>', body, re.S)
+            block = re.search(rf'<figure class="fig" id="{fig}">(.*?)</figure>', body, re.DOTALL)
             image = r'<img [^>]*src="data:image/png;base64,[A-Za-z0-9+/=]{2000,}'
-            if not block or not re.search(image, block.group(1)):
+            drawing = re.search(r"<svg [^>]*>(.*?)</svg>", block.group(1), re.DOTALL) if block else None
+            drawn = drawing is not None and drawing.group(1).count("<") >= 20  # axes, marks and text, not a shell
+            if not block or not (re.search(image, block.group(1)) or drawn):
                 problems.append(f"figure {fig!r} of section {ident!r} is missing or empty")
     if re.search(r'(src|href)="(https?:)?//', dom):
         problems.append("the page refers to a network resource")

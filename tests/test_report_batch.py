@@ -79,14 +79,28 @@ def test_overview_is_written_and_linked(three):
 
 
 def test_batch_page_is_the_single_report(three, synthetic, tmp_path):
-    """The batch reuses the shared models; the page of a unit is the one report() writes for it."""
+    """The batch reuses the shared models; the page of a unit is the one report() writes for it with the same
+    settings (the batch draws SVG figures by default)."""
     panel, meta, targets = synthetic
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         single = report(panel, "Gamma College", metadata=meta, targets=targets, path=tmp_path / "one.html",
-                        **SETTINGS)
+                        figures="svg", **SETTINGS)
     name = three.units.set_index("institution").at["Gamma College", "file"]
     assert (three.path / name).read_text(encoding="utf-8") == single.path.read_text(encoding="utf-8")
+
+
+def test_batch_with_png_figures_is_the_default_single_report(synthetic, tmp_path):
+    """figures="png" gives the batch the matplotlib figures report() draws by default: the same page."""
+    panel, meta, targets = synthetic
+    batch = _batch(panel, meta, targets, tmp_path / "png", units=["Gamma College"], figures="png")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        single = report(panel, "Gamma College", metadata=meta, targets=targets, path=tmp_path / "one.html",
+                        **SETTINGS)
+    page = (batch.path / batch.units.at[0, "file"]).read_text(encoding="utf-8")
+    assert "<svg" not in page
+    assert page == single.path.read_text(encoding="utf-8")
 
 
 def test_a_failing_unit_is_listed_and_the_others_are_written(synthetic, tmp_path, monkeypatch):

@@ -7,6 +7,8 @@ drawn are the ones the section shows.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import weakref
 from collections.abc import Callable
 from typing import Any
@@ -14,7 +16,21 @@ from typing import Any
 import pandas as pd
 
 from benchmark._i18n import current
+from benchmark.reporting import _svg_figures as S
 from benchmark.reporting._section import new_figure
+
+#: Whether the figures being built are drawn as SVG (set for one report by :func:`drawing`).
+_SVG: contextvars.ContextVar[bool] = contextvars.ContextVar("svg_figures", default=False)
+
+
+@contextlib.contextmanager
+def drawing(kind: str) -> Any:
+    """Draw the report's figures as ``kind`` ("png": matplotlib, "svg": direct SVG) inside the block."""
+    token = _SVG.set(kind == "svg")
+    try:
+        yield
+    finally:
+        _SVG.reset(token)
 
 #: Figures that are the same for every unit of a field, by models object, then by (figure, language).
 _SHARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -34,6 +50,8 @@ def shared(models: Any, fig_id: str, render: Callable[[], str]) -> str:
 
 
 def completion(mine: pd.DataFrame, focus: Any, models: Any) -> Any:
+    if _SVG.get():
+        return S.completion(mine, focus, models)
     from benchmark.plotting import plot_completion
 
     fig, (ax,) = new_figure(7.5, 0.45 * len(mine) + 1.4)
@@ -43,6 +61,8 @@ def completion(mine: pd.DataFrame, focus: Any, models: Any) -> Any:
 
 def trajectories(focus: Any, chosen: list[str], members: list[Any], completion: pd.DataFrame | None,
                  models: Any) -> Any:
+    if _SVG.get():
+        return S.trajectories(focus, chosen, members, completion, models)
     from benchmark.plotting import plot_trajectory
 
     rows = (len(chosen) + 1) // 2
@@ -61,6 +81,8 @@ def trajectories(focus: Any, chosen: list[str], members: list[Any], completion: 
 
 
 def gaps(drawn: pd.DataFrame, models: Any) -> Any:
+    if _SVG.get():
+        return S.gaps(drawn, models)
     from benchmark.plotting import plot_gaps
 
     fig, (ax,) = new_figure(8, 0.42 * max(len(drawn), 3) + 1.3)
@@ -70,6 +92,8 @@ def gaps(drawn: pd.DataFrame, models: Any) -> Any:
 
 
 def cost_outcome(quadrants: pd.DataFrame, focus: Any, outcome: str, models: Any) -> Any:
+    if _SVG.get():
+        return S.cost_outcome(quadrants, focus, outcome, models)
     from benchmark.plotting import plot_cost_outcome
 
     fig, (ax,) = new_figure(7.5, 5.2)
@@ -79,6 +103,8 @@ def cost_outcome(quadrants: pd.DataFrame, focus: Any, outcome: str, models: Any)
 
 
 def frontier(models: Any, focus: Any) -> Any:
+    if _SVG.get():
+        return S.frontier(models, focus)
     from benchmark.plotting import plot_frontier
 
     fig, (ax,) = new_figure(7.5, 5.5)
@@ -88,6 +114,8 @@ def frontier(models: Any, focus: Any) -> Any:
 
 
 def rank_intervals(ranks: Any, focus: Any, highlight: list[Any] | None, top: int | None, n_shown: int) -> Any:
+    if _SVG.get():
+        return S.rank_intervals(ranks, focus, highlight, top, n_shown)
     from benchmark.plotting import plot_rank_intervals
 
     fig, (ax,) = new_figure(8, 0.2 * n_shown + 1.5)
@@ -96,6 +124,8 @@ def rank_intervals(ranks: Any, focus: Any, highlight: list[Any] | None, top: int
 
 
 def tiers(models: Any, focus: Any) -> Any:
+    if _SVG.get():
+        return S.tiers(models, focus)
     from benchmark.plotting import plot_tiers
 
     fig, (ax,) = new_figure(8, 5.5)
@@ -112,6 +142,8 @@ def transitions(moves: Any) -> Any:
 
 
 def profile(drawn: pd.DataFrame, models: Any) -> Any:
+    if _SVG.get():
+        return S.profile(drawn, models)
     from benchmark.plotting import plot_profile
 
     fig, (ax,) = new_figure(9.5, 6.4, polar=True)

@@ -38,6 +38,7 @@ from benchmark._validation import (
 )
 from benchmark.reporting._cost import build as _build_cost
 from benchmark.reporting._field import build as _build_field
+from benchmark.reporting._figures import drawing
 from benchmark.reporting._models import (
     FieldModels,
     _frame_and_period,
@@ -284,7 +285,7 @@ def build_sections(models: FieldModels, focus: Any, notes: list[str] | tuple[str
     opts, data = models.options, models.data
     # Figures are Figure objects rendered by Agg, never pyplot windows, whatever backend a notebook uses;
     # a user's rc setting for tight bounding boxes would crop them differently from the layout.
-    with matplotlib.rc_context({"savefig.bbox": None}):
+    with matplotlib.rc_context({"savefig.bbox": None}), drawing(opts.figures or "png"):
         built = {name: BUILDERS[name](opts, data, models, focus) for name in order}
         built["summary"] = _build_summary(opts, data, models, focus, built)
     data_notes = [*models.note_texts("data", "targets"), *notes]
@@ -323,6 +324,10 @@ def write_unit(models: FieldModels, focus: Any, *, path: Path, excel: str | Path
         workbook = _write_excel(rep, Path(excel))
         add_figures(workbook, document, lang)
         rep = dataclasses.replace(rep, excel=workbook)
+        if opts.figures == "svg":
+            note = ("The workbook's figure sheet holds only the PNG figures: figures='svg' draws the others in the "
+                    "page alone; use figures='png' to have them in the workbook.")
+            rep = dataclasses.replace(rep, notes=(*rep.notes, note))
     return rep
 
 

@@ -93,7 +93,9 @@ class Draft:
             return self.leave_out(what, str(exc))
 
     def figure(self, fig: Any, *, alt: str, caption: str, fig_id: str) -> str:
-        html = H.figure(fig, alt=alt, caption=caption, fig_id=fig_id)
+        """Render ``fig`` (a matplotlib Figure, or an SVG drawing when the report draws SVG) with its caption."""
+        draw = H.svg_figure if isinstance(fig, str) else H.figure
+        html = draw(fig, alt=alt, caption=caption, fig_id=fig_id)
         self.figures[fig_id] = html
         return html
 
