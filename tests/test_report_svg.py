@@ -17,7 +17,7 @@ from benchmark import BenchmarkError, ReportOptions
 from benchmark.reporting import report
 from benchmark.reporting._svg import nice_ticks, text_width, tick_text
 
-SVG = "{http://www.w3.org/2000/svg}"
+SVG = ""  # inline SVG in HTML needs no namespace (and the page names no URL)
 SETTINGS = dict(cohort="tier", leaders=LEADERS, inputs=["spend"], outputs=["income", "trained"], official="tier",
                 **FAST)
 
@@ -60,6 +60,7 @@ def test_same_figures_and_tables_in_both_formats(pages):
 def test_drawings_are_well_formed_and_escape_names(pages):
     _, html = pages["svg"]
     assert EVIL not in html  # the name holds markup; it must only appear escaped
+    assert "http" not in "".join(re.findall(r"<svg .*?</svg>", html, re.DOTALL))
     for ident, block in _figures(html).items():
         if "<svg" not in block:
             continue
@@ -95,7 +96,7 @@ def test_frontier_draws_every_unit_once(pages):
 
 
 def test_nice_ticks_and_labels():
-    assert nice_ticks(0, 0.63).tolist() == [0.0, 0.2, 0.4, 0.6]
+    assert nice_ticks(0, 0.63).tolist() == [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6]
     assert nice_ticks(-2.6, 6.2).tolist() == [-2.0, 0.0, 2.0, 4.0, 6.0]
     assert nice_ticks(0, 41000).tolist() == [0.0, 10000.0, 20000.0, 30000.0, 40000.0]
     assert [tick_text(v, 2.5) for v in (-2.5, 0.0, 5.0)] == ["-2.5", "0.0", "5.0"]
@@ -109,3 +110,28 @@ def test_figures_option_is_checked():
     with pytest.raises(BenchmarkError, match="figures"):
         ReportOptions(figures="pdf")
     assert ReportOptions(figures="svg").figures == "svg"
+
+
+def test_text_periods_are_drawn_in_their_order(tmp_path):
+    """Academic years such as "2019-20" are periods too: each panel's series has a point per period."""
+    panel, meta, targets = _synthetic()
+    names = {2019: "2019-20", 2020: "2020-21", 2021: "2021-22", 2022: "2022-23"}
+    text = panel.assign(year=panel["year"].map(names))
+    wide = targets.rename(columns={f"target_{k}": f"target_{v}" for k, v in names.items()})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rep = report(text, EVIL, metadata=meta, targets=wide, path=tmp_path / "t.html", figures="svg", **SETTINGS)
+    root = _drawing(_figures(rep.path.read_text(encoding="utf-8"))["fig-trajectories"])
+    labels = [t.text for t in root.iter(f"{SVG}text")]
+    assert all(v in labels for v in names.values())
+    panels = sum(1 for t in root.iter(f"{SVG}text") if t.get("font-size") == "13")
+    own = text[text["institution"] == EVIL]
+    dots = [c for c in root.iter(f"{SVG}circle") if c.get("fill") == "#D55E00" and c.get("r") == "3.5"]
+    assert panels >= 2
+    assert len(dots) == panels * own["year"].nunique() + 1  # one per period and panel, one in the legend
+
+
+def test_integer_ticks():
+    assert nice_ticks(0.5, 12.5, integer=True).tolist() == [2.0, 4.0, 6.0, 8.0, 10.0, 12.0]
+    assert nice_ticks(2018.8, 2023.2, integer=True).tolist() == [2019.0, 2020.0, 2021.0, 2022.0, 2023.0]
+    assert nice_ticks(0.5, 3.5, integer=True).tolist() == [1.0, 2.0, 3.0]

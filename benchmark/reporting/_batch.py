@@ -113,10 +113,12 @@ def report_batch(data: pd.DataFrame, focus: Any = None, *, path: str | Path, for
                  **settings: Any) -> BatchReport:
     """Write the gap-analysis report of every unit (or of the units listed) into one folder.
 
-    The folder gets one HTML report per unit (the same page :func:`report`
-    writes for it), ``index.html`` linking them with each unit's group and
-    status, and the evaluator's overview of the whole field
-    (``overview.html`` and ``overview.xlsx``). The models every report shares
+    The folder gets one HTML report per unit (the page :func:`report`
+    writes for it with the same settings; the batch draws the figures as
+    SVG unless ``figures="png"``, see :class:`ReportOptions`),
+    ``index.html`` linking them with each unit's group and status, and the
+    evaluator's overview of the whole field (``overview.html`` and
+    ``overview.xlsx``). The models every report shares
     are computed once per field (per ``within`` group and evaluation period)
     and reused; the rest runs per unit.
 

@@ -61,15 +61,21 @@ def clip(text: str, width: float, size: float = FONT) -> str:
     return text + "\u2026"
 
 
-def nice_ticks(lo: float, hi: float, n: int = 5) -> np.ndarray:
-    """About ``n`` round tick values covering [lo, hi] (steps of 1, 2, 2.5 or 5 times a power of ten)."""
+def nice_ticks(lo: float, hi: float, n: int = 5, *, integer: bool = False) -> np.ndarray:
+    """About ``n`` round tick values covering [lo, hi] (steps of 1, 2, 2.5 or 5 times a power of ten; with
+    ``integer`` whole steps of 1, 2 or 5 times a power of ten)."""
     if not (math.isfinite(lo) and math.isfinite(hi)):
         lo, hi = 0.0, 1.0
     if hi <= lo:
         hi = lo + (abs(lo) or 1.0)
-    raw = (hi - lo) / max(n, 1)
-    magnitude = 10.0 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw * (1 - 1e-9))
+    span = hi - lo
+    exponent = math.floor(math.log10(span / max(n, 1)))
+    candidates = [m * 10.0 ** e for e in (exponent - 1, exponent, exponent + 1)
+                  for m in ((1, 2, 5) if integer else (1, 2, 2.5, 5))]
+    if integer:
+        candidates = [max(1.0, round(step)) for step in candidates]
+    # the step giving the number of intervals closest to n (the larger step on a tie)
+    step = min(candidates, key=lambda st: (abs(span / st - n), -st))
     first = math.ceil(lo / step - 1e-9) * step
     ticks = np.arange(first, hi + step * 1e-6, step)
     return np.round(ticks, 10)
@@ -215,7 +221,7 @@ class Canvas:
 
     def svg(self, alt: str) -> Svg:
         return Svg(
-            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_num(self.width)} {_num(self.height)}" '
+            f'<svg viewBox="0 0 {_num(self.width)} {_num(self.height)}" '
             f'width="{_num(self.width)}" height="{_num(self.height)}" role="img" aria-label="{H.esc(alt)}" '
             f'font-size="{_num(FONT)}" fill="#1f2933">'
             f'<rect width="100%" height="100%" fill="#fff"/>' + "".join(self.parts) + "</svg>"
@@ -224,11 +230,18 @@ class Canvas:
 
 # ---------------------------------------------------------------- axes
 def x_axis(c: Canvas, f: Frame, *, label: str = "", ticks: Sequence[float] | None = None, grid: bool = True,
-           integer: bool = False) -> None:
-    """Ticks, their values, grid lines and the label under the plot area."""
-    values = nice_ticks(*f.xlim) if ticks is None else np.asarray(ticks, dtype=float)
-    if integer:
-        values = np.unique(np.round(values))
+           integer: bool = False, names: Sequence[str] | None = None) -> None:
+    """Ticks, their values (or ``names``, one per tick), grid lines and the label under the plot area."""
+    if names is not None:
+        for v, name in zip(ticks, names, strict=True):
+            px = float(f.x(v))
+            c.line([px, px], [f.bottom, f.bottom + 4], color="#52606d")
+            c.text(px, f.bottom + 14, clip(name, f.width / max(len(names), 1) + 8, 11), anchor="middle", size=11)
+        c.line([f.left, f.right], [f.bottom, f.bottom], color="#52606d")
+        if label:
+            c.text(f.left + f.width / 2, f.bottom + 32, clip(label, f.width + 60), anchor="middle")
+        return
+    values = nice_ticks(*f.xlim, integer=integer) if ticks is None else np.asarray(ticks, dtype=float)
     values = values[(values >= min(f.xlim) - 1e-9) & (values <= max(f.xlim) + 1e-9)]
     step = float(np.min(np.diff(values))) if len(values) > 1 else 1.0
     for v in values:
@@ -276,13 +289,15 @@ def categories(c: Canvas, f: Frame, labels: Sequence[str], positions: Sequence[f
                colors: Sequence[str] | None = None, bold: Sequence[bool] | None = None, room: float) -> None:
     """Category names left of the plot area at y data ``positions``."""
     for i, (text, pos) in enumerate(zip(labels, positions, strict=True)):
-        c.text(f.left - 6, float(f.y(pos)), clip(text, room - 10), anchor="end",
-               color=colors[i] if colors is not None else "#1f2933", bold=bool(bold[i]) if bold is not None else False)
+        strong = bool(bold[i]) if bold is not None else False
+        c.text(f.left - 6, float(f.y(pos)), clip(text, room - 10, FONT * (1.12 if strong else 1.0)), anchor="end",
+               color=colors[i] if colors is not None else "#1f2933", bold=strong)
     c.line([f.left, f.left], [f.top, f.bottom], color="#52606d")
 
 
 def category_room(labels: Sequence[str], cap: float = 260.0) -> float:
-    return min(cap, max((text_width(t) for t in labels), default=20.0) + 14)
+    """Left margin for category names (bold ones are about a tenth wider), at most ``cap`` px."""
+    return min(cap, 1.12 * max((text_width(t) for t in labels), default=20.0) + 14)
 
 
 # ---------------------------------------------------------------- legend

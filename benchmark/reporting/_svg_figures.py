@@ -115,6 +115,17 @@ def trajectories(focus: Any, chosen: list[str], members: list[Any], completion: 
 
     e, p = models.entity, models.period
     frame = models.data
+    numeric = pd.api.types.is_numeric_dtype(frame[p])
+    order = sorted(pd.unique(frame[p].dropna()).tolist(), key=str)  # text periods ("2019-20") in their order
+    index = {v: float(i) for i, v in enumerate(order)}
+
+    def at(values: Any) -> np.ndarray:
+        """Periods as x positions: their value, or their place in the order for text periods."""
+        values = list(np.atleast_1d(np.asarray(values, dtype=object)))
+        if numeric:
+            return pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(dtype=float)
+        return np.array([index.get(v, index.get(str(v), np.nan)) for v in values], dtype=float)
+
     with_target = set() if completion is None else set(completion["indicator"])
     ncols, panel_w, panel_h = 2, WIDTH / 2, 230.0
     nrows = (len(chosen) + 1) // 2
@@ -126,15 +137,15 @@ def trajectories(focus: Any, chosen: list[str], members: list[Any], completion: 
                  Key(_t("interim target"), "marker", "#fff", "^", edge="#000"),
                  Key(_t("final target"), "marker", "gold", "*", edge="#000"),
                  Key(_t("projection"), "line", P.FOCUS_COLOR, "", "6 3")]
-    legend_rows = math.ceil(len(keys) / 3)
+    legend_rows = math.ceil(len(keys) / _per_row(keys, WIDTH - 24, 3))
     c = Canvas(WIDTH, nrows * panel_h + 12 + legend_rows * 17 + 8)
     for k, ind in enumerate(chosen):
         ox, oy = (k % ncols) * panel_w, (k // ncols) * panel_h
         own = frame.loc[frame[e] == focus, [p, ind]].sort_values(p)
-        px = pd.to_numeric(own[p], errors="coerce").to_numpy(dtype=float)
+        px = at(own[p])
         py = pd.to_numeric(own[ind], errors="coerce").to_numpy(dtype=float)
         stats = _band(models, focus, ind, members)
-        sx = pd.to_numeric(stats[p], errors="coerce").to_numpy(dtype=float)
+        sx = at(stats[p])
         q1, q3, med = (pd.to_numeric(stats[col], errors="coerce").to_numpy(dtype=float)
                        for col in ("q1", "q3", "median"))
         targets: list[tuple[float, float]] = []
@@ -143,14 +154,14 @@ def trajectories(focus: Any, chosen: list[str], members: list[Any], completion: 
         if ind in with_target:
             (bp, bv), pairs = _task_targets(models.targets, focus, ind, e, p, frame[p])
             if pd.notna(bp) and pd.notna(bv):
-                base = (float(bp), float(bv))
-            targets = [(float(tp), float(tv)) for tp, tv in pairs]
+                base = (float(at(bp)[0]), float(bv))
+            targets = [(float(at(tp)[0]), float(tv)) for tp, tv in pairs]
             row = completion[(completion[e] == focus) & (completion["indicator"] == ind)]
             if len(row):
                 row = row.iloc[0]
                 if pd.notna(row["actual"]) and pd.notna(row["projected_final"]) and row.get("kind") != "accumulated":
-                    proj = ([float(row[p]), float(row[f"final_{p}"])], [float(row["actual"]),
-                                                                         float(row["projected_final"])])
+                    proj = (list(at([row[p], row[f"final_{p}"]])), [float(row["actual"]),
+                                                                     float(row["projected_final"])])
         xs = _finite(px, sx, [t[0] for t in targets], [base[0]] if base else [])
         ys = _finite(py, q1, q3, med, [t[1] for t in targets], [base[1]] if base else [],
                      proj[1] if proj else [])
@@ -162,7 +173,11 @@ def trajectories(focus: Any, chosen: list[str], members: list[Any], completion: 
         c.text(ox + panel_w / 2, oy + 14, clip(models.label(ind), panel_w - 20, 13), anchor="middle", size=13,
                bold=True)
         y_axis(c, f, label=models.unit(ind) or models.label(ind))
-        x_axis(c, f, label=P._word(p), integer=bool(np.all(np.mod(xs, 1) == 0)))
+        if numeric:
+            x_axis(c, f, label=P._word(p), integer=bool(np.all(np.mod(xs, 1) == 0)))
+        else:
+            shown = [i for i in range(len(order)) if xlo <= i <= xhi]
+            x_axis(c, f, label=P._word(p), ticks=shown, names=[str(order[i]) for i in shown])
         ok = np.isfinite(q1) & np.isfinite(q3)
         if ok.any():
             c.polygon([*f.x(sx[ok]), *f.x(sx[ok][::-1])], [*f.y(q3[ok]), *f.y(q1[ok][::-1])],
@@ -188,8 +203,17 @@ def trajectories(focus: Any, chosen: list[str], members: list[Any], completion: 
     return c.svg(_t("Trajectories of {names}", names=names))
 
 
+def _per_row(keys: list[Key], width: float, most: int) -> int:
+    """How many legend entries fit side by side in ``width`` px (at most ``most``)."""
+    per_row = most
+    while per_row > 1 and max(text_width(k.label, 11) for k in keys) + 34 > width / per_row:
+        per_row -= 1
+    return per_row
+
+
 def _legend_rows(c: Canvas, x: float, y: float, keys: list[Key], per_row: int) -> None:
-    """A legend laid out in columns under the panels."""
+    """A legend laid out in ``per_row`` columns under the panels (fewer when a label would not fit)."""
+    per_row = _per_row(keys, c.width - 2 * x, per_row)
     width = (c.width - 2 * x) / per_row
     for i, key in enumerate(keys):
         legend(c, x + (i % per_row) * width, y + (i // per_row) * 17, [key], width - 8)
@@ -243,11 +267,12 @@ def profile(drawn: pd.DataFrame, models: Any) -> Svg:
     keys = [Key(_t("cohort inter-quartile range"), color=P.COHORT_COLOR, opacity=0.3),
             Key(_t("cohort median"), "line", P.COHORT_COLOR, "", "5 3"),
             Key(str(who) if who is not None else _t("focus"), "line", P.FOCUS_COLOR)]
-    height = 560.0
+    legend_rows = math.ceil(len(keys) / _per_row(keys, WIDTH - 24, 3))
+    height = 536.0 + 17 * legend_rows
     c = Canvas(WIDTH, height)
     c.title(title)
     label_room = min(150.0, max(text_width(t, 11) for t in labels) + 12)
-    radius = min(WIDTH / 2 - label_room - 14, (height - 36 - 30) / 2 - 26)
+    radius = min(WIDTH / 2 - label_room - 14, (536 - 36 - 6) / 2 - 26)
     cx, cy = WIDTH / 2, 36 + 22 + radius
     n = len(labels)
     theta = np.pi / 2 - np.linspace(0, 2 * np.pi, n, endpoint=False)  # clockwise from the top
@@ -278,7 +303,7 @@ def profile(drawn: pd.DataFrame, models: Any) -> Svg:
     c.line([*px_, px_[0]], [*py_, py_[0]], color=P.FOCUS_COLOR, width=2)
     for a, b in zip(px_, py_, strict=True):
         c.marker("o", float(a), float(b), 3.5, fill=P.FOCUS_COLOR)
-    _legend_rows(c, 12, height - 24, keys, 3)
+    _legend_rows(c, 12, height - 8 - 17 * legend_rows, keys, 3)
     return c.svg(title)
 
 
@@ -295,8 +320,11 @@ def _scatter_canvas(title: str, keys: list[Key], xlim: tuple[float, float], ylim
 
 
 def _star(c: Canvas, f: Frame, x: float, y: float, name: str, *, left: bool) -> None:
-    c.marker("*", float(f.x(x)), float(f.y(y)), 9, fill=P.FOCUS_COLOR, stroke="#000")
-    c.text(float(f.x(x)) + (-12 if left else 12), float(f.y(y)) + 12, name, anchor="end" if left else "start",
+    """The focus as a large star, its name beside it (above it in the lower half, so it stays inside)."""
+    px, py = float(f.x(x)), float(f.y(y))
+    c.marker("*", px, py, 9, fill=P.FOCUS_COLOR, stroke="#000")
+    below = py < f.top + f.height / 2
+    c.text(px + (-12 if left else 12), py + (12 if below else -12), name, anchor="end" if left else "start",
            color=P.FOCUS_COLOR, bold=True)
 
 
@@ -321,8 +349,8 @@ def cost_outcome(quadrants: pd.DataFrame, focus: Any, outcome: str, models: Any)
     keys.append(Key(str(focus), "marker", P.FOCUS_COLOR, "*", edge="#000"))
     xs, ys = x[ok], y[ok]
     title = titled(_t("Cost and outcome"), at=at)
-    c, f = _scatter_canvas(title, keys, _pad(float(xs.min()), float(xs.max())) if len(xs) else (0.0, 1.0),
-                           _pad(float(ys.min()), float(ys.max())) if len(ys) else (0.0, 1.0))
+    c, f = _scatter_canvas(title, keys, _pad(float(xs.min()), float(xs.max()), 0.08) if len(xs) else (0.0, 1.0),
+                           _pad(float(ys.min()), float(ys.max()), 0.1) if len(ys) else (0.0, 1.0))
     x_axis(c, f, label=models.with_unit(models.cost))
     y_axis(c, f, label=models.with_unit(outcome))
     for mask, colour, r in [(ok & ~in_cohort, P.OTHER_COLOR, 3.0)] + [
@@ -336,11 +364,14 @@ def cost_outcome(quadrants: pd.DataFrame, focus: Any, outcome: str, models: Any)
             else:
                 c.line([f.left, f.right], [float(f.y(level))] * 2, color=P.COHORT_COLOR, dash="5 3")
     if np.isfinite(xm) and np.isfinite(ym):
+        used: dict[tuple[bool, bool], int] = {}  # names that land in the same corner are stacked
         for q in present:
             sel = ok & in_cohort & (quad == q)
-            right, top = np.median(x[sel] - xm) > 0, np.median(y[sel] - ym) > 0
-            c.text(f.right - 6 if right else f.left + 6, f.top + 10 if top else f.bottom - 10, _t(q), size=11,
-                   anchor="end" if right else "start", color=P.QUADRANT_COLORS[q], bold=True)
+            right, top = bool(np.median(x[sel] - xm) > 0), bool(np.median(y[sel] - ym) > 0)
+            shift = 15 * used.get((right, top), 0)
+            used[(right, top)] = used.get((right, top), 0) + 1
+            c.text(f.right - 6 if right else f.left + 6, f.top + 10 + shift if top else f.bottom - 10 - shift, _t(q),
+                   size=11, anchor="end" if right else "start", color=P.QUADRANT_COLORS[q], bold=True)
     names = frame[models.entity].to_numpy()
     i = np.flatnonzero(names == focus)
     if len(i) and ok[i[0]]:
@@ -391,8 +422,10 @@ def frontier(models: Any, focus: Any) -> Svg:
     for mask, colour, r, op in ((~efficient, P.PEER_COLOR, 3.0, 0.7), (efficient, "#000", 3.5, None)):
         for a, b in zip(f.x(xy[mask, 0]), f.y(xy[mask, 1]), strict=True):
             c.marker("o", float(a), float(b), r, fill=colour, opacity=op)
-    lx, ly = np.clip(line[:, 0], 0, right), np.clip(line[:, 1], 0, top)
-    c.line(f.x(lx), f.y(ly), color="#000", width=1.5)
+    c.parts.append(f'<clipPath id="clip-frontier"><rect x="{f.left:.1f}" y="{f.top:.1f}" width="{f.width:.1f}" '
+                   f'height="{f.height:.1f}"/></clipPath><g clip-path="url(#clip-frontier)">')
+    c.line(f.x(line[:, 0]), f.y(line[:, 1]), color="#000", width=1.5)  # cut at the plot area, not bent
+    c.parts.append("</g>")
     ax_, ay_ = float(f.x(xy[i, 0])), float(f.y(xy[i, 1]))
     bx_, by_ = float(f.x(target[0])), float(f.y(target[1]))
     c.line([ax_, bx_], [ay_, by_], color=P.FOCUS_COLOR, width=1.5)
@@ -436,7 +469,7 @@ def rank_intervals(ranks: Any, focus: Any, highlight: list[Any] | None, top: int
            if "median_rank" in frame.columns else np.full(len(frame), np.nan))
     span = _finite(lo, hi, nominal)
     f.xlim = (0.5, float(span.max()) + 0.5 if len(span) else 1.5)
-    x_axis(c, f, label=_t("rank (1 = best)"))
+    x_axis(c, f, label=_t("rank (1 = best)"), integer=True)
     for k in range(len(frame)):
         yy = float(f.y(k))
         c.line([float(f.x(lo[k])), float(f.x(hi[k]))], [yy, yy], color=colours[k], width=6, opacity=0.45)
