@@ -28,7 +28,6 @@ from benchmark.plotting._common import (
     PEER_COLOR,
     QUADRANT_COLORS,
     _axes,
-    _display,
     _entities,
     _figure_function,
     _finish,
@@ -41,6 +40,15 @@ from benchmark.plotting._common import (
     _style,
     _table,
     _word,
+)
+from benchmark.plotting._geometry import (
+    _cohort_of,
+    _dea_projection,
+    _efficient_units,
+    _frontier_dimensions,
+    _frontier_line,
+    _frontier_plane,
+    _target_table,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -187,20 +195,6 @@ def _axis_labels(metadata: Any, drawn: dict[str, str | None]) -> dict[Any, str]:
     return labels
 
 
-def _cohort_of(frame: pd.DataFrame, focus: Any, entity: str,
-               medians: tuple[str, str]) -> tuple[np.ndarray, tuple[float, float]]:
-    """Who shares the focus's cohort, and the medians the focus was judged against."""
-    if focus is None:
-        levels = tuple(float(np.nanmedian(_numeric(frame, c))) if c in frame.columns and frame[c].notna().any()
-                       else np.nan for c in medians)
-        return np.ones(len(frame), dtype=bool), levels  # type: ignore[return-value]
-    row = _focus_rows(frame, entity, focus)
-    in_cohort = (frame["cohort"] == row["cohort"].iloc[0]).to_numpy() if "cohort" in frame.columns \
-        else np.ones(len(frame), dtype=bool)
-    levels = tuple(_numeric(row, c)[0] if c in row.columns else np.nan for c in medians)
-    return in_cohort, levels  # type: ignore[return-value]
-
-
 def _quadrant_points(ax: Axes, x: np.ndarray, y: np.ndarray, quad: np.ndarray, ok: np.ndarray,
                      in_cohort: np.ndarray, kwargs: Mapping[str, Any]) -> None:
     """Grey points outside the cohort, then the cohort's points coloured by quadrant."""
@@ -252,125 +246,6 @@ def _quadrant_names(ax: Axes, x: np.ndarray, y: np.ndarray, quad: np.ndarray, ma
 
 # ============================================================ efficiency frontier
 _RTS = ("crs", "vrs", "nirs", "ndrs", "fdh")
-
-
-def _hull(points: np.ndarray, *, upper: bool) -> np.ndarray:
-    """Upper (or lower) convex hull of 2-D points, sorted by x (Andrew's monotone chain)."""
-    pts = points[np.lexsort((points[:, 1], points[:, 0]))]
-    chain: list[np.ndarray] = []
-    for p in pts:
-        while len(chain) >= 2:
-            (x1, y1), (x2, y2) = chain[-2], chain[-1]
-            cross = (x2 - x1) * (p[1] - y1) - (y2 - y1) * (p[0] - x1)
-            if (cross >= 0) if upper else (cross <= 0):
-                chain.pop()
-            else:
-                break
-        chain.append(p)
-    return np.array(chain)
-
-
-def _frontier_io(eff: np.ndarray, rts: str, right: float) -> np.ndarray:
-    """Boundary of the one-input one-output technology spanned by the efficient units."""
-    x, y = eff[:, 0], eff[:, 1]
-    best = int(np.argmax(y / x))  # most productive scale size
-    slope = y[best] / x[best]
-    if rts == "crs":
-        return np.array([[0.0, 0.0], [right, slope * right]])
-    if rts == "fdh":
-        order = np.argsort(x, kind="stable")
-        xs, ys = x[order], np.maximum.accumulate(y[order])
-        steps = [[xs[0], 0.0]]
-        for i in range(len(xs)):
-            steps.append([xs[i], ys[i - 1] if i else ys[0]])
-            steps.append([xs[i], ys[i]])
-        steps.append([right, ys[-1]])
-        return np.array(steps)
-    base = eff if rts != "nirs" else np.vstack([eff, [[0.0, 0.0]]])
-    hull = _hull(base, upper=True)
-    hull = hull[: int(np.argmax(hull[:, 1])) + 1]  # rising part; free disposal gives the flat rest
-    if rts == "ndrs":
-        hull = hull[hull[:, 0] <= x[best] + 1e-12]
-        line = np.vstack([hull, [[right, slope * right]]])
-    else:
-        line = np.vstack([hull, [[right, hull[-1, 1]]]])
-    if rts != "nirs":
-        line = np.vstack([[[line[0, 0], 0.0]], line])
-    return line
-
-
-def _frontier_outputs(eff: np.ndarray, rts: str) -> np.ndarray:
-    """Outer boundary in the plane of two outputs (per unit of input)."""
-    top = eff[np.argmax(eff[:, 1])]
-    far = eff[np.argmax(eff[:, 0])]
-    if rts == "fdh":
-        order = np.argsort(-eff[:, 0], kind="stable")
-        u, v = eff[order, 0], np.maximum.accumulate(eff[order, 1])
-        steps = [[u[0], 0.0]]
-        for i in range(len(u)):
-            steps.append([u[i], v[i - 1] if i else v[0]])
-            steps.append([u[i], v[i]])
-        steps.append([0.0, v[-1]])
-        return np.array(steps)[::-1]
-    hull = _hull(eff, upper=True)
-    hull = hull[int(np.argmax(hull[:, 1])):]  # from the highest point down to the right-most one
-    return np.vstack([[[0.0, top[1]]], hull, [[far[0], 0.0]]])
-
-
-def _frontier_inputs(eff: np.ndarray, rts: str, top: float, right: float) -> np.ndarray:
-    """Isoquant in the plane of two inputs (per unit of output)."""
-    left = eff[np.argmin(eff[:, 0])]
-    low = eff[np.argmin(eff[:, 1])]
-    if rts == "fdh":
-        order = np.argsort(eff[:, 0], kind="stable")
-        a, b = eff[order, 0], np.minimum.accumulate(eff[order, 1])
-        steps = [[a[0], top]]
-        for i in range(len(a)):
-            steps.append([a[i], b[i - 1] if i else top])
-            steps.append([a[i], b[i]])
-        steps.append([right, b[-1]])
-        return np.array(steps)
-    hull = _hull(eff, upper=False)
-    hull = hull[: int(np.argmin(hull[:, 1])) + 1]  # from the left-most point down to the lowest one
-    return np.vstack([[[left[0], top]], hull, [[right, low[1]]]])
-
-
-def _target_table(result: Any) -> pd.DataFrame | None:
-    targets = getattr(result, "targets", None)
-    table = targets() if callable(targets) else targets
-    return table if isinstance(table, pd.DataFrame) else None
-
-
-def _dea_projection(result: Any, focus: Any, entity: str, dims: tuple[list[str], list[str]],
-                    observed: np.ndarray, score: float, orientation: str) -> np.ndarray:
-    """The focus's projected inputs and outputs: from ``result.targets()`` when it has them."""
-    inputs, outputs = dims
-    recorded = _recorded_targets(result, focus, entity, inputs + outputs)
-    if recorded is not None:
-        return recorded
-    k = len(inputs)
-    proj = observed.copy()
-    if orientation == "input":
-        proj[:k] = observed[:k] * score
-    else:
-        proj[k:] = observed[k:] / score  # score is the reciprocal of the Farrell output measure
-    return proj
-
-
-def _recorded_targets(result: Any, focus: Any, entity: str, columns: list[str]) -> np.ndarray | None:
-    """The focus's targets of ``columns`` from the result's long or wide targets table, if it has them."""
-    table = _target_table(result)
-    if table is None or entity not in table.columns:
-        return None
-    row = table[table[entity] == focus]
-    if {"indicator", "target"} <= set(row.columns):  # long: one row per indicator
-        target = row.set_index("indicator")["target"]
-        if all(c in target.index for c in columns):
-            return target.reindex(columns).to_numpy(dtype=float)
-    for names in ([f"target_{c}" for c in columns], columns):
-        if len(row) == 1 and all(c in row.columns for c in names):
-            return row[names].to_numpy(dtype=float)[0]
-    return None
 
 
 def _result_data(result: Any, entity: str) -> pd.DataFrame:
@@ -515,40 +390,6 @@ def plot_frontier(
     return ax
 
 
-def _frontier_dimensions(result: Any, inputs: Any, outputs: Any) -> tuple[list[str], list[str]]:
-    """The inputs and outputs drawn (default the result's own), checked for a two-dimensional picture."""
-    ins = _names(inputs if inputs is not None else getattr(result, "inputs", None), "inputs", allow_empty=True)
-    outs = _names(outputs if outputs is not None else getattr(result, "outputs", None), "outputs")
-    if (len(ins), len(outs)) not in ((1, 1), (1, 2), (0, 2), (2, 1)):
-        raise BenchmarkError(
-            f"a 2-D frontier needs one input and one output, two outputs (with at most one input) or two "
-            f"inputs and one output; got {len(ins)} input(s) and {len(outs)} output(s). "
-            "Pass inputs= and outputs= to pick two dimensions."
-        )
-    return ins, outs
-
-
-def _efficient_units(table: pd.DataFrame, ids: pd.Series, entity: str, efficiency: str,
-                     scores: np.ndarray) -> np.ndarray:
-    """The result's ``efficient`` flags, else a score of 1."""
-    if "efficient" in table.columns and efficiency == "efficiency":
-        flags = table.set_index(entity)["efficient"].reindex(ids)
-        efficient = flags.astype("boolean").fillna(False).to_numpy(dtype=bool)
-    else:
-        efficient = np.isclose(scores, 1.0, rtol=0, atol=1e-6)
-    if not efficient.any():
-        raise BenchmarkError(f"no unit has {efficiency} = 1 in the result; cannot draw the frontier.")
-    return efficient
-
-
-def _frontier_line(eff: np.ndarray, shape: tuple[int, int], rts: str, top: float, right: float) -> np.ndarray:
-    if shape == (1, 1):
-        return _frontier_io(eff, rts, right)
-    if shape[1] == 2:
-        return _frontier_outputs(eff, rts)
-    return _frontier_inputs(eff, rts, top, right)
-
-
 def _draw_projection(ax: Axes, point: np.ndarray, target: np.ndarray, label: str) -> None:
     """The focus as a star, an arrow to its projection and the projection as an open circle."""
     ax.annotate("", xy=target, xytext=point, arrowprops={"arrowstyle": "->", "color": FOCUS_COLOR, "lw": 1.5})
@@ -556,28 +397,6 @@ def _draw_projection(ax: Axes, point: np.ndarray, target: np.ndarray, label: str
                label=label)
     ax.scatter([target[0]], [target[1]], marker="o", s=50, facecolor="white", edgecolor=FOCUS_COLOR, zorder=5,
                label=_t("projection (target)"))
-
-
-def _names(value: Any, what: str, *, allow_empty: bool = False) -> list[str]:
-    if value is None:
-        if allow_empty:
-            return []
-        raise BenchmarkError(f"`{what}` is required: name the column(s) (the result does not record them).")
-    return [value] if isinstance(value, str) else list(value)
-
-
-def _frontier_plane(raw: np.ndarray, ins: list[str], outs: list[str],
-                    names: Mapping[Any, str]) -> tuple[np.ndarray, str, str]:
-    """Coordinates of the picture: raw (1x1), outputs per input (1x2) or inputs per output (2x1)."""
-    i, o = _display(ins, names), _display(outs, names)
-    if len(ins) == 1 and len(outs) == 1:
-        return raw, i[0], o[0]
-    if len(outs) == 2:
-        if ins:
-            return (raw[:, 1:] / raw[:, :1], _t("{a} per {b}", a=o[0], b=i[0]),
-                    _t("{a} per {b}", a=o[1], b=i[0]))
-        return raw, o[0], o[1]
-    return raw[:, :2] / raw[:, 2:], _t("{a} per {b}", a=i[0], b=o[0]), _t("{a} per {b}", a=i[1], b=o[0])
 
 
 # ============================================================ Malmquist index over time

@@ -37,6 +37,13 @@ from benchmark.plotting._common import (
     _table,
     _word,
 )
+from benchmark.plotting._geometry import (
+    _best_ranks,
+    _official_map,
+    _official_tiers,
+    _tier_colours,
+    _tier_positions,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -225,61 +232,6 @@ def _moves_text(focus: Any, moves: pd.DataFrame) -> str:
 
 
 # ============================================================ tiers: map
-def _official_map(official: Any, data: pd.DataFrame | None, entity: str) -> dict[Any, Any]:
-    """Official tier per entity from a column of ``data``, a Series or a mapping."""
-    if official is None:
-        return {}
-    if isinstance(official, str):
-        if data is None:
-            raise BenchmarkError(
-                f"official={official!r} names a column, so pass the data holding it as data=."
-            )
-        _require(data, [entity, official], name="data")
-        pairs = data[[entity, official]].drop_duplicates()
-        clash = pairs[entity][pairs[entity].duplicated()].tolist()
-        if clash:
-            raise BenchmarkError(
-                f"{entity} {format_list(clash)} have several official tiers in column {official!r}; "
-                "select one period of the data first."
-            )
-        return dict(zip(pairs[entity], pairs[official], strict=True))
-    if isinstance(official, pd.Series):
-        return official.to_dict()
-    if isinstance(official, Mapping):
-        return dict(official)
-    raise BenchmarkError(
-        "`official` must be a column name of data, a Series indexed by entity or a mapping "
-        f"{{entity: tier}}; got {type(official).__name__}."
-    )
-
-
-def _principal_components(data: pd.DataFrame, entities: pd.Series, features: list[str], entity: str,
-                          score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Scores of the entities on the first two principal components of the z-scored features.
-
-    Components are signed so that the first one grows with the tier score
-    (better to the right). Returns the (n, 2) scores and the explained shares.
-    """
-    _require(data, [entity, *features], name="data",
-             hint="Pass the data the tiers were computed from.")
-    if data[entity].duplicated().any():
-        raise BenchmarkError(
-            f"`data` has several rows per {entity}; pass the cross-section the tiers were computed from."
-        )
-    rows = data.set_index(entity).reindex(entities.to_numpy())
-    missing = entities[rows[features].isna().any(axis=1).to_numpy()].tolist()
-    if missing:
-        raise BenchmarkError(f"`data` has no complete {format_list(features)} values for {entity} "
-                             f"{format_list(missing)}; pass the data the tiers were computed from.")
-    x = rows[features].to_numpy(dtype=float)
-    sd = x.std(axis=0)
-    z = (x - x.mean(axis=0)) / np.where(sd > 0, sd, 1.0)
-    u, s, _ = np.linalg.svd(z, full_matrices=False)
-    pcs = u[:, :2] * s[:2]
-    if np.corrcoef(pcs[:, 0], score)[0, 1] < 0:
-        pcs[:, 0] = -pcs[:, 0]
-    explained = s[:2] ** 2 / np.sum(s**2)
-    return pcs, explained
 
 
 @_figure_function
@@ -386,37 +338,10 @@ def plot_tiers(
     return ax
 
 
-def _official_tiers(off: Mapping[Any, Any], ids: pd.Series, entity: str) -> np.ndarray | None:
-    """The official tier of each tiered entity, in their order (None without official tiers)."""
-    if not off:
-        return None
-    absent = [e for e in ids if e not in off]
-    if absent:
-        raise BenchmarkError(f"`official` has no tier for {entity} {format_list(absent)}.")
-    return np.array([off[e] for e in ids], dtype=object)
-
-
 def _circle_focus(ax: Axes, point: np.ndarray, focus: Any) -> None:
     x, y = point
     ax.scatter([x], [y], s=180, facecolor="none", edgecolor=FOCUS_COLOR, linewidth=2, zorder=5)
     ax.annotate(str(focus), (x, y), xytext=(8, 8), textcoords="offset points", color=FOCUS_COLOR, fontweight="bold")
-
-
-def _tier_positions(assignments: pd.DataFrame, data: pd.DataFrame | None, kind: str, features: list[str],
-                    entity: str) -> tuple[np.ndarray, str, str]:
-    """Coordinates of the entities and the axis labels of the chosen map."""
-    score = _numeric(assignments, "score")
-    if kind == "score":
-        rank = pd.Series(score).rank(ascending=False, method="min").to_numpy()
-        return np.column_stack([rank, score]), _t("rank by tier score (1 = best)"), _t("tier score")
-    if data is None or len(features) < 2:
-        raise BenchmarkError(
-            "kind='pca' needs the data (data=) and a TierResult with two or more features; "
-            "use kind='score' otherwise."
-        )
-    xy, explained = _principal_components(data, assignments[entity], features, entity, score)
-    return (xy, _t("first principal component ({share:.0%} of variance)", share=explained[0]),
-            _t("second principal component ({share:.0%} of variance)", share=explained[1]))
 
 
 def _tier_points(ax: Axes, xy: np.ndarray, labels: np.ndarray, offs: np.ndarray | None,
@@ -429,13 +354,6 @@ def _tier_points(ax: Axes, xy: np.ndarray, labels: np.ndarray, offs: np.ndarray 
                 style = {"color": colour, "marker": marker_of.get(level, "o"), "s": 36, "alpha": 0.85,
                          "edgecolor": "white", "linewidth": 0.5}
                 ax.scatter(xy[mask, 0], xy[mask, 1], **_style(style, kwargs))
-
-
-def _tier_colours(k: int) -> list[Any]:
-    import matplotlib as mpl
-
-    cmap = mpl.colormaps["viridis"]
-    return [cmap(v) for v in np.linspace(0.0, 0.85, k)] if k > 1 else [cmap(0.3)]
 
 
 def _tier_legends(ax: Axes, tiers_: list[Any], colours: list[Any], marker_of: dict[Any, str]) -> None:
@@ -560,15 +478,6 @@ def plot_rank_intervals(
     return ax
 
 
-def _best_ranks(frame: pd.DataFrame, rank: str, top: int | None, always: np.ndarray) -> tuple[pd.DataFrame, int]:
-    """Rows sorted by rank, cut to the ``top`` best plus the ``always`` rows; and how many were left out."""
-    order = np.argsort(_numeric(frame, rank), kind="stable")
-    if top is None:
-        return frame.iloc[order], 0
-    keep = (np.arange(len(frame)) < top) | always[order]
-    return frame.iloc[order][keep], int((~keep).sum())
-
-
 def _bold_ticks(ax: Axes, names: np.ndarray, focus: Any, marked: list[Any]) -> None:
     """The focus's and the highlighted entities' names in their colours, bold."""
     for tick, name in zip(ax.get_yticklabels(), names, strict=True):
@@ -577,10 +486,8 @@ def _bold_ticks(ax: Axes, names: np.ndarray, focus: Any, marked: list[Any]) -> N
             tick.set_fontweight("bold")
 
 
-
 # ============================================================ kernel densities over periods
 PLOT_KINDS = ("ridge", "lines", "3d")
-
 
 
 @_figure_function

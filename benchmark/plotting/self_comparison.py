@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +12,6 @@ from benchmark._i18n import t as _t
 from benchmark._i18n import titled
 from benchmark._validation import (
     BenchmarkError,
-    ColumnError,
     check_frame,
     options,
     validate_params,
@@ -33,6 +31,11 @@ from benchmark.plotting._common import (
     _style,
     _width_for,
     _word,
+)
+from benchmark.plotting._geometry import (
+    _completion_label,
+    _state_name,
+    _task_targets,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -158,13 +161,6 @@ def _completion_bars(frame: pd.DataFrame, columns: tuple[str, str, str], names: 
     return ax
 
 
-def _completion_label(percent: float) -> str:
-    """A completion in whole percent, except that short of 100 % never reads "100%" (99.6 -> "99.6%")."""
-    if 99.5 <= percent < 100:
-        return f"{np.floor(percent * 10) / 10:.1f}%"
-    return f"{percent:.0f}%"
-
-
 def _status_stack(frame: pd.DataFrame, key: str, status: str, names: Mapping[Any, str], ax: Any,
                   relabel: bool, kwargs: Mapping[str, Any]) -> Axes:
     counts = pd.crosstab(frame[key], frame[status].astype(str))
@@ -184,11 +180,6 @@ def _status_stack(frame: pd.DataFrame, key: str, status: str, names: Mapping[Any
     ax.set_xlabel(_t("number of tasks") if not relabel else _t("number of entities"))
     ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     return ax
-
-
-def _state_name(state: str) -> str:
-    """A status value as a legend entry ("no_data" -> "no data")."""
-    return _t(state).replace("_", " ")
 
 
 def _status_legend(ax: Axes, states: list[str]) -> None:
@@ -331,38 +322,6 @@ def _draw_band(ax: Axes, frame: pd.DataFrame, focus: Any, indicator: str, cohort
     ax.fill_between(px, _numeric(stats, "q1"), _numeric(stats, "q3"), color=COHORT_COLOR, alpha=0.2,
                     lw=0, label=_t("cohort inter-quartile range ({cohort})", cohort=cohort_text(cohort)))
     ax.plot(px, _numeric(stats, "median"), color=COHORT_COLOR, ls="--", lw=1.5, label=_t("cohort median"))
-
-
-_TARGET_COLUMN = re.compile(r"^target_(.+)$")
-
-
-def _task_targets(targets: pd.DataFrame, focus: Any, indicator: str, entity: str, period: str,
-                  like: pd.Series) -> tuple[tuple[Any, float], list[tuple[Any, float]]]:
-    """Baseline (period, value) and the (period, target) pairs of one task, in either target layout."""
-    frame = check_frame(targets, name="targets")
-    _require(frame, [entity, "indicator"], name="targets", hint="Use the layout completion() reads.")
-    rows = frame[(frame[entity] == focus) & (frame["indicator"] == indicator)]
-    if rows.empty:
-        raise BenchmarkError(f"`targets` has no target for {entity} {focus!r} and indicator {indicator!r}.")
-    wide = [c for c in frame.columns if isinstance(c, str) and _TARGET_COLUMN.match(c)]
-    if "target" in frame.columns and period in frame.columns:
-        pairs = [(p, float(t)) for p, t in zip(rows[period], rows["target"], strict=True) if pd.notna(t)]
-    elif wide:
-        numeric = pd.api.types.is_numeric_dtype(like)
-        pairs = []
-        for col in wide:
-            label = _TARGET_COLUMN.match(col).group(1)
-            when = pd.to_numeric(label) if numeric else label
-            if pd.notna(rows[col].iloc[0]):
-                pairs.append((when, float(rows[col].iloc[0])))
-    else:
-        raise ColumnError(
-            f"`targets` has neither 'target_<{period}>' columns nor 'target' and {period!r} columns."
-        )
-    first = rows.iloc[0]
-    base_col = f"baseline_{period}"
-    baseline = (first.get(base_col), first.get("baseline"))
-    return baseline, sorted(pairs, key=lambda pair: pair[0])
 
 
 def _draw_targets(ax: Axes, frame: pd.DataFrame, targets: pd.DataFrame, focus: Any, indicator: str,

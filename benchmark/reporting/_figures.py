@@ -16,8 +16,8 @@ from typing import Any
 import pandas as pd
 
 from benchmark._i18n import current
-from benchmark.reporting import _svg_figures as S
 from benchmark.reporting._section import new_figure
+from benchmark.reporting._svg_figures import DRAW
 
 #: Whether the figures being built are drawn as SVG (set for one report by :func:`drawing`).
 _SVG: contextvars.ContextVar[bool] = contextvars.ContextVar("svg_figures", default=False)
@@ -51,7 +51,7 @@ def shared(models: Any, fig_id: str, render: Callable[[], str]) -> str:
 
 def completion(mine: pd.DataFrame, focus: Any, models: Any) -> Any:
     if _SVG.get():
-        return S.completion(mine, focus, models)
+        return DRAW["completion"](mine, focus, models)
     from benchmark.plotting import plot_completion
 
     fig, (ax,) = new_figure(7.5, 0.45 * len(mine) + 1.4)
@@ -62,7 +62,7 @@ def completion(mine: pd.DataFrame, focus: Any, models: Any) -> Any:
 def trajectories(focus: Any, chosen: list[str], members: list[Any], completion: pd.DataFrame | None,
                  models: Any) -> Any:
     if _SVG.get():
-        return S.trajectories(focus, chosen, members, completion, models)
+        return DRAW["trajectories"](focus, chosen, members, completion, models)
     from benchmark.plotting import plot_trajectory
 
     rows = (len(chosen) + 1) // 2
@@ -82,7 +82,7 @@ def trajectories(focus: Any, chosen: list[str], members: list[Any], completion: 
 
 def gaps(drawn: pd.DataFrame, models: Any) -> Any:
     if _SVG.get():
-        return S.gaps(drawn, models)
+        return DRAW["gaps"](drawn, models)
     from benchmark.plotting import plot_gaps
 
     fig, (ax,) = new_figure(8, 0.42 * max(len(drawn), 3) + 1.3)
@@ -93,7 +93,7 @@ def gaps(drawn: pd.DataFrame, models: Any) -> Any:
 
 def cost_outcome(quadrants: pd.DataFrame, focus: Any, outcome: str, models: Any) -> Any:
     if _SVG.get():
-        return S.cost_outcome(quadrants, focus, outcome, models)
+        return DRAW["cost_outcome"](quadrants, focus, outcome, models)
     from benchmark.plotting import plot_cost_outcome
 
     fig, (ax,) = new_figure(7.5, 5.2)
@@ -104,7 +104,7 @@ def cost_outcome(quadrants: pd.DataFrame, focus: Any, outcome: str, models: Any)
 
 def frontier(models: Any, focus: Any) -> Any:
     if _SVG.get():
-        return S.frontier(models, focus)
+        return DRAW["frontier"](models, focus)
     from benchmark.plotting import plot_frontier
 
     fig, (ax,) = new_figure(7.5, 5.5)
@@ -115,7 +115,7 @@ def frontier(models: Any, focus: Any) -> Any:
 
 def rank_intervals(ranks: Any, focus: Any, highlight: list[Any] | None, top: int | None, n_shown: int) -> Any:
     if _SVG.get():
-        return S.rank_intervals(ranks, focus, highlight, top, n_shown)
+        return DRAW["rank_intervals"](ranks, focus, highlight, top, n_shown)
     from benchmark.plotting import plot_rank_intervals
 
     fig, (ax,) = new_figure(8, 0.2 * n_shown + 1.5)
@@ -125,7 +125,7 @@ def rank_intervals(ranks: Any, focus: Any, highlight: list[Any] | None, top: int
 
 def tiers(models: Any, focus: Any) -> Any:
     if _SVG.get():
-        return S.tiers(models, focus)
+        return DRAW["tiers"](models, focus)
     from benchmark.plotting import plot_tiers
 
     fig, (ax,) = new_figure(8, 5.5)
@@ -143,7 +143,7 @@ def transitions(moves: Any) -> Any:
 
 def profile(drawn: pd.DataFrame, models: Any) -> Any:
     if _SVG.get():
-        return S.profile(drawn, models)
+        return DRAW["profile"](drawn, models)
     from benchmark.plotting import plot_profile
 
     fig, (ax,) = new_figure(9.5, 6.4, polar=True)

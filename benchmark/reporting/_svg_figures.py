@@ -17,8 +17,35 @@ import pandas as pd
 
 from benchmark._i18n import t as _t
 from benchmark._i18n import titled
-from benchmark.plotting import _common as P
-from benchmark.plotting.self_comparison import _completion_label, _state_name
+from benchmark.plotting._common import (
+    AHEAD_COLOR,
+    BEHIND_COLOR,
+    COHORT_COLOR,
+    FOCUS_COLOR,
+    MARKERS,
+    OTHER_COLOR,
+    PEER_COLOR,
+    QUADRANT_COLORS,
+    STATUS_COLORS,
+    _table,
+    _word,
+)
+from benchmark.plotting._geometry import (
+    _best_ranks,
+    _cohort_of,
+    _completion_label,
+    _dea_projection,
+    _efficient_units,
+    _frontier_dimensions,
+    _frontier_line,
+    _frontier_plane,
+    _official_map,
+    _official_tiers,
+    _state_name,
+    _task_targets,
+    _tier_colours,
+    _tier_positions,
+)
 from benchmark.reporting._svg import (
     Canvas,
     Frame,
@@ -80,8 +107,8 @@ def completion(mine: pd.DataFrame, focus: Any, models: Any) -> Svg:
     title = titled(_t("Target completion"), focus)
     if models.period in rows.columns and rows[models.period].nunique() == 1:
         title = titled(title, at=rows[models.period].iloc[0])
-    present = [s for s in P.STATUS_COLORS if s in set(states)] + sorted(set(states) - set(P.STATUS_COLORS))
-    keys = [Key(_state_name(s), color=P.STATUS_COLORS.get(s, P.COHORT_COLOR)) for s in present]
+    present = [s for s in STATUS_COLORS if s in set(states)] + sorted(set(states) - set(STATUS_COLORS))
+    keys = [Key(_state_name(s), color=STATUS_COLORS.get(s, COHORT_COLOR)) for s in present]
     labels = [names.get(i, str(i)) for i in rows["indicator"]]
     c, f, room = _bar_chart(title, labels, keys, "")
     f.xlim = (0.0, max(110.0, float(np.nanmax(shown, initial=0)) * 1.15))
@@ -89,10 +116,10 @@ def completion(mine: pd.DataFrame, focus: Any, models: Any) -> Svg:
     for i, (value, end, state) in enumerate(zip(r, shown, states, strict=True)):
         y0 = float(f.y(i - 0.35))
         c.rect(float(f.x(0)), y0, float(f.x(end) - f.x(0)), float(f.y(i + 0.35)) - y0,
-               fill=P.STATUS_COLORS.get(state, P.COHORT_COLOR))
+               fill=STATUS_COLORS.get(state, COHORT_COLOR))
         text = _t("no data") if np.isnan(value) else _completion_label(value)
         c.text(float(f.x(end)) + 4, float(f.y(i)), text, size=10,
-               color=P.COHORT_COLOR if np.isnan(value) else "#1f2933")
+               color=COHORT_COLOR if np.isnan(value) else "#1f2933")
     c.line([float(f.x(100))] * 2, [f.top, f.bottom], color="#000", dash="5 3")
     categories(c, f, labels, range(len(labels)), room=room)
     return c.svg(title)
@@ -111,7 +138,6 @@ def _band(models: Any, focus: Any, indicator: str, members: list[Any]) -> pd.Dat
 def trajectories(focus: Any, chosen: list[str], members: list[Any], completion: pd.DataFrame | None,
                  models: Any) -> Svg:
     from benchmark._i18n import cohort_text
-    from benchmark.plotting.self_comparison import _task_targets
 
     e, p = models.entity, models.period
     frame = models.data
@@ -129,14 +155,14 @@ def trajectories(focus: Any, chosen: list[str], members: list[Any], completion: 
     with_target = set() if completion is None else set(completion["indicator"])
     ncols, panel_w, panel_h = 2, WIDTH / 2, 230.0
     nrows = (len(chosen) + 1) // 2
-    keys = [Key(str(focus), "line", P.FOCUS_COLOR), Key(_t("cohort median"), "line", P.COHORT_COLOR, "", "5 3"),
+    keys = [Key(str(focus), "line", FOCUS_COLOR), Key(_t("cohort median"), "line", COHORT_COLOR, "", "5 3"),
             Key(_t("cohort inter-quartile range ({cohort})", cohort=cohort_text(models.options.cohort)),
-                color=P.COHORT_COLOR, opacity=0.25)]
+                color=COHORT_COLOR, opacity=0.25)]
     if with_target & set(chosen):
         keys += [Key(_t("baseline"), "marker", "#000", "s"), Key(_t("planned path"), "line", "#000", "", "1 3"),
                  Key(_t("interim target"), "marker", "#fff", "^", edge="#000"),
                  Key(_t("final target"), "marker", "gold", "*", edge="#000"),
-                 Key(_t("projection"), "line", P.FOCUS_COLOR, "", "6 3")]
+                 Key(_t("projection"), "line", FOCUS_COLOR, "", "6 3")]
     legend_rows = math.ceil(len(keys) / _per_row(keys, WIDTH - 24, 3))
     c = Canvas(WIDTH, nrows * panel_h + 12 + legend_rows * 17 + 8)
     for k, ind in enumerate(chosen):
@@ -174,24 +200,24 @@ def trajectories(focus: Any, chosen: list[str], members: list[Any], completion: 
                bold=True)
         y_axis(c, f, label=models.unit(ind) or models.label(ind))
         if numeric:
-            x_axis(c, f, label=P._word(p), integer=bool(np.all(np.mod(xs, 1) == 0)))
+            x_axis(c, f, label=_word(p), integer=bool(np.all(np.mod(xs, 1) == 0)))
         else:
             shown = [i for i in range(len(order)) if xlo <= i <= xhi]
-            x_axis(c, f, label=P._word(p), ticks=shown, names=[str(order[i]) for i in shown])
+            x_axis(c, f, label=_word(p), ticks=shown, names=[str(order[i]) for i in shown])
         ok = np.isfinite(q1) & np.isfinite(q3)
         if ok.any():
             c.polygon([*f.x(sx[ok]), *f.x(sx[ok][::-1])], [*f.y(q3[ok]), *f.y(q1[ok][::-1])],
-                      fill=P.COHORT_COLOR, opacity=0.2)
-        c.line(f.x(sx), f.y(med), color=P.COHORT_COLOR, width=1.5, dash="5 3")
+                      fill=COHORT_COLOR, opacity=0.2)
+        c.line(f.x(sx), f.y(med), color=COHORT_COLOR, width=1.5, dash="5 3")
         if targets or base:
             tx = ([base[0]] if base else []) + [t[0] for t in targets]
             ty = ([base[1]] if base else []) + [t[1] for t in targets]
             c.line(f.x(tx), f.y(ty), color="#000", dash="1 3")
         if proj:
-            c.line(f.x(proj[0]), f.y(proj[1]), color=P.FOCUS_COLOR, width=1.5, dash="6 3", opacity=0.8)
-        c.line(f.x(px), f.y(py), color=P.FOCUS_COLOR, width=2)
+            c.line(f.x(proj[0]), f.y(proj[1]), color=FOCUS_COLOR, width=1.5, dash="6 3", opacity=0.8)
+        c.line(f.x(px), f.y(py), color=FOCUS_COLOR, width=2)
         for x, y in zip(f.x(px), f.y(py), strict=True):
-            c.marker("o", float(x), float(y), 3.5, fill=P.FOCUS_COLOR)
+            c.marker("o", float(x), float(y), 3.5, fill=FOCUS_COLOR)
         if base:
             c.marker("s", float(f.x(base[0])), float(f.y(base[1])), 4, fill="#000")
         for j, (tp, tv) in enumerate(targets):
@@ -243,11 +269,11 @@ def gaps(drawn: pd.DataFrame, models: Any) -> Svg:
            + _t("; > 0 = ahead"))
     for i, (v, strong) in enumerate(zip(values, sig, strict=True)):
         if np.isnan(v):
-            c.text(float(f.x(0)) + 4, float(f.y(i)), _t("not available"), size=10, color=P.COHORT_COLOR)
+            c.text(float(f.x(0)) + 4, float(f.y(i)), _t("not available"), size=10, color=COHORT_COLOR)
             continue
         y0 = float(f.y(i - 0.35))
         c.rect(float(f.x(0)), y0, float(f.x(v) - f.x(0)), float(f.y(i + 0.35)) - y0,
-               fill=P.AHEAD_COLOR if v >= 0 else P.BEHIND_COLOR, opacity=1.0 if strong else 0.45)
+               fill=AHEAD_COLOR if v >= 0 else BEHIND_COLOR, opacity=1.0 if strong else 0.45)
         if np.isfinite(lo[i]) and np.isfinite(hi[i]):
             a, b, yy = float(f.x(min(lo[i], v))), float(f.x(max(hi[i], v))), float(f.y(i))
             c.line([a, b], [yy, yy], color="#000")
@@ -264,9 +290,9 @@ def profile(drawn: pd.DataFrame, models: Any) -> Svg:
     who = drawn[models.entity].iloc[0] if models.entity in drawn.columns else None
     at = drawn[models.period].iloc[0] if models.period in drawn.columns else None
     title = titled(_t("Profile against the cohort"), who, at)
-    keys = [Key(_t("cohort inter-quartile range"), color=P.COHORT_COLOR, opacity=0.3),
-            Key(_t("cohort median"), "line", P.COHORT_COLOR, "", "5 3"),
-            Key(str(who) if who is not None else _t("focus"), "line", P.FOCUS_COLOR)]
+    keys = [Key(_t("cohort inter-quartile range"), color=COHORT_COLOR, opacity=0.3),
+            Key(_t("cohort median"), "line", COHORT_COLOR, "", "5 3"),
+            Key(str(who) if who is not None else _t("focus"), "line", FOCUS_COLOR)]
     legend_rows = math.ceil(len(keys) / _per_row(keys, WIDTH - 24, 3))
     height = 536.0 + 17 * legend_rows
     c = Canvas(WIDTH, height)
@@ -283,7 +309,7 @@ def profile(drawn: pd.DataFrame, models: Any) -> Svg:
     for ring in (25, 50, 75, 100):
         rx, ry = xy(np.full(n, float(ring)))
         c.polygon(rx, ry, fill="none", stroke="#e4e7eb")
-        c.text(cx + 3, cy - radius * ring / 100, str(ring), size=9, color=P.COHORT_COLOR)
+        c.text(cx + 3, cy - radius * ring / 100, str(ring), size=9, color=COHORT_COLOR)
     ex, ey = xy(np.full(n, 100.0))
     for k in range(n):
         c.line([cx, ex[k]], [cy, ey[k]], color="#e4e7eb")
@@ -292,17 +318,17 @@ def profile(drawn: pd.DataFrame, models: Any) -> Svg:
         c.text(float(lx), float(ly), clip(labels[k], label_room), anchor=anchor, size=11)
     hx, hy = xy(np.full(n, 75.0))
     lx_, ly_ = xy(np.full(n, 25.0))
-    c.parts.append('<path fill-rule="evenodd" fill="' + P.COHORT_COLOR + '" opacity="0.25" d="M'
+    c.parts.append('<path fill-rule="evenodd" fill="' + COHORT_COLOR + '" opacity="0.25" d="M'
                    + " L".join(f"{a:.1f},{b:.1f}" for a, b in zip(hx, hy, strict=True)) + " Z M"
                    + " L".join(f"{a:.1f},{b:.1f}" for a, b in zip(lx_, ly_, strict=True)) + ' Z"/>')
     mx, my = xy(np.full(n, 50.0))
-    c.line([*mx, mx[0]], [*my, my[0]], color=P.COHORT_COLOR, width=1.5, dash="5 3")
+    c.line([*mx, mx[0]], [*my, my[0]], color=COHORT_COLOR, width=1.5, dash="5 3")
     fx, fy = xy(np.nan_to_num(focus_pos))
-    c.polygon(fx, fy, fill=P.FOCUS_COLOR, opacity=0.1)
+    c.polygon(fx, fy, fill=FOCUS_COLOR, opacity=0.1)
     px_, py_ = xy(focus_pos)
-    c.line([*px_, px_[0]], [*py_, py_[0]], color=P.FOCUS_COLOR, width=2)
+    c.line([*px_, px_[0]], [*py_, py_[0]], color=FOCUS_COLOR, width=2)
     for a, b in zip(px_, py_, strict=True):
-        c.marker("o", float(a), float(b), 3.5, fill=P.FOCUS_COLOR)
+        c.marker("o", float(a), float(b), 3.5, fill=FOCUS_COLOR)
     _legend_rows(c, 12, height - 8 - 17 * legend_rows, keys, 3)
     return c.svg(title)
 
@@ -322,10 +348,10 @@ def _scatter_canvas(title: str, keys: list[Key], xlim: tuple[float, float], ylim
 def _star(c: Canvas, f: Frame, x: float, y: float, name: str, *, left: bool) -> None:
     """The focus as a large star, its name beside it (above it in the lower half, so it stays inside)."""
     px, py = float(f.x(x)), float(f.y(y))
-    c.marker("*", px, py, 9, fill=P.FOCUS_COLOR, stroke="#000")
+    c.marker("*", px, py, 9, fill=FOCUS_COLOR, stroke="#000")
     below = py < f.top + f.height / 2
     c.text(px + (-12 if left else 12), py + (12 if below else -12), name, anchor="end" if left else "start",
-           color=P.FOCUS_COLOR, bold=True)
+           color=FOCUS_COLOR, bold=True)
 
 
 def cost_outcome(quadrants: pd.DataFrame, focus: Any, outcome: str, models: Any) -> Svg:
@@ -339,30 +365,29 @@ def cost_outcome(quadrants: pd.DataFrame, focus: Any, outcome: str, models: Any)
     x = pd.to_numeric(frame["cost"], errors="coerce").to_numpy(dtype=float)
     y = pd.to_numeric(frame["outcome"], errors="coerce").to_numpy(dtype=float)
     ok = np.isfinite(x) & np.isfinite(y)
-    from benchmark.plotting.cost import _cohort_of
 
     in_cohort, (xm, ym) = _cohort_of(frame, focus, models.entity, ("cost_median", "outcome_median"))
     quad = frame["quadrant"].to_numpy(dtype=object)
-    present = [q for q in P.QUADRANT_COLORS if (ok & in_cohort & (quad == q)).any()]
-    keys = ([Key(_t("outside the cohort"), "marker", P.OTHER_COLOR)] if (ok & ~in_cohort).any() else [])
-    keys += [Key(_t(q), "marker", P.QUADRANT_COLORS[q]) for q in present]
-    keys.append(Key(str(focus), "marker", P.FOCUS_COLOR, "*", edge="#000"))
+    present = [q for q in QUADRANT_COLORS if (ok & in_cohort & (quad == q)).any()]
+    keys = ([Key(_t("outside the cohort"), "marker", OTHER_COLOR)] if (ok & ~in_cohort).any() else [])
+    keys += [Key(_t(q), "marker", QUADRANT_COLORS[q]) for q in present]
+    keys.append(Key(str(focus), "marker", FOCUS_COLOR, "*", edge="#000"))
     xs, ys = x[ok], y[ok]
     title = titled(_t("Cost and outcome"), at=at)
     c, f = _scatter_canvas(title, keys, _pad(float(xs.min()), float(xs.max()), 0.08) if len(xs) else (0.0, 1.0),
                            _pad(float(ys.min()), float(ys.max()), 0.1) if len(ys) else (0.0, 1.0))
     x_axis(c, f, label=models.with_unit(models.cost))
     y_axis(c, f, label=models.with_unit(outcome))
-    for mask, colour, r in [(ok & ~in_cohort, P.OTHER_COLOR, 3.0)] + [
-            (ok & in_cohort & (quad == q), P.QUADRANT_COLORS[q], 3.5) for q in present]:
+    for mask, colour, r in [(ok & ~in_cohort, OTHER_COLOR, 3.0)] + [
+            (ok & in_cohort & (quad == q), QUADRANT_COLORS[q], 3.5) for q in present]:
         for a, b in zip(f.x(x[mask]), f.y(y[mask]), strict=True):
             c.marker("o", float(a), float(b), r, fill=colour, opacity=0.85)
     for level, vertical in ((xm, True), (ym, False)):
         if np.isfinite(level):
             if vertical:
-                c.line([float(f.x(level))] * 2, [f.top, f.bottom], color=P.COHORT_COLOR, dash="5 3")
+                c.line([float(f.x(level))] * 2, [f.top, f.bottom], color=COHORT_COLOR, dash="5 3")
             else:
-                c.line([f.left, f.right], [float(f.y(level))] * 2, color=P.COHORT_COLOR, dash="5 3")
+                c.line([f.left, f.right], [float(f.y(level))] * 2, color=COHORT_COLOR, dash="5 3")
     if np.isfinite(xm) and np.isfinite(ym):
         used: dict[tuple[bool, bool], int] = {}  # names that land in the same corner are stacked
         for q in present:
@@ -371,7 +396,7 @@ def cost_outcome(quadrants: pd.DataFrame, focus: Any, outcome: str, models: Any)
             shift = 15 * used.get((right, top), 0)
             used[(right, top)] = used.get((right, top), 0) + 1
             c.text(f.right - 6 if right else f.left + 6, f.top + 10 + shift if top else f.bottom - 10 - shift, _t(q),
-                   size=11, anchor="end" if right else "start", color=P.QUADRANT_COLORS[q], bold=True)
+                   size=11, anchor="end" if right else "start", color=QUADRANT_COLORS[q], bold=True)
     names = frame[models.entity].to_numpy()
     i = np.flatnonzero(names == focus)
     if len(i) and ok[i[0]]:
@@ -380,23 +405,16 @@ def cost_outcome(quadrants: pd.DataFrame, focus: Any, outcome: str, models: Any)
     if (~ok).any():
         c.text(f.left + 6, f.bottom - 24, _t("{n} {entity} row(s) without cost or outcome not shown",
                                              n=int((~ok).sum()), entity=models.entity), size=10,
-               color=P.COHORT_COLOR)
+               color=COHORT_COLOR)
     return c.svg(title)
 
 
 def frontier(models: Any, focus: Any) -> Svg:
-    from benchmark.plotting.cost import (
-        _dea_projection,
-        _efficient_units,
-        _frontier_dimensions,
-        _frontier_line,
-        _frontier_plane,
-    )
 
     result, frame, e = models.dea, models.dea_data, models.entity
     ins, outs = _frontier_dimensions(result, None, None)
     rts, orientation = getattr(result, "rts", None) or "crs", getattr(result, "orientation", None) or "input"
-    table = P._table(result, ["efficiency"], name="result")
+    table = _table(result, ["efficiency"], name="result")
     scores = table.set_index(e)["efficiency"].reindex(frame[e]).to_numpy(dtype=float)
     raw = frame[[*ins, *outs]].to_numpy(dtype=float)
     efficient = _efficient_units(table, frame[e], e, "efficiency", scores)
@@ -409,17 +427,17 @@ def frontier(models: Any, focus: Any) -> Svg:
     proj = _dea_projection(result, focus, e, (ins, outs), raw[i], scores[i], orientation)
     target = _frontier_plane(proj[None, :], ins, outs, {})[0][0]
     focus_label = f"{focus} ({_t('efficiency')} {scores[i]:.3f})"
-    keys = [Key(_t("inefficient units"), "marker", P.PEER_COLOR, opacity=0.7),
+    keys = [Key(_t("inefficient units"), "marker", PEER_COLOR, opacity=0.7),
             Key(_t("efficient units"), "marker", "#000"),
             Key(_t("frontier ({rts})", rts=rts.upper()), "line", "#000", ""),
-            Key(focus_label, "marker", P.FOCUS_COLOR, "*", edge="#000"),
-            Key(_t("projection (target)"), "marker", "#fff", "o", edge=P.FOCUS_COLOR)]
+            Key(focus_label, "marker", FOCUS_COLOR, "*", edge="#000"),
+            Key(_t("projection (target)"), "marker", "#fff", "o", edge=FOCUS_COLOR)]
     title = _t("DEA frontier, {rts}, {orientation} orientation", rts=rts.upper(),
                orientation=_t(orientation))
     c, f = _scatter_canvas(title, keys, (0.0, right), (0.0, top))
     x_axis(c, f, label=xlabel)
     y_axis(c, f, label=ylabel)
-    for mask, colour, r, op in ((~efficient, P.PEER_COLOR, 3.0, 0.7), (efficient, "#000", 3.5, None)):
+    for mask, colour, r, op in ((~efficient, PEER_COLOR, 3.0, 0.7), (efficient, "#000", 3.5, None)):
         for a, b in zip(f.x(xy[mask, 0]), f.y(xy[mask, 1]), strict=True):
             c.marker("o", float(a), float(b), r, fill=colour, opacity=op)
     c.parts.append(f'<clipPath id="clip-frontier"><rect x="{f.left:.1f}" y="{f.top:.1f}" width="{f.width:.1f}" '
@@ -428,30 +446,29 @@ def frontier(models: Any, focus: Any) -> Svg:
     c.parts.append("</g>")
     ax_, ay_ = float(f.x(xy[i, 0])), float(f.y(xy[i, 1]))
     bx_, by_ = float(f.x(target[0])), float(f.y(target[1]))
-    c.line([ax_, bx_], [ay_, by_], color=P.FOCUS_COLOR, width=1.5)
+    c.line([ax_, bx_], [ay_, by_], color=FOCUS_COLOR, width=1.5)
     angle = math.atan2(by_ - ay_, bx_ - ax_)
     if math.hypot(bx_ - ax_, by_ - ay_) > 8:
         head = [(bx_ - 8 * math.cos(angle + s), by_ - 8 * math.sin(angle + s)) for s in (-0.4, 0.4)]
-        c.line([head[0][0], bx_, head[1][0]], [head[0][1], by_, head[1][1]], color=P.FOCUS_COLOR, width=1.5)
-    c.marker("o", bx_, by_, 4, fill="#fff", stroke=P.FOCUS_COLOR, width=1.5)
-    c.marker("*", ax_, ay_, 9, fill=P.FOCUS_COLOR, stroke="#000")
+        c.line([head[0][0], bx_, head[1][0]], [head[0][1], by_, head[1][1]], color=FOCUS_COLOR, width=1.5)
+    c.marker("o", bx_, by_, 4, fill="#fff", stroke=FOCUS_COLOR, width=1.5)
+    c.marker("*", ax_, ay_, 9, fill=FOCUS_COLOR, stroke="#000")
     return c.svg(title)
 
 
 # ---------------------------------------------------------------- in the field
 def rank_intervals(ranks: Any, focus: Any, highlight: list[Any] | None, top: int | None, n_shown: int) -> Svg:
-    from benchmark.plotting.field import _best_ranks
 
     frame, e = ranks.ranks, ranks.entity
     marked = list(highlight or [])
     frame, hidden = _best_ranks(frame, "nominal_rank", top, frame[e].isin([focus, *marked]).to_numpy())
     names = frame[e].to_numpy()
-    colours = [P.FOCUS_COLOR if v == focus else (P.PEER_COLOR if v in marked else P.COHORT_COLOR) for v in names]
+    colours = [FOCUS_COLOR if v == focus else (PEER_COLOR if v in marked else COHORT_COLOR) for v in names]
     level = getattr(ranks, "ci", None)
-    keys = [Key(P._word("{level:.0%} interval", level=level) if isinstance(level, float)
+    keys = [Key(_word("{level:.0%} interval", level=level) if isinstance(level, float)
                 else _t("interval ({lower}\u2013{upper})", lower="ci_low", upper="ci_high"),
-                color=P.COHORT_COLOR, opacity=0.45),
-            Key(_t("nominal rank"), "marker", P.COHORT_COLOR), Key(_t("median rank"), "marker", "#000", "|")]
+                color=COHORT_COLOR, opacity=0.45),
+            Key(_t("nominal rank"), "marker", COHORT_COLOR), Key(_t("median rank"), "marker", "#000", "|")]
     labels = [str(v) for v in names]
     title = _t("Composite rank with its uncertainty interval")
     rows = len(labels) + (1 if hidden else 0)
@@ -478,20 +495,14 @@ def rank_intervals(ranks: Any, focus: Any, highlight: list[Any] | None, top: int
             c.line([float(f.x(med[k]))] * 2, [yy - 6, yy + 6], color="#000", width=1.5)
     if hidden:
         c.text(f.left + 6, float(f.y(rows - 1)), _t("{n} lower-ranked entities not shown (top={top})", n=hidden,
-                                                  top=top), size=10, color=P.COHORT_COLOR)
+                                                  top=top), size=10, color=COHORT_COLOR)
     categories(c, f, labels, range(len(labels)), room=room,
-               colors=[col if col != P.COHORT_COLOR else "#1f2933" for col in colours],
+               colors=[col if col != COHORT_COLOR else "#1f2933" for col in colours],
                bold=[v == focus or v in marked for v in names])
     return c.svg(title)
 
 
 def tiers(models: Any, focus: Any) -> Svg:
-    from benchmark.plotting.field import (
-        _official_map,
-        _official_tiers,
-        _tier_colours,
-        _tier_positions,
-    )
 
     result, data, e = models.tiers, models.composite_data, models.entity
     assignments = result.assignments
@@ -503,7 +514,7 @@ def tiers(models: Any, focus: Any) -> Svg:
     tiers_ = list(pd.unique(order))
     colours = [hex_colour(col) for col in _tier_colours(len(tiers_))]
     off_levels = [] if offs is None else sorted(pd.unique(pd.Series(offs, dtype=object)).tolist(), key=str)
-    marker_of = {lvl: P.MARKERS[i % len(P.MARKERS)] for i, lvl in enumerate(off_levels)}
+    marker_of = {lvl: MARKERS[i % len(MARKERS)] for i, lvl in enumerate(off_levels)}
     keys = [Key(_t("derived tier"), "heading")] + [Key(str(t), "marker", col) for t, col in
                                                     zip(tiers_, colours, strict=True)]
     if marker_of:
@@ -518,11 +529,16 @@ def tiers(models: Any, focus: Any) -> Svg:
     colour_of = dict(zip(tiers_, colours, strict=True))
     for k in range(len(assignments)):
         mark = marker_of.get(offs[k], "o") if offs is not None else "o"
-        c.marker(mark, float(f.x(xy[k, 0])), float(f.y(xy[k, 1])), 4, fill=colour_of.get(labels[k], P.COHORT_COLOR),
+        c.marker(mark, float(f.x(xy[k, 0])), float(f.y(xy[k, 1])), 4, fill=colour_of.get(labels[k], COHORT_COLOR),
                  stroke="#fff", width=0.5, opacity=0.85)
     hit = np.flatnonzero(assignments[e].to_numpy() == focus)
     if len(hit):
         px, py = float(f.x(xy[hit[0], 0])), float(f.y(xy[hit[0], 1]))
-        c.marker("o", px, py, 9, fill="none", stroke=P.FOCUS_COLOR, width=2)
-        c.text(px + 10, py - 10, str(focus), color=P.FOCUS_COLOR, bold=True)
+        c.marker("o", px, py, 9, fill="none", stroke=FOCUS_COLOR, width=2)
+        c.text(px + 10, py - 10, str(focus), color=FOCUS_COLOR, bold=True)
     return c.svg(title)
+
+
+#: Every SVG figure by the name of its matplotlib counterpart in :mod:`benchmark.reporting._figures`.
+DRAW = {"completion": completion, "trajectories": trajectories, "gaps": gaps, "profile": profile,
+        "cost_outcome": cost_outcome, "frontier": frontier, "rank_intervals": rank_intervals, "tiers": tiers}
