@@ -208,8 +208,9 @@ def _run_batch(args: argparse.Namespace, inputs: dict[str, Any], started: float)
     count = len(units) if units is not None else data[entity].nunique()
     workers = check_n_jobs(args.jobs)
     noun = "report" if count == 1 else "reports"
-    print(f"Writing {count} {noun} into {out} with {workers} worker(s), a few seconds per report and worker ...",
-          flush=True)
+    pace = "about 2 s" if args.figures == "png" else "a quarter of a second"
+    print(f"Writing {count} {noun} into {out} with {workers} worker(s), {pace} per report and worker, plus the "
+          "shared models ...", flush=True)
     # a bar where someone watches and tqdm is there; a log or a pipe gets the summary only
     bar = sys.stderr.isatty() and importlib.util.find_spec("tqdm") is not None
     with warnings.catch_warnings():
