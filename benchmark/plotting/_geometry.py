@@ -363,3 +363,59 @@ def _task_targets(targets: pd.DataFrame, focus: Any, indicator: str, entity: str
     baseline = (first.get(base_col), first.get("baseline"))
     return baseline, sorted(pairs, key=lambda pair: pair[0])
 
+
+
+def _cohort_band(frame: pd.DataFrame, members: Any, indicator: str, entity: str, period: str) -> pd.DataFrame:
+    """The cohort's median and quartiles of ``indicator`` per period (``q1``, ``median``, ``q3``), in period
+    order; ``members`` are the cohort's entities (the focus left out)."""
+    from benchmark.peers import cohort_stats
+
+    return cohort_stats(frame[frame[entity].isin(members)], indicator, entity=entity,
+                        period=period).sort_values(period)
+
+
+def _projection_segment(completion: pd.DataFrame, focus: Any, indicator: str, entity: str,
+                        period: str) -> tuple[list[Any], list[float], str] | None:
+    """The projection of one task from the evaluation period to the final one: (periods, values, status),
+    or None when there is none to draw (no actual or projected value, or an accumulated task)."""
+    table = check_frame(completion, name="completion")
+    final_col = f"final_{period}"
+    _require(table, [entity, "indicator", period, "actual", final_col, "projected_final", "status"],
+             name="completion", hint="Pass the result of completion().")
+    row = table[(table[entity] == focus) & (table["indicator"] == indicator)]
+    if row.empty:
+        raise BenchmarkError(f"`completion` has no row for {entity} {focus!r} and indicator {indicator!r}.")
+    row = row.iloc[0]
+    # Accumulated tasks are judged on the total since the baseline, not on the yearly value drawn.
+    if pd.isna(row["actual"]) or pd.isna(row["projected_final"]) or row.get("kind") == "accumulated":
+        return None
+    return [row[period], row[final_col]], [float(row["actual"]), float(row["projected_final"])], str(row["status"])
+
+
+#: The reference a gap column is measured from (its percent gaps are in percent of it).
+_GAP_REFERENCE = {"gap_median": "cohort_median", "gap_best": "cohort_best"}
+
+
+def _gap_interval(frame: pd.DataFrame, columns: tuple[str, str], percent_of: str | None) -> tuple[np.ndarray,
+                                                                                                  np.ndarray]:
+    """The interval columns, in percent of the gap's reference when ``percent_of`` names the gap."""
+    lo, hi = _numeric(frame, columns[0]), _numeric(frame, columns[1])
+    if percent_of is None:
+        return lo, hi
+    ref = _GAP_REFERENCE.get(percent_of)
+    if ref is None:
+        raise BenchmarkError(f"interval columns of {percent_of!r} cannot be converted to percent; use percent=False.")
+    _require(frame, [ref], name="data")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = 100.0 / np.abs(_numeric(frame, ref))
+    return lo * scale, hi * scale
+
+
+def _tier_styles(assignments: pd.DataFrame, offs: np.ndarray | None) -> tuple[list[Any], list[Any], dict[Any, str]]:
+    """The derived tiers in order, their colours, and a marker per official tier."""
+    from benchmark.plotting._common import MARKERS
+
+    order = (assignments.sort_values("tier") if "tier" in assignments.columns else assignments)["label"]
+    tiers_ = list(pd.unique(order))
+    off_levels = [] if offs is None else sorted(pd.unique(pd.Series(offs, dtype=object)).tolist(), key=str)
+    return tiers_, _tier_colours(len(tiers_)), {lvl: MARKERS[i % len(MARKERS)] for i, lvl in enumerate(off_levels)}

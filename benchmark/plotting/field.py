@@ -21,7 +21,6 @@ from benchmark._validation import (
 from benchmark.plotting._common import (
     COHORT_COLOR,
     FOCUS_COLOR,
-    MARKERS,
     PEER_COLOR,
     _axes,
     _check_ax,
@@ -41,8 +40,8 @@ from benchmark.plotting._geometry import (
     _best_ranks,
     _official_map,
     _official_tiers,
-    _tier_colours,
     _tier_positions,
+    _tier_styles,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -317,11 +316,8 @@ def plot_tiers(
     if focus is not None and not (assignments[entity] == focus).any():
         raise UnknownEntityError(f"focus {focus!r} is not among the tiered entities ({entity} column of `result`).")
     ax = _axes(ax, (7.5, 5.5))
-    order = (assignments.sort_values("tier") if "tier" in assignments.columns else assignments)["label"]
-    tiers_ = list(pd.unique(order))
-    colours = _tier_colours(len(tiers_))
-    off_levels = [] if offs is None else sorted(pd.unique(pd.Series(offs, dtype=object)).tolist(), key=str)
-    marker_of = {lvl: MARKERS[i % len(MARKERS)] for i, lvl in enumerate(off_levels)}
+    tiers_, colours, marker_of = _tier_styles(assignments, offs)
+    off_levels = list(marker_of)
     _tier_points(ax, xy, assignments["label"].to_numpy(), offs, dict(zip(tiers_, colours, strict=True)), marker_of,
                  kwargs)
     names = assignments[entity].astype(str).tolist()

@@ -34,13 +34,13 @@ from benchmark.plotting._common import (
     _style,
     _width_for,
 )
+from benchmark.plotting._geometry import _gap_interval
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
 
 # ============================================================ peers
-_GAP_REFERENCE = {"gap_median": "cohort_median", "gap_best": "cohort_best"}
 
 
 @_figure_function
@@ -176,17 +176,7 @@ def _gap_bars(ax: Axes, frame: pd.DataFrame, values: np.ndarray, significant: st
 def _gap_intervals(ax: Axes, frame: pd.DataFrame, values: np.ndarray, columns: tuple[str, str],
                    percent_of: str | None) -> None:
     """Error bars from the interval columns, in percent of the gap's reference when ``percent_of``."""
-    lo, hi = _numeric(frame, columns[0]), _numeric(frame, columns[1])
-    if percent_of is not None:
-        ref = _GAP_REFERENCE.get(percent_of)
-        if ref is None:
-            raise BenchmarkError(
-                f"interval columns of {percent_of!r} cannot be converted to percent; use percent=False."
-            )
-        _require(frame, [ref], name="data")
-        with np.errstate(divide="ignore", invalid="ignore"):
-            scale = 100.0 / np.abs(_numeric(frame, ref))
-        lo, hi = lo * scale, hi * scale
+    lo, hi = _gap_interval(frame, columns, percent_of)
     err = np.vstack([np.clip(values - lo, 0, None), np.clip(hi - values, 0, None)])
     has = ~np.isnan(values) & np.isfinite(lo) & np.isfinite(hi)
     y = np.arange(len(frame))

@@ -33,7 +33,9 @@ from benchmark.plotting._common import (
     _word,
 )
 from benchmark.plotting._geometry import (
+    _cohort_band,
     _completion_label,
+    _projection_segment,
     _state_name,
     _task_targets,
 )
@@ -313,11 +315,9 @@ def _draw_band(ax: Axes, frame: pd.DataFrame, focus: Any, indicator: str, cohort
     """The cohort's median and inter-quartile band per period (focus left out)."""
     from benchmark._cohorts import cohort_members
     from benchmark._i18n import cohort_text
-    from benchmark.peers import cohort_stats
 
     members = cohort_members(frame, focus, cohort, entity=entity, min_size=1)
-    stats = cohort_stats(frame[frame[entity].isin(members)], indicator, entity=entity,
-                         period=period).sort_values(period)
+    stats = _cohort_band(frame, members, indicator, entity, period)
     px = stats[period].to_numpy()
     ax.fill_between(px, _numeric(stats, "q1"), _numeric(stats, "q3"), color=COHORT_COLOR, alpha=0.2,
                     lw=0, label=_t("cohort inter-quartile range ({cohort})", cohort=cohort_text(cohort)))
@@ -341,17 +341,9 @@ def _draw_targets(ax: Axes, frame: pd.DataFrame, targets: pd.DataFrame, focus: A
 
 def _draw_projection(ax: Axes, completion: pd.DataFrame, focus: Any, indicator: str, entity: str,
                      period: str) -> None:
-    table = check_frame(completion, name="completion")
-    final_col = f"final_{period}"
-    _require(table, [entity, "indicator", period, "actual", final_col, "projected_final", "status"],
-             name="completion", hint="Pass the result of completion().")
-    row = table[(table[entity] == focus) & (table["indicator"] == indicator)]
-    if row.empty:
-        raise BenchmarkError(f"`completion` has no row for {entity} {focus!r} and indicator {indicator!r}.")
-    row = row.iloc[0]
-    # Accumulated tasks are judged on the total since the baseline, not on the yearly value drawn.
-    if pd.isna(row["actual"]) or pd.isna(row["projected_final"]) or row.get("kind") == "accumulated":
+    segment = _projection_segment(completion, focus, indicator, entity, period)
+    if segment is None:
         return
-    ax.plot([row[period], row[final_col]], [row["actual"], row["projected_final"]], color=FOCUS_COLOR,
-            ls="--", lw=1.5, alpha=0.8, label=_t("projection ({status})", status=_t(str(row['status']))))
-
+    periods, values, status = segment
+    ax.plot(periods, values, color=FOCUS_COLOR, ls="--", lw=1.5, alpha=0.8,
+            label=_t("projection ({status})", status=_t(status)))

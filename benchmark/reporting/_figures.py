@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 import weakref
 from collections.abc import Callable
 from typing import Any
@@ -23,6 +24,14 @@ from benchmark.reporting._svg_figures import DRAW
 _SVG: contextvars.ContextVar[bool] = contextvars.ContextVar("svg_figures", default=False)
 
 
+def _or_svg(draw: Callable[..., Any]) -> Callable[..., Any]:
+    """``draw`` (matplotlib), or its SVG counterpart of the same name while the report draws SVG."""
+    @functools.wraps(draw)
+    def figure(*args: Any, **kwargs: Any) -> Any:
+        return (DRAW[draw.__name__] if _SVG.get() else draw)(*args, **kwargs)
+    return figure
+
+
 @contextlib.contextmanager
 def drawing(kind: str) -> Any:
     """Draw the report's figures as ``kind`` ("png": matplotlib, "svg": direct SVG) inside the block."""
@@ -31,6 +40,7 @@ def drawing(kind: str) -> Any:
         yield
     finally:
         _SVG.reset(token)
+
 
 #: Figures that are the same for every unit of a field, by models object, then by (figure, language).
 _SHARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -49,9 +59,8 @@ def shared(models: Any, fig_id: str, render: Callable[[], str]) -> str:
     return per_field[key]
 
 
+@_or_svg
 def completion(mine: pd.DataFrame, focus: Any, models: Any) -> Any:
-    if _SVG.get():
-        return DRAW["completion"](mine, focus, models)
     from benchmark.plotting import plot_completion
 
     fig, (ax,) = new_figure(7.5, 0.45 * len(mine) + 1.4)
@@ -59,10 +68,9 @@ def completion(mine: pd.DataFrame, focus: Any, models: Any) -> Any:
     return fig
 
 
+@_or_svg
 def trajectories(focus: Any, chosen: list[str], members: list[Any], completion: pd.DataFrame | None,
                  models: Any) -> Any:
-    if _SVG.get():
-        return DRAW["trajectories"](focus, chosen, members, completion, models)
     from benchmark.plotting import plot_trajectory
 
     rows = (len(chosen) + 1) // 2
@@ -80,9 +88,8 @@ def trajectories(focus: Any, chosen: list[str], members: list[Any], completion: 
     return fig
 
 
+@_or_svg
 def gaps(drawn: pd.DataFrame, models: Any) -> Any:
-    if _SVG.get():
-        return DRAW["gaps"](drawn, models)
     from benchmark.plotting import plot_gaps
 
     fig, (ax,) = new_figure(8, 0.42 * max(len(drawn), 3) + 1.3)
@@ -91,9 +98,8 @@ def gaps(drawn: pd.DataFrame, models: Any) -> Any:
     return fig
 
 
+@_or_svg
 def cost_outcome(quadrants: pd.DataFrame, focus: Any, outcome: str, models: Any) -> Any:
-    if _SVG.get():
-        return DRAW["cost_outcome"](quadrants, focus, outcome, models)
     from benchmark.plotting import plot_cost_outcome
 
     fig, (ax,) = new_figure(7.5, 5.2)
@@ -102,9 +108,8 @@ def cost_outcome(quadrants: pd.DataFrame, focus: Any, outcome: str, models: Any)
     return fig
 
 
+@_or_svg
 def frontier(models: Any, focus: Any) -> Any:
-    if _SVG.get():
-        return DRAW["frontier"](models, focus)
     from benchmark.plotting import plot_frontier
 
     fig, (ax,) = new_figure(7.5, 5.5)
@@ -113,9 +118,8 @@ def frontier(models: Any, focus: Any) -> Any:
     return fig
 
 
+@_or_svg
 def rank_intervals(ranks: Any, focus: Any, highlight: list[Any] | None, top: int | None, n_shown: int) -> Any:
-    if _SVG.get():
-        return DRAW["rank_intervals"](ranks, focus, highlight, top, n_shown)
     from benchmark.plotting import plot_rank_intervals
 
     fig, (ax,) = new_figure(8, 0.2 * n_shown + 1.5)
@@ -123,9 +127,8 @@ def rank_intervals(ranks: Any, focus: Any, highlight: list[Any] | None, top: int
     return fig
 
 
+@_or_svg
 def tiers(models: Any, focus: Any) -> Any:
-    if _SVG.get():
-        return DRAW["tiers"](models, focus)
     from benchmark.plotting import plot_tiers
 
     fig, (ax,) = new_figure(8, 5.5)
@@ -141,9 +144,8 @@ def transitions(moves: Any) -> Any:
     return fig
 
 
+@_or_svg
 def profile(drawn: pd.DataFrame, models: Any) -> Any:
-    if _SVG.get():
-        return DRAW["profile"](drawn, models)
     from benchmark.plotting import plot_profile
 
     fig, (ax,) = new_figure(9.5, 6.4, polar=True)

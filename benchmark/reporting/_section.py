@@ -94,7 +94,9 @@ class Draft:
 
     def figure(self, fig: Any, *, alt: str, caption: str, fig_id: str) -> str:
         """Render ``fig`` (a matplotlib Figure, or an SVG drawing when the report draws SVG) with its caption."""
-        draw = H.svg_figure if isinstance(fig, str) else H.figure
+        from benchmark.reporting._svg import Svg
+
+        draw = H.svg_figure if isinstance(fig, Svg) else H.figure
         html = draw(fig, alt=alt, caption=caption, fig_id=fig_id)
         self.figures[fig_id] = html
         return html

@@ -23,7 +23,8 @@ import numpy as np
 
 from benchmark import _report_html as H
 
-__all__ = ["Canvas", "Frame", "Svg", "legend", "nice_ticks", "text_width", "tick_text"]
+__all__ = ["Canvas", "Frame", "Key", "Svg", "categories", "category_room", "clip", "legend", "legend_width",
+           "nice_ticks", "text_width", "tick_text", "x_axis", "y_axis", "y_room"]
 
 FONT = 12.0  # px, the figures' base font size
 
@@ -81,6 +82,13 @@ def nice_ticks(lo: float, hi: float, n: int = 5, *, integer: bool = False) -> np
     return np.round(ticks, 10)
 
 
+def _ticks(lim: tuple[float, float], integer: bool = False) -> tuple[np.ndarray, float]:
+    """The ticks inside ``lim`` and their step."""
+    values = nice_ticks(min(lim), max(lim), integer=integer)
+    values = values[(values >= min(lim) - 1e-9) & (values <= max(lim) + 1e-9)]
+    return values, float(np.min(np.diff(values))) if len(values) > 1 else 1.0
+
+
 def tick_text(value: float, step: float, *, separators: bool = True) -> str:
     """A tick label with as many decimals as the step needs and thousands separators (not for years)."""
     digits = next((d for d in range(7) if abs(round(step, d) - step) <= 1e-9 * max(1.0, abs(step))), 6)
@@ -89,6 +97,20 @@ def tick_text(value: float, step: float, *, separators: bool = True) -> str:
 
 def _num(v: float) -> str:
     return f"{v:.1f}".rstrip("0").rstrip(".")
+
+
+#: Outlines of the polygon markers, in units of the marker's radius.
+_SHAPES = {
+    "^": [(0, -1.15), (1, 0.75), (-1, 0.75)],
+    "v": [(0, 1.15), (1, -0.75), (-1, -0.75)],
+    "D": [(0, -1.15), (0.85, 0), (0, 1.15), (-0.85, 0)],
+    "*": [(math.cos(a) * (1.3 if k % 2 == 0 else 0.55), math.sin(a) * (1.3 if k % 2 == 0 else 0.55))
+          for k, a in enumerate(np.linspace(-math.pi / 2, 1.5 * math.pi, 10, endpoint=False))],
+    "P": [(-0.35, -1), (0.35, -1), (0.35, -0.35), (1, -0.35), (1, 0.35), (0.35, 0.35), (0.35, 1),
+          (-0.35, 1), (-0.35, 0.35), (-1, 0.35), (-1, -0.35), (-0.35, -0.35)],
+    "X": [(-0.75, -1), (0, -0.25), (0.75, -1), (1, -0.75), (0.25, 0), (1, 0.75), (0.75, 1),
+          (0, 0.25), (-0.75, 1), (-1, 0.75), (-0.25, 0), (-1, -0.75)],
+}
 
 
 @dataclasses.dataclass
@@ -176,20 +198,12 @@ class Canvas:
             self.parts.append(f'<rect x="{_num(x - r * 0.85)}" y="{_num(y - r * 0.85)}" width="{_num(1.7 * r)}" '
                               f'height="{_num(1.7 * r)}"{paint}/>')
             return
-        shapes = {"^": [(0, -1.15), (1, 0.75), (-1, 0.75)], "v": [(0, 1.15), (1, -0.75), (-1, -0.75)],
-                  "D": [(0, -1.15), (0.85, 0), (0, 1.15), (-0.85, 0)],
-                  "*": [(math.cos(a) * (1.3 if k % 2 == 0 else 0.55), math.sin(a) * (1.3 if k % 2 == 0 else 0.55))
-                        for k, a in enumerate(np.linspace(-math.pi / 2, 1.5 * math.pi, 10, endpoint=False))],
-                  "P": [(-0.35, -1), (0.35, -1), (0.35, -0.35), (1, -0.35), (1, 0.35), (0.35, 0.35), (0.35, 1),
-                        (-0.35, 1), (-0.35, 0.35), (-1, 0.35), (-1, -0.35), (-0.35, -0.35)],
-                  "X": [(-0.75, -1), (0, -0.25), (0.75, -1), (1, -0.75), (0.25, 0), (1, 0.75), (0.75, 1),
-                        (0, 0.25), (-0.75, 1), (-1, 0.75), (-0.25, 0), (-1, -0.75)]}
         if kind == "|":
             self.parts.append(f'<line x1="{_num(x)}" y1="{_num(y - r)}" x2="{_num(x)}" y2="{_num(y + r)}" '
                               f'stroke="{fill}" stroke-width="{_num(max(width, 1.5))}"/>')
             return
-        if kind in shapes:
-            points = " ".join(f"{_num(x + dx * r)},{_num(y + dy * r)}" for dx, dy in shapes[kind])
+        if kind in _SHAPES:
+            points = " ".join(f"{_num(x + dx * r)},{_num(y + dy * r)}" for dx, dy in _SHAPES[kind])
             self.parts.append(f'<polygon points="{points}"{paint}/>')
         else:
             self.parts.append(f'<circle cx="{_num(x)}" cy="{_num(y)}" r="{_num(r)}"{paint}/>')
@@ -231,36 +245,27 @@ class Canvas:
 # ---------------------------------------------------------------- axes
 def x_axis(c: Canvas, f: Frame, *, label: str = "", ticks: Sequence[float] | None = None, grid: bool = True,
            integer: bool = False, names: Sequence[str] | None = None) -> None:
-    """Ticks, their values (or ``names``, one per tick), grid lines and the label under the plot area."""
-    if names is not None:
-        for v, name in zip(ticks, names, strict=True):
-            px = float(f.x(v))
-            c.line([px, px], [f.bottom, f.bottom + 4], color="#52606d")
-            c.text(px, f.bottom + 14, clip(name, f.width / max(len(names), 1) + 8, 11), anchor="middle", size=11)
-        c.line([f.left, f.right], [f.bottom, f.bottom], color="#52606d")
-        if label:
-            c.text(f.left + f.width / 2, f.bottom + 32, clip(label, f.width + 60), anchor="middle")
-        return
-    values = nice_ticks(*f.xlim, integer=integer) if ticks is None else np.asarray(ticks, dtype=float)
-    values = values[(values >= min(f.xlim) - 1e-9) & (values <= max(f.xlim) + 1e-9)]
-    step = float(np.min(np.diff(values))) if len(values) > 1 else 1.0
-    for v in values:
+    """Ticks with their values (or ``names`` at ``ticks``), grid lines and the label under the plot area."""
+    if names is None:
+        values, step = _ticks(f.xlim, integer)
+        names = [tick_text(v, 1.0 if integer else step, separators=not integer) for v in values]
+        width = f.width
+    else:
+        values, grid, width = np.asarray(ticks, dtype=float), False, f.width / max(len(names), 1) + 8
+    for v, name in zip(values, names, strict=True):
         px = float(f.x(v))
         if grid:
             c.line([px, px], [f.top, f.bottom], color="#e4e7eb", width=0.8)
         c.line([px, px], [f.bottom, f.bottom + 4], color="#52606d")
-        c.text(px, f.bottom + 14, tick_text(v, 1.0 if integer else step, separators=not integer), anchor="middle",
-               size=11)
+        c.text(px, f.bottom + 14, clip(name, width, 11), anchor="middle", size=11)
     c.line([f.left, f.right], [f.bottom, f.bottom], color="#52606d")
     if label:
         c.text(f.left + f.width / 2, f.bottom + 32, clip(label, f.width + 60), anchor="middle")
 
 
-def y_axis(c: Canvas, f: Frame, *, label: str = "", ticks: Sequence[float] | None = None, grid: bool = True) -> None:
+def y_axis(c: Canvas, f: Frame, *, label: str = "", grid: bool = True) -> None:
     """Numeric ticks, grid lines and the rotated label left of the plot area."""
-    values = nice_ticks(*f.ylim) if ticks is None else np.asarray(ticks, dtype=float)
-    values = values[(values >= min(f.ylim) - 1e-9) & (values <= max(f.ylim) + 1e-9)]
-    step = float(np.min(np.diff(values))) if len(values) > 1 else 1.0
+    values, step = _ticks(f.ylim)
     for v in values:
         py = float(f.y(v))
         if grid:
@@ -280,9 +285,7 @@ def tick_room(values: Sequence[float], step: float) -> float:
 
 def y_room(lo: float, hi: float) -> float:
     """Left margin for numeric y ticks and a rotated label."""
-    values = nice_ticks(lo, hi)
-    step = float(np.min(np.diff(values))) if len(values) > 1 else 1.0
-    return tick_room(values, step) + 34
+    return tick_room(*_ticks((lo, hi))) + 34
 
 
 def categories(c: Canvas, f: Frame, labels: Sequence[str], positions: Sequence[float], *,
@@ -336,12 +339,3 @@ def legend(c: Canvas, x: float, y: float, keys: Sequence[Key], width: float) -> 
             c.text(x + 24, cy, clip(k.label, width - 26), size=11)
         y += 17
     return y
-
-
-def hex_colour(colour: Any) -> str:
-    """A matplotlib colour (name, hex or RGBA tuple) as #rrggbb."""
-    if isinstance(colour, str) and colour.startswith("#"):
-        return colour
-    from matplotlib.colors import to_hex
-
-    return to_hex(colour)

@@ -2,9 +2,9 @@
 
 Each function mirrors one function of :mod:`benchmark.reporting._figures`
 and takes the same arguments; the statistics drawn come from the same tables
-and the geometry helpers of :mod:`benchmark.plotting` (frontier plane and
-line, tier map, profile positions, target paths), so the two formats show
-the same picture.
+and the helpers of :mod:`benchmark.plotting._geometry` (target paths, cohort
+band, projection, gap intervals, frontier plane and line, tier map and
+styles, rank cut), so the two formats show the same picture.
 """
 
 from __future__ import annotations
@@ -22,16 +22,17 @@ from benchmark.plotting._common import (
     BEHIND_COLOR,
     COHORT_COLOR,
     FOCUS_COLOR,
-    MARKERS,
     OTHER_COLOR,
     PEER_COLOR,
     QUADRANT_COLORS,
     STATUS_COLORS,
+    _one_period,
     _table,
     _word,
 )
 from benchmark.plotting._geometry import (
     _best_ranks,
+    _cohort_band,
     _cohort_of,
     _completion_label,
     _dea_projection,
@@ -39,12 +40,14 @@ from benchmark.plotting._geometry import (
     _frontier_dimensions,
     _frontier_line,
     _frontier_plane,
+    _gap_interval,
     _official_map,
     _official_tiers,
+    _projection_segment,
     _state_name,
     _task_targets,
-    _tier_colours,
     _tier_positions,
+    _tier_styles,
 )
 from benchmark.reporting._svg import (
     Canvas,
@@ -54,7 +57,6 @@ from benchmark.reporting._svg import (
     categories,
     category_room,
     clip,
-    hex_colour,
     legend,
     legend_width,
     text_width,
@@ -82,7 +84,7 @@ def _finite(*arrays: Any) -> np.ndarray:
     return values[np.isfinite(values)]
 
 
-def _bar_chart(title: str, labels: list[str], keys: list[Key], xlabel: str) -> tuple[Canvas, Frame, float]:
+def _bar_chart(title: str, labels: list[str], keys: list[Key]) -> tuple[Canvas, Frame, float]:
     """A canvas with a plot area for horizontal rows (first label on top), room for labels and legend."""
     room = category_room(labels)
     lw = legend_width(keys)
@@ -110,7 +112,7 @@ def completion(mine: pd.DataFrame, focus: Any, models: Any) -> Svg:
     present = [s for s in STATUS_COLORS if s in set(states)] + sorted(set(states) - set(STATUS_COLORS))
     keys = [Key(_state_name(s), color=STATUS_COLORS.get(s, COHORT_COLOR)) for s in present]
     labels = [names.get(i, str(i)) for i in rows["indicator"]]
-    c, f, room = _bar_chart(title, labels, keys, "")
+    c, f, room = _bar_chart(title, labels, keys)
     f.xlim = (0.0, max(110.0, float(np.nanmax(shown, initial=0)) * 1.15))
     x_axis(c, f, label=_t("completion of the target (%)"))
     for i, (value, end, state) in enumerate(zip(r, shown, states, strict=True)):
@@ -125,22 +127,15 @@ def completion(mine: pd.DataFrame, focus: Any, models: Any) -> Svg:
     return c.svg(title)
 
 
-def _band(models: Any, focus: Any, indicator: str, members: list[Any]) -> pd.DataFrame:
-    from benchmark._cohorts import cohort_members
-    from benchmark.peers import cohort_stats
-
-    frame = models.data
-    who = cohort_members(frame, focus, members, entity=models.entity, min_size=1)
-    return cohort_stats(frame[frame[models.entity].isin(who)], indicator, entity=models.entity,
-                        period=models.period).sort_values(models.period)
-
-
 def trajectories(focus: Any, chosen: list[str], members: list[Any], completion: pd.DataFrame | None,
                  models: Any) -> Svg:
+    from benchmark._cohorts import cohort_members
     from benchmark._i18n import cohort_text
 
     e, p = models.entity, models.period
     frame = models.data
+    cohort = cohort_members(frame, focus, members, entity=e, min_size=1)  # the same for every panel
+    own_rows = frame[frame[e] == focus]
     numeric = pd.api.types.is_numeric_dtype(frame[p])
     order = sorted(pd.unique(frame[p].dropna()).tolist(), key=str)  # text periods ("2019-20") in their order
     index = {v: float(i) for i, v in enumerate(order)}
@@ -167,10 +162,10 @@ def trajectories(focus: Any, chosen: list[str], members: list[Any], completion: 
     c = Canvas(WIDTH, nrows * panel_h + 12 + legend_rows * 17 + 8)
     for k, ind in enumerate(chosen):
         ox, oy = (k % ncols) * panel_w, (k // ncols) * panel_h
-        own = frame.loc[frame[e] == focus, [p, ind]].sort_values(p)
+        own = own_rows[[p, ind]].sort_values(p)
         px = at(own[p])
         py = pd.to_numeric(own[ind], errors="coerce").to_numpy(dtype=float)
-        stats = _band(models, focus, ind, members)
+        stats = _cohort_band(frame, cohort, ind, e, p)
         sx = at(stats[p])
         q1, q3, med = (pd.to_numeric(stats[col], errors="coerce").to_numpy(dtype=float)
                        for col in ("q1", "q3", "median"))
@@ -182,12 +177,9 @@ def trajectories(focus: Any, chosen: list[str], members: list[Any], completion: 
             if pd.notna(bp) and pd.notna(bv):
                 base = (float(at(bp)[0]), float(bv))
             targets = [(float(at(tp)[0]), float(tv)) for tp, tv in pairs]
-            row = completion[(completion[e] == focus) & (completion["indicator"] == ind)]
-            if len(row):
-                row = row.iloc[0]
-                if pd.notna(row["actual"]) and pd.notna(row["projected_final"]) and row.get("kind") != "accumulated":
-                    proj = (list(at([row[p], row[f"final_{p}"]])), [float(row["actual"]),
-                                                                     float(row["projected_final"])])
+            segment = _projection_segment(completion, focus, ind, e, p)
+            if segment is not None:
+                proj = (list(at(segment[0])), segment[1])
         xs = _finite(px, sx, [t[0] for t in targets], [base[0]] if base else [])
         ys = _finite(py, q1, q3, med, [t[1] for t in targets], [base[1]] if base else [],
                      proj[1] if proj else [])
@@ -251,18 +243,14 @@ def gaps(drawn: pd.DataFrame, models: Any) -> Svg:
     values = pd.to_numeric(drawn["gap_median_pct"], errors="coerce").to_numpy(dtype=float)
     order = np.argsort(-np.nan_to_num(values, nan=-np.inf), kind="stable")
     rows, values = drawn.iloc[order], values[order]
-    lo = pd.to_numeric(rows["ci_low"], errors="coerce").to_numpy(dtype=float)
-    hi = pd.to_numeric(rows["ci_high"], errors="coerce").to_numpy(dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        scale = 100.0 / np.abs(pd.to_numeric(rows["cohort_median"], errors="coerce").to_numpy(dtype=float))
-    lo, hi = lo * scale, hi * scale
+    lo, hi = _gap_interval(rows, ("ci_low", "ci_high"), "gap_median")
     sig = (rows["significant"].astype("boolean").fillna(False).to_numpy(dtype=bool)
            if "significant" in rows.columns else np.ones(len(rows), dtype=bool))
     who = rows[models.entity].iloc[0] if models.entity in rows.columns and len(rows) else None
     at = rows[models.period].iloc[0] if models.period in rows.columns and len(rows) else None
     title = titled(_t("Gaps to peers"), who, at)
     labels = [names.get(i, str(i)) for i in rows["indicator"]]
-    c, f, room = _bar_chart(title, labels, [], "")
+    c, f, room = _bar_chart(title, labels, [])
     span = _finite(values, lo, hi, [0.0])
     f.xlim = _pad(float(span.min()), float(span.max()), 0.06)
     x_axis(c, f, label=_t("gap to the cohort {reference}", reference=_t("median")) + _t(" (% of the reference)")
@@ -285,7 +273,8 @@ def gaps(drawn: pd.DataFrame, models: Any) -> Svg:
 
 
 def profile(drawn: pd.DataFrame, models: Any) -> Svg:
-    labels = [models.labels().get(i, str(i)) for i in drawn["indicator"]]
+    names = models.labels()
+    labels = [names.get(i, str(i)) for i in drawn["indicator"]]
     focus_pos = np.clip(pd.to_numeric(drawn["percentile_rank"], errors="coerce").to_numpy(dtype=float), 0, None)
     who = drawn[models.entity].iloc[0] if models.entity in drawn.columns else None
     at = drawn[models.period].iloc[0] if models.period in drawn.columns else None
@@ -355,13 +344,7 @@ def _star(c: Canvas, f: Frame, x: float, y: float, name: str, *, left: bool) -> 
 
 
 def cost_outcome(quadrants: pd.DataFrame, focus: Any, outcome: str, models: Any) -> Svg:
-    frame = quadrants
-    at = None
-    if models.period in frame.columns and frame[models.period].nunique() > 1:
-        at = frame[models.period].max()
-        frame = frame[frame[models.period] == at]
-    elif models.period in frame.columns and len(frame):
-        at = frame[models.period].iloc[0]
+    frame, at = _one_period(quadrants, models.period, None)
     x = pd.to_numeric(frame["cost"], errors="coerce").to_numpy(dtype=float)
     y = pd.to_numeric(frame["outcome"], errors="coerce").to_numpy(dtype=float)
     ok = np.isfinite(x) & np.isfinite(y)
@@ -410,7 +393,6 @@ def cost_outcome(quadrants: pd.DataFrame, focus: Any, outcome: str, models: Any)
 
 
 def frontier(models: Any, focus: Any) -> Svg:
-
     result, frame, e = models.dea, models.dea_data, models.entity
     ins, outs = _frontier_dimensions(result, None, None)
     rts, orientation = getattr(result, "rts", None) or "crs", getattr(result, "orientation", None) or "input"
@@ -458,7 +440,6 @@ def frontier(models: Any, focus: Any) -> Svg:
 
 # ---------------------------------------------------------------- in the field
 def rank_intervals(ranks: Any, focus: Any, highlight: list[Any] | None, top: int | None, n_shown: int) -> Svg:
-
     frame, e = ranks.ranks, ranks.entity
     marked = list(highlight or [])
     frame, hidden = _best_ranks(frame, "nominal_rank", top, frame[e].isin([focus, *marked]).to_numpy())
@@ -503,24 +484,22 @@ def rank_intervals(ranks: Any, focus: Any, highlight: list[Any] | None, top: int
 
 
 def tiers(models: Any, focus: Any) -> Svg:
-
     result, data, e = models.tiers, models.composite_data, models.entity
     assignments = result.assignments
     features = list(getattr(result, "features", ()))
     kind = "pca" if data is not None and len(features) >= 2 else "score"
     xy, xlabel, ylabel = _tier_positions(assignments, data, kind, features, e)
     offs = _official_tiers(_official_map(models.official, data, e), assignments[e], e)
-    order = (assignments.sort_values("tier") if "tier" in assignments.columns else assignments)["label"]
-    tiers_ = list(pd.unique(order))
-    colours = [hex_colour(col) for col in _tier_colours(len(tiers_))]
-    off_levels = [] if offs is None else sorted(pd.unique(pd.Series(offs, dtype=object)).tolist(), key=str)
-    marker_of = {lvl: MARKERS[i % len(MARKERS)] for i, lvl in enumerate(off_levels)}
+    from matplotlib.colors import to_hex
+
+    tiers_, colours, marker_of = _tier_styles(assignments, offs)
+    colours = [to_hex(col) for col in colours]
     keys = [Key(_t("derived tier"), "heading")] + [Key(str(t), "marker", col) for t, col in
                                                     zip(tiers_, colours, strict=True)]
     if marker_of:
         keys += [Key(_t("official tier"), "heading")] + [Key(str(lvl), "marker", "#000", m)
                                                          for lvl, m in marker_of.items()]
-    title = _t("Derived tiers vs official tiers") if off_levels else _t("Derived tiers")
+    title = _t("Derived tiers vs official tiers") if marker_of else _t("Derived tiers")
     c, f = _scatter_canvas(title, keys, _pad(float(xy[:, 0].min()), float(xy[:, 0].max())),
                            _pad(float(xy[:, 1].min()), float(xy[:, 1].max())))
     x_axis(c, f, label=xlabel)
